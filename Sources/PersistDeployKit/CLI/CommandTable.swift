@@ -1,0 +1,96 @@
+/// One option of a command: a flag (`valueName == nil`) or an option taking a value.
+package struct OptionSpec: Sendable, Equatable {
+    package let name: String
+    package let valueName: String?
+    package let help: String
+
+    package init(_ name: String, value: String? = nil, help: String) {
+        self.name = name
+        self.valueName = value
+        self.help = help
+    }
+}
+
+/// A command's name, arguments and options: the single table that parsing, `help` and the shell
+/// completions are built from.
+package struct CommandSpec: Sendable {
+    package let name: String
+    package let arguments: String
+    package let summary: String
+    package let options: [OptionSpec]
+    package let positionalRange: ClosedRange<Int>
+
+    init(_ name: String, arguments: String = "", positional: ClosedRange<Int> = 0...0, summary: String, options: [OptionSpec] = []) {
+        self.name = name
+        self.arguments = arguments
+        self.summary = summary
+        self.options = options
+        self.positionalRange = positional
+    }
+
+    /// The command's own options followed by the common ones.
+    package var allOptions: [OptionSpec] { options + CommandTable.commonOptions }
+}
+
+package enum CommandTable {
+    package static let commonOptions: [OptionSpec] = [
+        OptionSpec("--root", value: "DIR", help: "The deploy root (default: $PERSIST_DEPLOY_ROOT, else the working directory, or two levels up inside releases/ID)."),
+        OptionSpec("--json", help: "Print one JSON object on stdout; human text goes to stderr."),
+        OptionSpec("--quiet", help: "Print only warnings and errors."),
+        OptionSpec("--verbose", help: "Also print each operation as it is applied."),
+        OptionSpec("--no-color", help: "No colour (also NO_COLOR)."),
+        OptionSpec("--help", help: "Show help for the command."),
+    ]
+
+    static let deployOptions: [OptionSpec] = [
+        OptionSpec("--release", value: "DIR", help: "An existing folder under releases/ to deploy."),
+        OptionSpec("--from", value: "SRC", help: "A folder or .tar.gz to copy in as a new release."),
+        OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared)."),
+        OptionSpec("--keep", value: "N", help: "How many releases to keep (default 5)."),
+        OptionSpec("--no-activate", help: "Prepare the release but leave `current` where it is."),
+        OptionSpec("--dry-run", help: "Print the operations and change nothing."),
+        OptionSpec("--public-html", value: "PATH", help: "Make this served folder show current/<web root>."),
+        OptionSpec("--sync", help: "With --public-html: copy into a real folder where links are refused."),
+        OptionSpec("--verify", value: "CMD", help: "Run CMD after the switch; on failure put the previous release back."),
+        OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
+        OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock (default 0)."),
+    ]
+
+    package static let all: [CommandSpec] = [
+        CommandSpec("detect", arguments: "[APP_DIR]", positional: 0...1, summary: "Show the framework and the evidence for it."),
+        CommandSpec("classify", arguments: "[APP_DIR]", positional: 0...1, summary: "Show every path's class (asset, user, runtime, config) with the reason."),
+        CommandSpec("auto", summary: "Deploy, deciding first or subsequent per path.", options: deployOptions),
+        CommandSpec("first", summary: "Deploy keeping the release's demo content; adds only what shared/ lacks.", options: deployOptions),
+        CommandSpec("subsequent", summary: "Deploy protecting what users made in shared/.", options: deployOptions),
+        CommandSpec("plan", summary: "Print the operations `auto` would apply; change nothing.", options: deployOptions),
+        CommandSpec("deploy", arguments: "RELEASE_DIR SHARED_DIR [auto|first|subsequent]", positional: 2...3,
+                    summary: "The seed-compatible form of a deploy.", options: deployOptions),
+        CommandSpec("health-check", summary: "Check the live layout (the same checks as shared/health-check.sh)."),
+        CommandSpec("recover", summary: "Re-create what is missing or broken; loses nothing.",
+                    options: [OptionSpec("--dry-run", help: "Print what would be done and change nothing."),
+                              OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared).")]),
+        CommandSpec("rollback", summary: "Point `current` at the previous (or the named) release.",
+                    options: [OptionSpec("--to", value: "ID", help: "The release to go back to."),
+                              OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock."),
+                              OptionSpec("--dry-run", help: "Print the operations and change nothing.")]),
+        CommandSpec("releases", summary: "List the releases, newest first, with the live one marked."),
+        CommandSpec("status", summary: "Show the data: each persistent path's files and bytes, last deploy, backups, health."),
+        CommandSpec("backup", summary: "Snapshot everything persistent in shared/.",
+                    options: [OptionSpec("--keep", value: "N", help: "How many backups to keep (default 24)."),
+                              OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock.")]),
+        CommandSpec("backups", summary: "List the backups, newest first.",
+                    options: [OptionSpec("--verify", help: "Check every snapshot against its manifest.")]),
+        CommandSpec("restore", arguments: "[ID]", positional: 0...1, summary: "Put a backup back (what it replaces is snapshotted first).",
+                    options: [OptionSpec("--path", value: "P", help: "Restore only this persistent path."),
+                              OptionSpec("--yes", help: "Do not ask."),
+                              OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock.")]),
+        CommandSpec("generate", summary: "Write the scripts and guides in shared/ again.",
+                    options: [OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared)."),
+                              OptionSpec("--public-html", value: "PATH", help: "The served folder, for the shared-hosting guide.")]),
+        CommandSpec("help", arguments: "[COMMAND]", positional: 0...1, summary: "Show help for a command."),
+    ]
+
+    package static func command(named name: String) -> CommandSpec? {
+        all.first { $0.name == name }
+    }
+}

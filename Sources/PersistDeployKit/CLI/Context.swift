@@ -1,0 +1,50 @@
+import Glibc
+
+/// Everything a command reads from its surroundings, passed in so tests can run commands in
+/// process with their own file system, environment, clock and output.
+package struct Context: Sendable {
+    package var fileSystem: any FileSystem
+    package var environment: [String: String]
+    package var workingDirectory: String
+    package var now: @Sendable () -> Date
+    package var hostName: String
+    package var userName: String
+    package var processID: Int32
+
+    package init(
+        fileSystem: any FileSystem, environment: [String: String], workingDirectory: String,
+        now: @escaping @Sendable () -> Date = { Date() }, hostName: String = "localhost",
+        userName: String = "unknown", processID: Int32 = 0
+    ) {
+        self.fileSystem = fileSystem
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.now = now
+        self.hostName = hostName
+        self.userName = userName
+        self.processID = processID
+    }
+
+    /// The real process's surroundings.
+    package static func live() -> Context {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : "unknown"
+        let environment = ProcessInfo.processInfo.environment
+        let working = getcwd(&buffer, 0).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? environment["PWD"] ?? "/"
+        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? environment["USER"] ?? "unknown"
+        return Context(
+            fileSystem: LocalFileSystem(), environment: environment, workingDirectory: working,
+            hostName: host, userName: user, processID: getpid())
+    }
+
+    /// `path` made absolute against the working directory (`~/` expanded from `HOME`).
+    package func absolutePath(_ path: String) -> String {
+        if path == "~" || path.hasPrefix("~/"), let home = environment["HOME"] {
+            return PathName.normalize(home + path.dropFirst())
+        }
+        return PathName.absolute(path, from: workingDirectory)
+    }
+}

@@ -1,0 +1,53 @@
+/// The exit codes of the contract.
+package enum ExitCode: Int32, Sendable {
+    /// Done; for health-check: healthy.
+    case success = 0
+    /// Failed and nothing was lost; for health-check: warnings only.
+    case failure = 1
+    /// health-check: at least one check failed.
+    case unhealthy = 2
+    /// Bad usage: unknown command, flag or value.
+    case usage = 64
+}
+
+/// An error the user can act on: what went wrong (naming the path) and what to do next.
+package struct ToolError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package var hint: String?
+    package var exitCode: ExitCode
+
+    package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure) {
+        self.message = message
+        self.hint = hint
+        self.exitCode = exitCode
+    }
+
+    package var description: String { hint.map { "\(message)\n\($0)" } ?? message }
+
+    /// Bad usage (exit 64), with the help command that explains the right form.
+    package static func usage(_ message: String, command: String? = nil) -> ToolError {
+        let help = command.map { "persist-deploy help \($0)" } ?? "persist-deploy --help"
+        return ToolError(message, hint: "See '\(help)'.", exitCode: .usage)
+    }
+
+    /// Wraps a failed system call in a sentence saying what the tool was doing and what to try.
+    package static func system(_ error: SystemCallError, while doing: String) -> ToolError {
+        ToolError("\(doing) failed: \(error.call) '\(error.path)': \(error.reason).", hint: hint(for: error))
+    }
+
+    static func hint(for error: SystemCallError) -> String? {
+        switch error.code {
+        case EACCES, EPERM:
+            "Check the owner and permissions of that path, or run as the user who owns the deploy root."
+        case ENOSPC, EDQUOT: "The disk or quota is full: free some space and run the command again."
+        case EROFS: "That file system is mounted read-only."
+        case ELOOP: "A symbolic link there loops or points where the tool will not follow it; fix or remove it."
+        case EEXIST: "Something is already at that path; the tool never overwrites it. Move it aside and retry."
+        case ENOENT: "That path does not exist. Check the spelling, or run the step that creates it."
+        case ENOTDIR: "A file is where a directory is expected."
+        default: nil
+        }
+    }
+}
+
+import Glibc

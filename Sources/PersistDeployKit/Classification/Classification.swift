@@ -1,0 +1,58 @@
+/// The class of a path: what makes it and so whether it must survive a deploy.
+package enum PathClass: String, Sendable, Codable, CaseIterable {
+    /// Ships with the code: a real directory in each release, replaced by every deploy.
+    case asset
+    /// Made by the app's users: lives in shared/, linked into every release.
+    case user
+    /// Made by the running app: lives in shared/, linked into every release.
+    case runtime
+    /// Per-server configuration such as `.env`: lives in shared/, linked into every release.
+    case config
+
+    /// True for every class that lives in shared/.
+    package var isPersistent: Bool { self != .asset }
+}
+
+package enum PathKind: String, Sendable, Codable {
+    case dir, file
+}
+
+/// One classified path, relative to the app root, with the reason that decided its class.
+package struct ClassifiedPath: Sendable, Codable, Equatable {
+    package var path: String
+    package var kind: PathKind
+    package var `class`: PathClass
+    package var reason: String
+
+    package init(path: String, kind: PathKind, class pathClass: PathClass, reason: String) {
+        self.path = path
+        self.kind = kind
+        self.class = pathClass
+        self.reason = reason
+    }
+}
+
+/// The whole model of an app that the deploy is planned from.
+package struct Classification: Sendable, Codable, Equatable {
+    package var framework: Framework
+    package var webRoot: String
+    package var evidence: [String]
+    /// Every web-root subdirectory and every persistent path outside the web root, sorted by path.
+    package var paths: [ClassifiedPath]
+    /// Things a person should look at (undecided directories, overrides that matched nothing).
+    package var warnings: [String]
+
+    package init(detection: DetectionResult, paths: [ClassifiedPath], warnings: [String] = []) {
+        self.framework = detection.framework
+        self.webRoot = detection.webRoot
+        self.evidence = detection.evidence
+        self.paths = paths
+        self.warnings = warnings
+    }
+
+    /// The paths that live in shared/.
+    package var persistentPaths: [ClassifiedPath] { paths.filter { $0.class.isPersistent } }
+
+    /// The web-root directories that ship with each release.
+    package var assetPaths: [ClassifiedPath] { paths.filter { $0.class == .asset } }
+}

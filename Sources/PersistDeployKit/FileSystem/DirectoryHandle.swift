@@ -1,0 +1,71 @@
+import Glibc
+
+/// An open directory read through its descriptor, so that walks address children by name
+/// relative to their parent and never resolve a path twice.
+struct DirectoryHandle {
+    /// One entry: its name as NUL-terminated bytes (any byte sequence is valid) and the type
+    /// `readdir` reported, which avoids a `stat` per entry on most file systems.
+    struct Entry {
+        let name: [CChar]
+        let typeHint: UInt8
+
+        /// True for a real directory; a symlink to a directory is not one.
+        func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
+            if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
+            var info = stat()
+            try SystemCall.retrying("lstat", label) { fstatat(parent.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) }
+            return info.st_mode & S_IFMT == S_IFDIR
+        }
+    }
+
+    let descriptor: Int32
+    private let stream: OpaquePointer
+
+    /// Opens `name` below `parent` (or a path, with `AT_FDCWD`), refusing to follow a final link.
+    init(opening name: String, relativeTo parent: Int32, label: String) throws(SystemCallError) {
+        let descriptor = try SystemCall.retrying("open", label) {
+            openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        }
+        try self.init(descriptor: descriptor, label: label)
+    }
+
+    init(opening name: [CChar], relativeTo parent: Int32, label: String) throws(SystemCallError) {
+        let descriptor = try SystemCall.retrying("open", label) {
+            openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        }
+        try self.init(descriptor: descriptor, label: label)
+    }
+
+    private init(descriptor: Int32, label: String) throws(SystemCallError) {
+        guard let stream = fdopendir(descriptor) else {
+            let code = errno
+            Glibc.close(descriptor)
+            throw SystemCallError(call: "opendir", path: label, code: code)
+        }
+        self.descriptor = descriptor
+        self.stream = stream
+    }
+
+    /// Every entry but `.` and `..`, in the order the file system returns them.
+    func entries() throws(SystemCallError) -> [Entry] {
+        rewinddir(stream)
+        var result: [Entry] = []
+        while true {
+            errno = 0
+            guard let pointer = readdir(stream) else {
+                if errno != 0 { throw SystemCallError(call: "readdir", path: "\(descriptor)", code: errno) }
+                return result
+            }
+            let name = withUnsafeBytes(of: pointer.pointee.d_name) { raw in
+                Array(raw.bindMemory(to: CChar.self).prefix { $0 != 0 }) + [0]
+            }
+            if name == [46, 0] || name == [46, 46, 0] { continue }
+            result.append(Entry(name: name, typeHint: pointer.pointee.d_type))
+        }
+    }
+
+    /// Closes the stream and its descriptor.
+    func close() {
+        closedir(stream)
+    }
+}

@@ -1,0 +1,85 @@
+/// What kind of thing a path names, seen without following a final symlink.
+package enum EntryType: String, Sendable, Codable {
+    case directory, file, symlink, other
+}
+
+/// The facts the tool reads about a path.
+package struct FileStatus: Sendable, Equatable {
+    package var type: EntryType
+    /// Permission bits only (`0o7777`).
+    package var permissions: UInt32
+    package var size: Int64
+    /// Seconds since 1970 (UTC), with nanoseconds in the fraction.
+    package var modificationTime: Double
+    /// The file system the path lives on: two paths with different devices cannot be renamed
+    /// into each other.
+    package var device: UInt64
+    package var inode: UInt64
+
+    package init(
+        type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
+        device: UInt64 = 1, inode: UInt64 = 0
+    ) {
+        self.type = type
+        self.permissions = permissions
+        self.size = size
+        self.modificationTime = modificationTime
+        self.device = device
+        self.inode = inode
+    }
+}
+
+/// The file-system operations the tool uses, and nothing more. Logic receives a `FileSystem`
+/// so it can be tested against `InMemoryFileSystem`; only the top level passes the real one.
+/// Every failure is a `SystemCallError` carrying the path and `errno`.
+package protocol FileSystem: Sendable {
+    /// The status of `path`, or nil when nothing is there.
+    func status(at path: String, followSymlink: Bool) throws(SystemCallError) -> FileStatus?
+    /// The names in a directory, sorted bytewise, without `.` and `..`.
+    func listDirectory(at path: String) throws(SystemCallError) -> [String]
+    /// Every non-directory entry below `directory` (files and symlinks, never followed), as
+    /// paths relative to it, sorted.
+    func files(under directory: String) throws(SystemCallError) -> [String]
+    func readFile(at path: String) throws(SystemCallError) -> [UInt8]
+    /// Writes through a temporary name and a rename, so readers see the old or the new file.
+    func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError)
+    /// Creates `path` and any missing parents; succeeds when it is already a directory.
+    func createDirectory(at path: String, permissions: UInt32) throws(SystemCallError)
+    func createSymlink(at path: String, target: String) throws(SystemCallError)
+    func readSymlink(at path: String) throws(SystemCallError) -> String
+    /// Renames `source`; with `replacing: false` it fails with `EEXIST` rather than replace.
+    /// Fails with `EXDEV` across file systems.
+    func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError)
+    /// Removes a file, link or whole directory tree; never follows a symlink out of it.
+    func removeTree(at path: String) throws(SystemCallError)
+    /// Copies a tree keeping modes, times and symlinks as symlinks; fails if `destination` exists.
+    func copyTree(from source: String, to destination: String) throws(SystemCallError)
+    /// Sets permission bits; refuses a symlink (chmod would act on what it points to).
+    func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError)
+    /// Makes the directory's entries (new names, renames) durable.
+    func syncDirectory(at path: String) throws(SystemCallError)
+}
+
+extension FileSystem {
+    /// The type of what is at `path` without following a final link; nil when nothing is there.
+    package func type(at path: String) throws(SystemCallError) -> EntryType? {
+        try status(at: path, followSymlink: false)?.type
+    }
+
+    package func exists(_ path: String) throws(SystemCallError) -> Bool {
+        try status(at: path, followSymlink: false) != nil
+    }
+
+    /// True when `path` is a directory, or a link that resolves to one.
+    package func isDirectory(_ path: String, followSymlink: Bool = false) throws(SystemCallError) -> Bool {
+        try status(at: path, followSymlink: followSymlink)?.type == .directory
+    }
+
+    package func readText(at path: String) throws(SystemCallError) -> String {
+        String(decoding: try readFile(at: path), as: UTF8.self)
+    }
+
+    package func writeText(_ text: String, to path: String, permissions: UInt32 = 0o644) throws(SystemCallError) {
+        try writeFile(at: path, contents: Array(text.utf8), permissions: permissions)
+    }
+}

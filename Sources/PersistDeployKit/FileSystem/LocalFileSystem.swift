@@ -1,0 +1,171 @@
+import Glibc
+
+/// The real file system. Tree walks work on directory descriptors (`openat`, `unlinkat`,
+/// `fstatat` with `AT_SYMLINK_NOFOLLOW`), so they never follow a link out of the tree and handle
+/// any byte sequence as a name.
+package struct LocalFileSystem: FileSystem {
+    package init() {}
+
+    package func status(at path: String, followSymlink: Bool) throws(SystemCallError) -> FileStatus? {
+        try SystemCall.status(of: path, followSymlink: followSymlink).map(FileStatus.init(stat:))
+    }
+
+    package func listDirectory(at path: String) throws(SystemCallError) -> [String] {
+        let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
+        defer { directory.close() }
+        return try directory.entries().map { String(decoding: $0.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    package func files(under directory: String) throws(SystemCallError) -> [String] {
+        let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
+        defer { handle.close() }
+        var found: [String] = []
+        try collectFiles(in: handle, prefix: "", label: directory, into: &found)
+        return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    private func collectFiles(
+        in directory: DirectoryHandle, prefix: String, label: String, into found: inout [String]
+    ) throws(SystemCallError) {
+        for entry in try directory.entries() {
+            let name = String(decoding: entry.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            if try entry.isDirectory(in: directory, label: label) {
+                let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: PathName.join(label, name))
+                defer { child.close() }
+                try collectFiles(in: child, prefix: relative, label: PathName.join(label, name), into: &found)
+            } else {
+                found.append(relative)
+            }
+        }
+    }
+
+    package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
+        let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_CLOEXEC)
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = try SystemCall.retrying("read", path) {
+                buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    package func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
+        let temporary = PathName.join(PathName.parent(path), ".\(PathName.basename(path)).tmp-\(getpid())")
+        let descriptor = try SystemCall.open(
+            temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode: mode_t(permissions))
+        do throws(SystemCallError) {
+            try SystemCall.writeAll(descriptor, contents, path: temporary)
+            // The creation mode is filtered by the umask; the caller's mode (0600 for secrets)
+            // must hold exactly.
+            try SystemCall.retrying("fchmod", temporary) { fchmod(descriptor, mode_t(permissions)) }
+            try SystemCall.retrying("fsync", temporary) { fsync(descriptor) }
+            close(descriptor)
+            try SystemCall.rename(temporary, to: path)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    package func createDirectory(at path: String, permissions: UInt32) throws(SystemCallError) {
+        if try SystemCall.status(of: path, followSymlink: true).map({ $0.st_mode & S_IFMT == S_IFDIR }) == true {
+            return
+        }
+        let parent = PathName.parent(path)
+        if parent != path { try createDirectory(at: parent, permissions: permissions) }
+        do {
+            try SystemCall.makeDirectory(at: path, mode: mode_t(permissions))
+        } catch where error.code == EEXIST {
+            if try SystemCall.status(of: path, followSymlink: true).map({ $0.st_mode & S_IFMT == S_IFDIR }) != true {
+                throw error
+            }
+        }
+    }
+
+    package func createSymlink(at path: String, target: String) throws(SystemCallError) {
+        try SystemCall.createSymlink(at: path, target: target)
+    }
+
+    package func readSymlink(at path: String) throws(SystemCallError) -> String {
+        try SystemCall.readSymlink(at: path)
+    }
+
+    package func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError) {
+        if replacing {
+            try SystemCall.rename(source, to: destination)
+        } else {
+            try SystemCall.renameNoReplace(source, to: destination)
+        }
+    }
+
+    package func removeTree(at path: String) throws(SystemCallError) {
+        guard let info = try SystemCall.status(of: path, followSymlink: false) else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            try SystemCall.unlinkFile(at: path)
+            return
+        }
+        let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
+        try removeContents(of: directory, label: path)
+        directory.close()
+        try SystemCall.removeEmptyDirectory(at: path)
+    }
+
+    private func removeContents(of directory: DirectoryHandle, label: String) throws(SystemCallError) {
+        for entry in try directory.entries() {
+            let childLabel = PathName.join(label, String(decoding: entry.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            if try entry.isDirectory(in: directory, label: label) {
+                let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: childLabel)
+                do throws(SystemCallError) {
+                    try removeContents(of: child, label: childLabel)
+                } catch {
+                    child.close()
+                    throw error
+                }
+                child.close()
+                try SystemCall.retrying("rmdir", childLabel) { unlinkat(directory.descriptor, entry.name, AT_REMOVEDIR) }
+            } else {
+                try SystemCall.retrying("unlink", childLabel) { unlinkat(directory.descriptor, entry.name, 0) }
+            }
+        }
+    }
+
+    package func copyTree(from source: String, to destination: String) throws(SystemCallError) {
+        var copier = TreeCopier()
+        try copier.copy(from: source, to: destination)
+    }
+
+    package func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError) {
+        guard let info = try SystemCall.status(of: path, followSymlink: false) else {
+            throw SystemCallError(call: "chmod", path: path, code: ENOENT)
+        }
+        if info.st_mode & S_IFMT == S_IFLNK { throw SystemCallError(call: "chmod", path: path, code: ELOOP) }
+        try SystemCall.setMode(of: path, to: mode_t(permissions))
+    }
+
+    package func syncDirectory(at path: String) throws(SystemCallError) {
+        try SystemCall.syncDirectory(at: path)
+    }
+}
+
+extension FileStatus {
+    init(stat info: stat) {
+        let type: EntryType =
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: .directory
+            case S_IFREG: .file
+            case S_IFLNK: .symlink
+            default: .other
+            }
+        self.init(
+            type: type, permissions: UInt32(info.st_mode & 0o7777), size: Int64(info.st_size),
+            modificationTime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}

@@ -1,0 +1,19 @@
+import Glibc
+import PersistDeployKit
+
+/// Writes straight to the descriptor: no buffering, so stdout and stderr stay in order.
+func emit(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return }
+        bytes = bytes.dropFirst(written)
+    }
+}
+
+let status = CommandLineTool.run(
+    arguments: Array(CommandLine.arguments.dropFirst()), context: Context.live(),
+    isTerminal: isatty(STDERR_FILENO) == 1,
+    stdout: { emit($0, to: STDOUT_FILENO) }, stderr: { emit($0, to: STDERR_FILENO) })
+exit(status)

@@ -1,0 +1,1 @@
+// The templates in this folder are compiled into `EmbeddedTemplates.all` by EmbedTemplatesPlugin.
