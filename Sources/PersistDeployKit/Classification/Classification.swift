@@ -23,12 +23,16 @@ package struct ClassifiedPath: Sendable, Codable, Equatable {
     package var kind: PathKind
     package var `class`: PathClass
     package var reason: String
+    /// For a path that must be a link to another path of the app rather than into shared/
+    /// (Laravel's `public/storage` -> `storage/app/public`): that path, relative to the app root.
+    package var linkTarget: String?
 
-    package init(path: String, kind: PathKind, class pathClass: PathClass, reason: String) {
+    package init(path: String, kind: PathKind, class pathClass: PathClass, reason: String, linkTarget: String? = nil) {
         self.path = path
         self.kind = kind
         self.class = pathClass
         self.reason = reason
+        self.linkTarget = linkTarget
     }
 }
 
@@ -50,8 +54,8 @@ package struct Classification: Sendable, Codable, Equatable {
         self.warnings = warnings
     }
 
-    /// The paths that live in shared/.
-    package var persistentPaths: [ClassifiedPath] { paths.filter { $0.class.isPersistent } }
+    /// The paths that live in shared/ (links to other app paths excluded).
+    package var persistentPaths: [ClassifiedPath] { paths.filter { $0.class.isPersistent && $0.linkTarget == nil } }
 
     /// The web-root directories that ship with each release.
     package var assetPaths: [ClassifiedPath] { paths.filter { $0.class == .asset } }

@@ -17,6 +17,8 @@ package struct DeployRoot: Sendable, Equatable {
     package var state: String { PathName.join(path, ".persist-deploy") }
     package var lockFile: String { PathName.join(state, "lock") }
     package var manifests: String { PathName.join(state, "manifests") }
+    /// The JSON report of the last native health check (the contract's health-check fields).
+    package var lastHealthCheck: String { PathName.join(state, "last-health-check.json") }
 
     package func release(_ id: String) -> String { PathName.join(releases, id) }
     package func manifest(of id: String) -> String { PathName.join(manifests, id + ".json") }
@@ -29,7 +31,7 @@ package struct DeployRoot: Sendable, Equatable {
     /// The names in shared/ that belong to the tool, not to the app.
     package static let toolFilesInShared: Set<String> = [
         "health-check.sh", "emergency-recovery.sh", ".persistence-config", ".deployment-history",
-        "DEPLOYMENT-SUMMARY.md", "MANUAL-SETUP-GUIDE.md", "SHARED-HOSTING-SETUP.md", ".last-health-check",
+        "DEPLOYMENT-SUMMARY.md", "MANUAL-SETUP-GUIDE.md", "SHARED-HOSTING-SETUP.md",
     ]
 
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the

@@ -21,7 +21,8 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
         self.updated = updated
     }
 
-    package var persistentPaths: [ClassifiedPath] { paths.filter { $0.class.isPersistent } }
+    /// The paths that live in shared/ (links to other app paths excluded).
+    package var persistentPaths: [ClassifiedPath] { paths.filter { $0.class.isPersistent && $0.linkTarget == nil } }
 
     /// The record in `root`'s shared folder, or nil before the first deploy.
     package static func load(from root: DeployRoot, fileSystem: any FileSystem) throws(ToolError) -> PersistenceRecord? {
