@@ -1,0 +1,99 @@
+/// One step of a deploy plan. The planner produces these; `PlanExecutor` is the only code that
+/// applies them; `plan` and `--dry-run` print them. Paths are absolute.
+package enum DeployOperation: Sendable, Equatable {
+    /// Removes a leftover of a crashed command (`releases/.staging-*`, `releases/.removing-*`).
+    case removeLeftover(path: String)
+    /// Copies a folder in as a release (modes, times, links as links).
+    case copyRelease(from: String, to: String)
+    /// Extracts a `.tar.gz` with the system `tar` into a new folder.
+    case extractRelease(archive: String, to: String)
+    /// Makes a fully staged release visible under its final id (one rename).
+    case publishRelease(from: String, to: String)
+    /// Turns a site deployed in place (`current` a real directory) into a release, and points
+    /// `current` at it.
+    case adoptInPlaceSite(current: String, release: String)
+    case createDirectory(path: String)
+    /// Moves data into shared/ with a rename (copy then remove across file systems); never
+    /// overwrites.
+    case moveIntoShared(from: String, to: String)
+    /// Moves the files under `from` that `to` lacks into it; a clash keeps both, the newcomer
+    /// renamed with `suffix`. Used to adopt a live release's data into a shared/ path that
+    /// already exists.
+    case mergeMoveIntoShared(from: String, to: String, suffix: String)
+    /// Copies the listed files (relative to `from`) that `to` lacks; never overwrites.
+    case addMissingFiles(from: String, to: String, files: [String])
+    /// Copies a file that must not exist yet at `to` (e.g. `.env.example` to `shared/.env`).
+    case copyFile(from: String, to: String, permissions: UInt32)
+    case createEmptyFile(path: String, permissions: UInt32)
+    /// Removes the release's own copy of a persistent path; never follows a link.
+    case removeReleaseCopy(path: String)
+    /// Creates (or replaces a link at) `path` with a link whose text is `target`.
+    case link(path: String, target: String)
+    case setPermissions(path: String, permissions: UInt32)
+    case writeFile(path: String, contents: String, permissions: UInt32)
+    /// Checks every link of the release resolves where it must before it can go live.
+    case verifyLinks(release: String, links: [String: String])
+    /// Points `current` at the release with a temporary link renamed over it.
+    case switchCurrent(root: String, releaseID: String)
+    case appendHistory(root: String, shared: String, line: String)
+    /// Removes an old release: renamed to `.removing-ID` first, so a half-removed release never
+    /// looks complete, then deleted without following links.
+    case removeRelease(path: String)
+
+    /// The operation for people, with paths shown relative to the deploy root.
+    package func describe(relativeTo root: String) -> String {
+        func show(_ path: String) -> String { PathName.relative(path, to: root) ?? path }
+        switch self {
+        case .removeLeftover(let path): return "remove leftover \(show(path))"
+        case .copyRelease(let from, let to): return "copy \(from) -> \(show(to))"
+        case .extractRelease(let archive, let to): return "extract \(archive) -> \(show(to))"
+        case .publishRelease(let from, let to): return "rename \(show(from)) -> \(show(to))"
+        case .adoptInPlaceSite(let current, let release): return "adopt in-place site \(show(current)) as \(show(release)), current -> it"
+        case .createDirectory(let path): return "mkdir \(show(path))"
+        case .moveIntoShared(let from, let to): return "move \(show(from)) -> \(show(to))"
+        case .mergeMoveIntoShared(let from, let to, _): return "move files missing from \(show(to)) out of \(show(from))"
+        case .addMissingFiles(let from, let to, let files): return "add \(Text.count(files.count, "new file")) from \(show(from)) to \(show(to)) where missing"
+        case .copyFile(let from, let to, let mode): return "copy \(show(from)) -> \(show(to)) (mode \(String(mode, radix: 8)))"
+        case .createEmptyFile(let path, let mode): return "create empty \(show(path)) (mode \(String(mode, radix: 8)))"
+        case .removeReleaseCopy(let path): return "remove release copy \(show(path))"
+        case .link(let path, let target): return "link \(show(path)) -> \(target)"
+        case .setPermissions(let path, let mode): return "chmod \(String(mode, radix: 8)) \(show(path))"
+        case .writeFile(let path, _, _): return "write \(show(path))"
+        case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
+        case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
+        case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
+        case .removeRelease(let path): return "remove old release \(show(path))"
+        }
+    }
+
+    /// The operation's kind, for JSON output and tests.
+    package var name: String {
+        switch self {
+        case .removeLeftover: "removeLeftover"
+        case .copyRelease: "copyRelease"
+        case .extractRelease: "extractRelease"
+        case .publishRelease: "publishRelease"
+        case .adoptInPlaceSite: "adoptInPlaceSite"
+        case .createDirectory: "createDirectory"
+        case .moveIntoShared: "moveIntoShared"
+        case .mergeMoveIntoShared: "mergeMoveIntoShared"
+        case .addMissingFiles: "addMissingFiles"
+        case .copyFile: "copyFile"
+        case .createEmptyFile: "createEmptyFile"
+        case .removeReleaseCopy: "removeReleaseCopy"
+        case .link: "link"
+        case .setPermissions: "setPermissions"
+        case .writeFile: "writeFile"
+        case .verifyLinks: "verifyLinks"
+        case .switchCurrent: "switchCurrent"
+        case .appendHistory: "appendHistory"
+        case .removeRelease: "removeRelease"
+        }
+    }
+}
+
+/// The JSON form of one planned operation.
+package struct PlannedOperationJSON: Codable, Equatable {
+    package var op: String
+    package var description: String
+}

@@ -1,0 +1,429 @@
+/// A deploy worked out in full before anything changes: the operations in order, and what they
+/// will mean for each persistent path.
+package struct DeployPlan: Sendable {
+    package var releaseID: String
+    package var releasePath: String
+    package var operations: [DeployOperation]
+    package var paths: [PathRecord]
+    package var warnings: [String]
+    package var removedReleases: [String]
+    package var classification: Classification
+    package var activates: Bool
+    /// The release that was live before (the one `--verify` falls back to).
+    package var previousLiveID: String?
+}
+
+/// The release a deploy will make live: its id, where its content can be read now, and the
+/// operations that bring it into releases/ (none when it is already there).
+package struct ReleaseTarget: Sendable {
+    package var id: String
+    package var contentDirectory: String
+    package var staging: [DeployOperation]
+}
+
+/// Turns the classification and the state on disk into an ordered list of operations. It only
+/// reads; `PlanExecutor` applies the result.
+package struct DeployPlanner {
+    let fileSystem: any FileSystem
+    let root: DeployRoot
+    let now: Date
+    let host: String
+    let user: String
+
+    package init(fileSystem: any FileSystem, root: DeployRoot, now: Date, host: String, user: String) {
+        self.fileSystem = fileSystem
+        self.root = root
+        self.now = now
+        self.host = host
+        self.user = user
+    }
+
+    /// Works out which release to deploy and how it gets into releases/.
+    package func target(for request: DeployRequest, state: DeployState, reservedIDs: Set<String> = []) throws(ToolError) -> ReleaseTarget {
+        let taken = Set(state.releaseIDs).union(reservedIDs)
+        switch request.source {
+        case .existing(let path):
+            guard PathName.parent(path) == root.releases else {
+                throw ToolError(
+                    "The release '\(path)' is not a folder directly under '\(root.releases)'.",
+                    hint: "Put the release in releases/ (or pass --from to copy it in), or pass --root for the deploy root it belongs to.")
+            }
+            guard (try? fileSystem.isDirectory(path)) == true else {
+                throw ToolError("The release folder '\(path)' does not exist.", hint: "Check the path, or pass --from SRC to copy a new release in.")
+            }
+            return ReleaseTarget(id: PathName.basename(path), contentDirectory: path, staging: [])
+        case .newestNotLive:
+            guard let id = state.releaseIDs.last(where: { $0 != state.liveID && !state.finishedIDs.contains($0) }) else {
+                throw ToolError(
+                    "There is no new release under '\(root.releases)' to deploy.",
+                    hint: "Upload the release into releases/<id>/ first, or pass --from DIR|FILE.tar.gz, or --release DIR.")
+            }
+            return ReleaseTarget(id: id, contentDirectory: root.release(id), staging: [])
+        case .directory(let source):
+            guard (try? fileSystem.isDirectory(source, followSymlink: true)) == true else {
+                throw ToolError("The source folder '\(source)' does not exist or is not a folder.", hint: "Check the --from path.")
+            }
+            if PathName.isWithin(root.path, source) || PathName.isWithin(source, root.path) {
+                throw ToolError(
+                    "The source folder '\(source)' overlaps the deploy root '\(root.path)'.",
+                    hint: "Build the release outside the deploy root, or use --release for a folder already in releases/.")
+            }
+            let id = ReleaseID.next(at: now, taken: taken)
+            let staging = root.release(".staging-\(id)")
+            return ReleaseTarget(
+                id: id, contentDirectory: source,
+                staging: [.createDirectory(path: root.releases), .copyRelease(from: source, to: staging), .publishRelease(from: staging, to: root.release(id))])
+        case .archive:
+            throw ToolError("An archive must be extracted before it is planned.", hint: "This is a bug in persist-deploy; please report it.", exitCode: .failure)
+        }
+    }
+
+    /// The whole plan for deploying `target`, whose app model is `classification`.
+    package func plan(
+        _ request: DeployRequest, target: ReleaseTarget, classification: Classification, state: DeployState,
+        prelude: [DeployOperation] = []
+    ) throws(ToolError) -> DeployPlan {
+        do {
+            return try makePlan(request, target: target, classification: classification, state: state, prelude: prelude)
+        } catch let error as ToolError {
+            throw error
+        } catch let error as SystemCallError {
+            throw ToolError.system(error, while: "Planning the deploy")
+        } catch {
+            throw ToolError("Planning the deploy failed: \(error).")
+        }
+    }
+
+    private func makePlan(
+        _ request: DeployRequest, target: ReleaseTarget, classification: Classification, state: DeployState,
+        prelude: [DeployOperation]
+    ) throws -> DeployPlan {
+        try checkRoot()
+        var operations = prelude + state.leftovers.map { DeployOperation.removeLeftover(path: $0) }
+        var warnings = classification.warnings
+        let releasePath = root.release(target.id)
+
+        // The live release, where its content can be read now, and where it will be once an
+        // in-place site has been adopted.
+        var live: (id: String, content: String, path: String)?
+        var adoptedID: String?
+        switch state.current {
+        case .inPlaceDirectory:
+            let id = ReleaseID.next(at: now, taken: Set(state.releaseIDs + [target.id]))
+            adoptedID = id
+            live = (id, root.current, root.release(id))
+            operations.append(.adoptInPlaceSite(current: root.current, release: root.release(id)))
+        case .release(let id, true) where id != target.id:
+            live = (id, root.release(id), root.release(id))
+        case .release(let id, false):
+            warnings.append("'current' points at releases/\(id), which does not exist; the new release replaces it.")
+        case .foreignLink(let text):
+            throw ToolError(
+                "'\(root.current)' is a link to '\(text)', not to a release under releases/.",
+                hint: "Move it aside (mv current current.old) and deploy again; nothing was changed.")
+        default: break
+        }
+        let liveManifest = live.flatMap { ReleaseManifest.load($0.id, root: root, fileSystem: fileSystem) }
+
+        let persistent = persistentPaths(classification, record: state.record)
+        if let live, let liveManifest {
+            try checkDrift(live: live.content, manifest: liveManifest, record: state.record, persistent: Set(persistent.map(\.path)))
+        }
+
+        if !(try fileSystem.isDirectory(root.shared, followSymlink: true)) {
+            operations.append(.createDirectory(path: root.shared))
+        }
+        var records: [PathRecord] = []
+        var links: [String: String] = [:]
+        var shipped: [String: [String]] = [:]
+        for path in persistent {
+            let step = try planPersistentPath(
+                path, request: request, releasePath: releasePath, content: target.contentDirectory,
+                live: live, liveManifest: liveManifest, framework: classification.framework)
+            operations += step.operations
+            warnings += step.warnings
+            records.append(PathRecord(path: path.path, class: path.class, action: step.action))
+            links[PathName.join(releasePath, path.path)] = step.linkText
+            if let files = step.shipped { shipped[path.path] = files }
+        }
+        for path in classification.paths where path.linkTarget != nil {
+            let step = try planAppLink(path, releasePath: releasePath, content: target.contentDirectory)
+            operations += step.operations
+            links[PathName.join(releasePath, path.path)] = step.linkText
+        }
+        operations += try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
+
+        var webRootFiles: [String] = []
+        for asset in classification.assetPaths where asset.kind == .dir {
+            let directory = PathName.join(target.contentDirectory, asset.path)
+            if try fileSystem.isDirectory(directory) {
+                webRootFiles += try fileSystem.files(under: directory).map { PathName.join(asset.path, $0) }
+            }
+        }
+        let manifest = ReleaseManifest(release: target.id, webRootFiles: webRootFiles, shipped: shipped)
+        operations.append(.createDirectory(path: root.manifests))
+        operations.append(.writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644))
+        operations.append(.verifyLinks(release: releasePath, links: links))
+
+        let time = Timestamp.iso8601(now)
+        if let adoptedID {
+            let adopted = HistoryRecord(release: adoptedID, time: time, outcome: .adopted, framework: classification.framework,
+                                        paths: records.filter { $0.action == .adopted }, host: host, user: user)
+            operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
+        }
+        if request.activate {
+            operations.append(.switchCurrent(root: root.path, releaseID: target.id))
+        }
+        let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
+                                    framework: classification.framework, paths: records, host: host, user: user)
+        operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
+
+        var recorded = classification
+        recorded.paths = mergedRecordPaths(classification, record: state.record)
+        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
+
+        var removed: [String] = []
+        if request.activate {
+            let cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
+            removed = cleanup
+            operations += cleanup.map { .removeRelease(path: root.release($0)) }
+        }
+        return DeployPlan(
+            releaseID: target.id, releasePath: releasePath, operations: operations, paths: records, warnings: warnings,
+            removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
+    }
+
+    /// Refuses roots the tool must never manage.
+    private func checkRoot() throws {
+        if root.path == "/" {
+            throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds (or will hold) releases/, shared/ and current.")
+        }
+        if let type = try fileSystem.type(at: root.path), type != .directory {
+            throw ToolError("The deploy root '\(root.path)' is not a folder.", hint: "Pass --root with a folder.")
+        }
+        for folder in [root.shared, root.releases] {
+            if let type = try fileSystem.status(at: folder, followSymlink: true)?.type, type != .directory {
+                throw ToolError("'\(folder)' is a file, not a folder.", hint: "Move it aside; the deploy needs a folder there. Nothing was changed.")
+            }
+        }
+    }
+
+    /// Every path that lives in shared/: this release's persistent paths plus those an earlier
+    /// deploy made persistent and this release's classification does not mention (users' data
+    /// does not stop needing a home because the code stopped shipping the folder).
+    private func persistentPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
+        var byPath = Dictionary(classification.persistentPaths.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let mentioned = Set(classification.paths.map(\.path))
+        for old in record?.persistentPaths ?? [] where !mentioned.contains(old.path) {
+            byPath[old.path] = old
+        }
+        return byPath.values.sorted { $0.path < $1.path }
+    }
+
+    private func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
+        let mentioned = Set(classification.paths.map(\.path))
+        let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains($0.path) }
+        return (classification.paths + kept).sorted { $0.path < $1.path }
+    }
+
+    /// Data rule 4: files the running app wrote into a directory that the switch would leave
+    /// behind stop the deploy before anything changes.
+    private func checkDrift(live: String, manifest: ReleaseManifest, record: PersistenceRecord?, persistent: Set<String>) throws {
+        let shippedFiles = Set(manifest.webRootFiles)
+        let assetDirectories = (record?.paths ?? []).filter { $0.class == .asset && $0.kind == .dir && !persistent.contains($0.path) }
+        for asset in assetDirectories {
+            let directory = PathName.join(live, asset.path)
+            guard try fileSystem.type(at: directory) == .directory else { continue }
+            let written = try fileSystem.files(under: directory).filter { !shippedFiles.contains(PathName.join(asset.path, $0)) }
+            if !written.isEmpty {
+                throw ToolError(
+                    "The live release has \(Text.count(written.count, "file")) in '\(asset.path)' that it did not ship "
+                        + "(e.g. '\(written[0])'): the running app writes there, and the switch would leave them behind.",
+                    hint: "Nothing was changed. Make it persistent by adding \"\(asset.path)\": \"user\" (or \"runtime\") under "
+                        + "\"classify\" in persist-deploy.json at the app's root, then deploy again: the files will move to shared/.")
+            }
+        }
+    }
+
+    private struct PathStep {
+        var operations: [DeployOperation] = []
+        var warnings: [String] = []
+        var action: PathAction
+        var linkText: String
+        var shipped: [String]?
+    }
+
+    /// The operations for one persistent path: seed or protect shared/, then link the release.
+    private func planPersistentPath(
+        _ path: ClassifiedPath, request: DeployRequest, releasePath: String, content: String,
+        live: (id: String, content: String, path: String)?, liveManifest: ReleaseManifest?, framework: Framework
+    ) throws -> PathStep {
+        let shared = root.sharedPath(path.path)
+        let inRelease = PathName.join(releasePath, path.path)
+        let inContent = PathName.join(content, path.path)
+        let linkText = PathName.relativeLink(at: inRelease, to: shared)
+        let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
+        let shippedType = try fileSystem.type(at: inContent)
+        let liveType = try live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
+        let isConfig = path.class == .config
+        var step = PathStep(action: .linked, linkText: linkText)
+
+        if try fileSystem.type(at: shared) == .symlink, sharedType == nil {
+            throw ToolError(
+                "'\(shared)' is a link that points nowhere.",
+                hint: "Fix or remove that link (your data may live where it pointed); nothing was changed.")
+        }
+        if let sharedType, sharedType != (path.kind == .dir ? .directory : .file) {
+            throw ToolError(
+                "'\(shared)' is a \(sharedType == .directory ? "folder" : "file"), but '\(path.path)' is classified as a \(path.kind == .dir ? "folder" : "file").",
+                hint: "Nothing was changed. Fix the class in persist-deploy.json or move '\(shared)' aside.")
+        }
+        if shippedType == .directory {
+            step.shipped = try fileSystem.files(under: inContent)
+        }
+        let parentOfShared = PathName.parent(shared)
+        if parentOfShared != root.shared { step.operations.append(.createDirectory(path: parentOfShared)) }
+
+        let liveHoldsData: Bool
+        if let live, let liveType, liveType == .directory || liveType == .file {
+            liveHoldsData = try liveType == .file || !fileSystem.files(under: PathName.join(live.content, path.path)).isEmpty
+        } else {
+            liveHoldsData = false
+        }
+
+        if sharedType == nil {
+            if let live, liveHoldsData {
+                let livePath = PathName.join(live.path, path.path)
+                step.action = .adopted
+                step.operations += [
+                    .moveIntoShared(from: livePath, to: shared),
+                    .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
+                ]
+                if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+            } else if shippedType == .directory || shippedType == .file {
+                step.action = .seeded
+                step.operations.append(.moveIntoShared(from: inRelease, to: shared))
+            } else {
+                if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+                let example = inContent + ".example"
+                if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
+                    step.action = .seeded
+                    step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
+                    step.warnings.append("'\(shared)' was copied from \(path.path).example: fill in its secrets.")
+                } else {
+                    step.action = .created
+                    step.operations.append(
+                        path.kind == .dir
+                            ? .createDirectory(path: shared) : .createEmptyFile(path: shared, permissions: isConfig ? 0o600 : 0o644))
+                    if isConfig { step.warnings.append("'\(shared)' was created empty: fill it in.") }
+                }
+            }
+        } else {
+            if let live, liveHoldsData, liveType == .directory {
+                // A real folder where the live release should have a link: someone unpacked over
+                // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
+                let livePath = PathName.join(live.path, path.path)
+                step.action = .adopted
+                step.operations += [
+                    .mergeMoveIntoShared(from: livePath, to: shared, suffix: ".adopted-\(live.id)"),
+                    .removeReleaseCopy(path: livePath),
+                    .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
+                ]
+            }
+            if let files = step.shipped {
+                let candidates: [String]
+                if request.mode == .first {
+                    candidates = files
+                } else if let previous = liveManifest?.shipped[path.path] {
+                    // Files the code shipped before and shared/ lacks were deleted by users: they
+                    // stay deleted. Only files new to the code are added.
+                    let before = Set(previous)
+                    candidates = files.filter { !before.contains($0) }
+                } else {
+                    candidates = []
+                }
+                let missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                if !missing.isEmpty {
+                    step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
+                }
+                let shadowed = files.count - missing.count
+                if shadowed > 0 && request.mode != .first && !files.allSatisfy(isPlaceholder) {
+                    step.warnings.append("\(path.path): \(Text.count(shadowed, "file")) the release ships stay as shared/ has them (or as users deleted them).")
+                }
+            }
+            if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+        }
+        if framework == .laravel && path.path == "storage" {
+            for sub in ["app/public", "framework/cache", "framework/sessions", "framework/views", "logs"] {
+                step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
+            }
+        }
+        if isConfig && path.kind == .file {
+            step.operations.append(.setPermissions(path: shared, permissions: 0o600))
+        }
+        if PathName.parent(inRelease) != releasePath {
+            step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
+        }
+        step.operations.append(.link(path: inRelease, target: linkText))
+        return step
+    }
+
+    private func isPlaceholder(_ file: String) -> Bool {
+        let name = PathName.basename(file)
+        return name == ".gitkeep" || name == ".gitignore" || name == ".keep"
+    }
+
+    /// A path that must link to another path of the app (Laravel's `public/storage`): a
+    /// relative link inside the release, whatever the release shipped there (`artisan
+    /// storage:link` makes an absolute one that breaks when the root moves).
+    private func planAppLink(_ path: ClassifiedPath, releasePath: String, content: String) throws -> (operations: [DeployOperation], linkText: String) {
+        guard let target = path.linkTarget else { return ([], "") }
+        let inRelease = PathName.join(releasePath, path.path)
+        let linkText = PathName.relativeLink(at: inRelease, to: PathName.join(releasePath, target))
+        var operations: [DeployOperation] = []
+        switch try fileSystem.type(at: PathName.join(content, path.path)) {
+        case nil: break
+        case .directory:
+            let files = try fileSystem.files(under: PathName.join(content, path.path))
+            if !files.isEmpty {
+                operations.append(.addMissingFiles(from: inRelease, to: root.sharedPath(target), files: files))
+            }
+            operations.append(.removeReleaseCopy(path: inRelease))
+        default:
+            operations.append(.removeReleaseCopy(path: inRelease))
+        }
+        operations.append(.link(path: inRelease, target: linkText))
+        return (operations, linkText)
+    }
+
+    /// Laravel writes compiled config to `bootstrap/cache`; it stays in the release (it belongs
+    /// to one release's code) and must be writable.
+    private func laravelWritableCache(_ classification: Classification, releasePath: String, content: String) throws -> [DeployOperation] {
+        guard classification.framework == .laravel, try fileSystem.isDirectory(PathName.join(content, "bootstrap")) else { return [] }
+        let cache = PathName.join(releasePath, "bootstrap/cache")
+        return [.createDirectory(path: cache), .setPermissions(path: cache, permissions: 0o775)]
+    }
+
+    /// Old releases to remove: all but the newest `keep` finished ones, never the new, the live
+    /// or the previous release, and never a not-yet-deployed release newer than the live one.
+    package func releasesToRemove(state: DeployState, newID: String, previousLive: String?, keep: Int) -> [String] {
+        let finished = Set(state.finishedIDs)
+        let protected: Set<String> = [newID, previousLive, state.liveID].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
+        let candidates = state.releaseIDs.filter { $0 != newID }
+        var keptFinished = 1  // the new release counts towards keep
+        var removal: [String] = []
+        for id in candidates.reversed() {
+            if protected.contains(id) {
+                if finished.contains(id) { keptFinished += 1 }
+                continue
+            }
+            if finished.contains(id) {
+                if keptFinished < keep { keptFinished += 1 } else { removal.append(id) }
+            } else if let live = previousLive, ReleaseID.isOlder(id, than: live) {
+                removal.append(id)
+            }
+        }
+        return removal.sorted(by: ReleaseID.isOlder)
+    }
+}

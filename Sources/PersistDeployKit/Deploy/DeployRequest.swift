@@ -1,0 +1,30 @@
+/// How a deploy treats persistent paths that shared/ already holds.
+package enum DeployMode: String, Sendable, Codable {
+    /// Decide per path: seed what shared/ lacks, protect what it has.
+    case auto
+    /// Keep the release's demo content: add every shipped file shared/ lacks.
+    case first
+    /// Protect users' data: add only files new to the code since the live release.
+    case subsequent
+}
+
+/// Where the new release comes from.
+package enum ReleaseSource: Sendable, Equatable {
+    /// A folder already under releases/.
+    case existing(path: String)
+    /// A folder elsewhere, copied in.
+    case directory(path: String)
+    /// A `.tar.gz`, extracted in.
+    case archive(path: String)
+    /// The newest folder under releases/ that is not live.
+    case newestNotLive
+}
+
+/// Everything a deploy was asked to do.
+package struct DeployRequest: Sendable {
+    package var mode: DeployMode = .auto
+    package var source: ReleaseSource = .newestNotLive
+    package var keep: Int = 5
+    package var activate: Bool = true
+    package init() {}
+}

@@ -1,0 +1,64 @@
+/// What is on disk under a deploy root before a command changes anything.
+package struct DeployState: Sendable {
+    /// What `current` is.
+    package enum Current: Sendable, Equatable {
+        case missing
+        /// A link to `releases/<id>` (the id may name a missing folder: a dangling link).
+        case release(id: String, resolves: Bool)
+        /// A link somewhere else.
+        case foreignLink(target: String)
+        /// A real directory: a site deployed in place, before this tool.
+        case inPlaceDirectory
+    }
+
+    package var current: Current
+    /// Release folders with valid ids, oldest first.
+    package var releaseIDs: [String]
+    /// Leftovers of a crashed command (`.staging-*`, `.removing-*`) in releases/.
+    package var leftovers: [String]
+    package var history: [HistoryRecord]
+    package var record: PersistenceRecord?
+
+    package var liveID: String? {
+        if case .release(let id, true) = current { return id }
+        return nil
+    }
+
+    /// Reads the state; a missing root or releases/ folder reads as empty.
+    package static func read(_ root: DeployRoot, fileSystem: any FileSystem) throws(ToolError) -> DeployState {
+        do {
+            let names = try fileSystem.isDirectory(root.releases) ? try fileSystem.listDirectory(at: root.releases) : []
+            let ids = names.filter(ReleaseID.isValid).filter { (try? fileSystem.isDirectory(root.release($0))) == true }
+                .sorted(by: ReleaseID.isOlder)
+            let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
+                .map { root.release($0) }
+            return DeployState(
+                current: try readCurrent(root, fileSystem: fileSystem), releaseIDs: ids, leftovers: leftovers,
+                history: DeploymentHistory.load(root, fileSystem: fileSystem),
+                record: try PersistenceRecord.load(from: root, fileSystem: fileSystem))
+        } catch let error as SystemCallError {
+            throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")
+        } catch let error as ToolError {
+            throw error
+        } catch {
+            throw ToolError("Reading the deploy root '\(root.path)' failed: \(error).")
+        }
+    }
+
+    private static func readCurrent(_ root: DeployRoot, fileSystem: any FileSystem) throws(SystemCallError) -> Current {
+        switch try fileSystem.type(at: root.current) {
+        case nil: return .missing
+        case .directory: return .inPlaceDirectory
+        case .symlink:
+            let target = try fileSystem.readSymlink(at: root.current)
+            let resolved = PathName.absolute(target, from: root.path)
+            guard PathName.parent(resolved) == root.releases else { return .foreignLink(target: target) }
+            let id = PathName.basename(resolved)
+            return .release(id: id, resolves: try fileSystem.isDirectory(resolved))
+        default: return .foreignLink(target: "")
+        }
+    }
+
+    /// Releases recorded as having gone live (and not marked bad), oldest first.
+    package var finishedIDs: [String] { DeploymentHistory.finishedReleases(history) }
+}

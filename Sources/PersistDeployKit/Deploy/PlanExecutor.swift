@@ -1,0 +1,211 @@
+import Glibc
+
+/// Applies a plan's operations in order; the only code that changes a deploy root. Each
+/// operation is safe to find half-done: a rerun of the command plans again from what is on disk.
+package struct PlanExecutor {
+    let fileSystem: any FileSystem
+    let console: Console?
+    /// Test hook for crash testing: after this many operations the process kills itself with
+    /// SIGKILL (set from `PERSIST_DEPLOY_CRASH_AFTER`).
+    let crashAfter: Int?
+    let environment: [String: String]
+
+    package init(fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:]) {
+        self.fileSystem = fileSystem
+        self.console = console
+        self.environment = environment
+        self.crashAfter = environment["PERSIST_DEPLOY_CRASH_AFTER"].flatMap { Int($0) }
+    }
+
+    /// Applies `operations`; `counted` is how many were applied before (for the crash hook).
+    package func apply(_ operations: ArraySlice<DeployOperation>, root: String, counted: Int = 0) throws(ToolError) {
+        var done = counted
+        for operation in operations {
+            console?.detail("  \(operation.describe(relativeTo: root))")
+            do {
+                try apply(operation)
+            } catch {
+                throw Self.toolError(error, step: operation.describe(relativeTo: root))
+            }
+            done += 1
+            if let crashAfter, done == crashAfter { kill(getpid(), SIGKILL) }
+        }
+    }
+
+    /// Wraps any failure of a step in a message naming the step.
+    static func toolError(_ error: any Error, step: String) -> ToolError {
+        if let error = error as? ToolError { return error }
+        if let error = error as? SystemCallError { return ToolError.system(error, while: "Step '\(step)'") }
+        return ToolError("Step '\(step)' failed: \(error).")
+    }
+
+    private func apply(_ operation: DeployOperation) throws {
+        switch operation {
+        case .removeLeftover(let path):
+            try fileSystem.removeTree(at: path)
+        case .copyRelease(let from, let to):
+            try fileSystem.removeTree(at: to)
+            try fileSystem.copyTree(from: from, to: to)
+        case .extractRelease(let archive, let to):
+            try extract(archive, into: to)
+        case .publishRelease(let from, let to):
+            try fileSystem.rename(from, to: to, replacing: false)
+            try fileSystem.syncDirectory(at: PathName.parent(to))
+        case .adoptInPlaceSite(let current, let release):
+            try fileSystem.createDirectory(at: PathName.parent(release), permissions: 0o755)
+            try fileSystem.rename(current, to: release, replacing: false)
+            try switchCurrent(root: PathName.parent(current), releaseID: PathName.basename(release))
+        case .createDirectory(let path):
+            try fileSystem.createDirectory(at: path, permissions: 0o755)
+        case .moveIntoShared(let from, let to):
+            try moveWithoutOverwriting(from, to: to)
+        case .mergeMoveIntoShared(let from, let to, let suffix):
+            try mergeMove(from, into: to, suffix: suffix)
+        case .addMissingFiles(let from, let to, let files):
+            for file in files {
+                let destination = PathName.join(to, file)
+                if try fileSystem.exists(destination) { continue }
+                try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
+                try fileSystem.copyTree(from: PathName.join(from, file), to: destination)
+            }
+        case .copyFile(let from, let to, let permissions):
+            guard try !fileSystem.exists(to) else { return }
+            try fileSystem.copyTree(from: from, to: to)
+            try fileSystem.setPermissions(at: to, to: permissions)
+        case .createEmptyFile(let path, let permissions):
+            guard try !fileSystem.exists(path) else { return }
+            try fileSystem.writeFile(at: path, contents: [], permissions: permissions)
+        case .removeReleaseCopy(let path):
+            try fileSystem.removeTree(at: path)
+        case .link(let path, let target):
+            try link(path, to: target)
+        case .setPermissions(let path, let permissions):
+            // Only a real file or folder: chmod through a link would change what it points at.
+            guard let type = try fileSystem.type(at: path), type == .file || type == .directory else { return }
+            try fileSystem.setPermissions(at: path, to: permissions)
+        case .writeFile(let path, let contents, let permissions):
+            try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
+        case .verifyLinks(let release, let links):
+            try verify(release: release, links: links)
+        case .switchCurrent(let root, let releaseID):
+            try switchCurrent(root: root, releaseID: releaseID)
+        case .appendHistory(let root, let shared, let line):
+            let deployRoot = DeployRoot(path: root, shared: shared)
+            guard let record = try? JSONDecoder().decode(HistoryRecord.self, from: Data(line.utf8)) else {
+                throw ToolError("The history line for '\(deployRoot.historyFile)' could not be encoded.", hint: "This is a bug in persist-deploy; please report it.")
+            }
+            try DeploymentHistory.append(record, to: deployRoot, fileSystem: fileSystem)
+        case .removeRelease(let path):
+            let aside = PathName.join(PathName.parent(path), ".removing-\(PathName.basename(path))")
+            if try fileSystem.exists(path) {
+                try fileSystem.rename(path, to: aside, replacing: false)
+            }
+            try fileSystem.removeTree(at: aside)
+            let root = PathName.parent(PathName.parent(path))
+            try fileSystem.removeTree(at: DeployRoot(path: root).manifest(of: PathName.basename(path)))
+        }
+    }
+
+    /// Rename when possible; across file systems copy to a temporary name beside the
+    /// destination, rename that into place, and only then remove the source.
+    private func moveWithoutOverwriting(_ source: String, to destination: String) throws {
+        try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
+        if try renamedWithinFileSystem(source, to: destination) { return }
+        let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).seeding")
+            try fileSystem.removeTree(at: temporary)
+            try fileSystem.copyTree(from: source, to: temporary)
+        try fileSystem.rename(temporary, to: destination, replacing: false)
+        try fileSystem.removeTree(at: source)
+    }
+
+    /// Renames without replacing; false (nothing done) when the two are on different file systems.
+    private func renamedWithinFileSystem(_ source: String, to destination: String) throws(SystemCallError) -> Bool {
+        do {
+            try fileSystem.rename(source, to: destination, replacing: false)
+            return true
+        } catch {
+            if error.code == EXDEV { return false }
+            throw error
+        }
+    }
+
+    private func mergeMove(_ source: String, into destination: String, suffix: String) throws {
+        guard try fileSystem.type(at: source) == .directory else { return }
+        for file in try fileSystem.files(under: source) {
+            try moveWithoutOverwriting(PathName.join(source, file), to: try freeName(for: PathName.join(destination, file), suffix: suffix))
+        }
+    }
+
+    /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
+    private func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
+        if try !fileSystem.exists(path) { return path }
+        var attempt = 1
+        while true {
+            let candidate = path + suffix + (attempt == 1 ? "" : "-\(attempt)")
+            if try !fileSystem.exists(candidate) { return candidate }
+            attempt += 1
+        }
+    }
+
+    /// Creates the link, or replaces an existing link atomically; a real file or folder in the
+    /// way is never removed here (the plan removes release copies explicitly).
+    private func link(_ path: String, to target: String) throws {
+        switch try fileSystem.type(at: path) {
+        case nil:
+            try fileSystem.createSymlink(at: path, target: target)
+        case .symlink:
+            if try fileSystem.readSymlink(at: path) == target { return }
+            let temporary = PathName.join(PathName.parent(path), ".\(PathName.basename(path)).link-tmp")
+            try fileSystem.removeTree(at: temporary)
+            try fileSystem.createSymlink(at: temporary, target: target)
+            try fileSystem.rename(temporary, to: path, replacing: true)
+        default:
+            throw ToolError("'\(path)' is a real file or folder where a link must go.", hint: "Move it aside and run the command again; nothing there was deleted.")
+        }
+    }
+
+    private func verify(release: String, links: [String: String]) throws {
+        var problems: [String] = []
+        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
+            guard try fileSystem.type(at: path) == .symlink, try fileSystem.readSymlink(at: path) == target else {
+                problems.append("'\(path)' is not a link to '\(target)'")
+                continue
+            }
+            if try fileSystem.status(at: path, followSymlink: true) == nil {
+                problems.append("'\(path)' -> '\(target)' resolves to nothing")
+            }
+        }
+        if !problems.isEmpty {
+            throw ToolError(
+                "The release '\(release)' is not complete, so it was not made live: " + problems.joined(separator: "; ") + ".",
+                hint: "'current' still points at the previous release. Run the deploy again, or 'persist-deploy recover'.")
+        }
+    }
+
+    /// Data rule 5: a temporary link renamed over `current`, confirmed by reading it back.
+    private func switchCurrent(root: String, releaseID: String) throws {
+        let current = PathName.join(root, "current")
+        let target = "releases/\(releaseID)"
+        let temporary = PathName.join(root, ".current.tmp-\(getpid())")
+        try fileSystem.removeTree(at: temporary)
+        try fileSystem.createSymlink(at: temporary, target: target)
+        try fileSystem.rename(temporary, to: current, replacing: true)
+        let now = try fileSystem.readSymlink(at: current)
+        guard now == target else {
+            throw ToolError("'\(current)' reads '\(now)' after the switch, not '\(target)'.", hint: "Another process changed it; run 'persist-deploy releases' and check.")
+        }
+        try fileSystem.syncDirectory(at: root)
+    }
+
+    private func extract(_ archive: String, into directory: String) throws {
+        try fileSystem.removeTree(at: directory)
+        try fileSystem.createDirectory(at: directory, permissions: 0o755)
+        let status = try Subprocess.run(
+            ["tar", "-xzf", archive, "-C", directory, "--no-same-owner"], environment: environment)
+        if status != 0 {
+            throw ToolError(
+                "Extracting '\(archive)' failed (tar exited with \(status)).",
+                hint: "Check that it is a .tar.gz of the app and that the disk has room; nothing live was changed.")
+        }
+    }
+}

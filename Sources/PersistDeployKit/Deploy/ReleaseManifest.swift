@@ -1,0 +1,23 @@
+/// What a release shipped, recorded when it is deployed: the files in its non-persistent web-root
+/// directories (the drift guard compares the live release against them) and the files it shipped
+/// inside each persistent path (later deploys merge only what is new to the code).
+package struct ReleaseManifest: Sendable, Codable, Equatable {
+    package var release: String
+    /// Files below the web root's asset directories, relative to the app root.
+    package var webRootFiles: [String]
+    /// For each persistent path, the files the release shipped below it, relative to that path.
+    package var shipped: [String: [String]]
+
+    package init(release: String, webRootFiles: [String], shipped: [String: [String]]) {
+        self.release = release
+        self.webRootFiles = webRootFiles
+        self.shipped = shipped
+    }
+
+    package static func load(_ id: String, root: DeployRoot, fileSystem: any FileSystem) -> ReleaseManifest? {
+        guard let bytes = try? fileSystem.readFile(at: root.manifest(of: id)) else { return nil }
+        return try? JSONDecoder().decode(ReleaseManifest.self, from: Data(bytes))
+    }
+
+    package var json: String { Text.json(self) + "\n" }
+}
