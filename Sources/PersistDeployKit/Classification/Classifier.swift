@@ -34,7 +34,8 @@ package struct Classifier: Sendable {
         try classifyWebRoot(facts: facts, reader: reader, tree: tree, into: &builder)
         try addPersistentPaths(facts: facts, reader: reader, tree: tree, into: &builder)
         if let config { try builder.apply(config, reader: reader, webRoot: detection.webRoot) }
-        return Classification(detection: detection, paths: builder.sortedPaths, warnings: builder.warnings)
+        builder.dropNestedPaths()
+        return Classification(detection: detection, paths: builder.sortedPaths, warnings: builder.allWarnings)
     }
 
     private func prepare(appDirectory: String) throws(ToolError) -> (facts: AppFacts, config: ProjectConfig?) {
@@ -59,7 +60,7 @@ package struct Classifier: Sendable {
     private func classifyWebRoot(facts: AppFacts, reader: AppReader, tree: TreeScan, into builder: inout PathListBuilder) throws(ToolError) {
         let detection = facts.detection
         let webRoot = detection.webRoot
-        let storageLink = detection.framework == .laravel ? PathName.join(webRoot, "storage") : nil
+        let storageLink = detection.framework == .laravel ? AppReader.join(webRoot, "storage") : nil
         if let storageLink {
             builder.add(ClassifiedPath(
                 path: storageLink, kind: .dir, class: .user,
@@ -73,7 +74,7 @@ package struct Classifier: Sendable {
         }
         let isBuildOutput = (detection.framework == .vue || detection.framework == .react) && webRoot != "public"
         for name in try reader.list(webRoot) {
-            let path = PathName.join(webRoot, name)
+            let path = AppReader.join(webRoot, name)
             if path == storageLink || path == ".git" { continue }
             let type = try reader.entryType(path)
             if type == .symlink {
@@ -149,7 +150,7 @@ package struct Classifier: Sendable {
             let placeholder = PathName.basename(files[0])
             let reason = "holds only a placeholder (\(placeholder)), kept so the app can write there: persistent"
             guard byName != nil else {
-                return (entry(.user, reason), Self.undecidedWarning(path: path, treatedAs: .user, because: "holds only a placeholder"))
+                return (entry(.user, reason), Self.undecidedWarning(path: path, treatedAs: .user, because: "it holds only a placeholder"))
             }
             return (entry(persistentClass, reason), nil)
         }
@@ -161,17 +162,17 @@ package struct Classifier: Sendable {
         }
         if files.isEmpty {
             return (entry(.user, "empty and no rule knows its name: kept persistent to be safe"),
-                    Self.undecidedWarning(path: path, treatedAs: .user, because: "is empty"))
+                    Self.undecidedWarning(path: path, treatedAs: .user, because: "it is empty"))
         }
         return (entry(.asset, "no rule decides it; it holds \(Text.count(files.count, "file")) that ship with the code"),
-                Self.undecidedWarning(path: path, treatedAs: .asset, because: "holds files no rule knows"))
+                Self.undecidedWarning(path: path, treatedAs: .asset, because: "it holds files of no known kind"))
     }
 
     private static func undecidedWarning(path: String, treatedAs pathClass: PathClass, because: String) -> String {
         let other: PathClass = pathClass == .asset ? .user : .asset
         let what = pathClass == .asset ? "an asset (replaced by every deploy)" : "persistent (user data in shared/)"
         let change = pathClass == .asset ? "If the app writes there" : "If it ships with the code"
-        return "'\(path)' \(because) and no rule knows its name, so it is treated as \(what). \(change), add "
+        return "'\(path)' matched no rule (\(because)), so it is treated as \(what). \(change), add "
             + "\"classify\": {\(Text.json(path)): \"\(other.rawValue)\"} to persist-deploy.json."
     }
 
@@ -191,11 +192,14 @@ package struct Classifier: Sendable {
             try add("storage", .dir, .runtime, "Laravel's storage/: logs, sessions, cache and files the app stores (storage/app)")
             try add(".env", .file, .config, "Laravel's per-server settings (APP_KEY, database password)")
         case .php:
-            try add(".env", .file, .config, "per-server settings of the app (PHP apps read .env when one exists)")
+            // WordPress keeps its settings in wp-config.php; other PHP apps commonly read .env.
+            if !facts.isWordPress || hasEnvFile {
+                try add(".env", .file, .config, "per-server settings of the app (PHP apps read .env when one exists)")
+            }
             if facts.isWordPress {
-                let base = try reader.isDirectory(PathName.join(facts.detection.webRoot, "wp-content")) ? facts.detection.webRoot : "."
-                try add(PathName.join(base, "wp-content/uploads"), .dir, .user, "WordPress's media library: files users upload")
-                try add(PathName.join(base, "wp-config.php"), .file, .config, "WordPress's per-server settings (database password, keys)")
+                let base = try reader.isDirectory(AppReader.join(facts.detection.webRoot, "wp-content")) ? facts.detection.webRoot : "."
+                try add(AppReader.join(base, "wp-content/uploads"), .dir, .user, "WordPress's media library: files users upload")
+                try add(AppReader.join(base, "wp-config.php"), .file, .config, "WordPress's per-server settings (database password, keys)")
             }
             for (path, reason) in tree.ignoredConfigFiles() where !builder.contains(path) {
                 try add(path, .file, .config, reason)
@@ -257,7 +261,7 @@ struct PathListBuilder {
                 warnings.append("\(ProjectConfig.fileName) removes '\(path)' (remove[\(index)]), but the tool found no persistent path there; nothing was removed.")
                 continue
             }
-            if PathName.parent(path) == PathName.normalize(webRoot) || (webRoot == "." && !path.contains("/")) {
+            if PathName.parent(path) == PathName.normalize(webRoot) {
                 add(ClassifiedPath(path: path, kind: found.kind, class: .asset, reason: "persist-deploy.json removes it from the persistent paths, so it ships with each release"))
             } else {
                 entries.removeAll { $0.path == path }
@@ -265,26 +269,35 @@ struct PathListBuilder {
             }
             fromConfig[path] = "remove[\(index)]"
         }
-        try checkOverlaps(file: config.file)
-    }
-
-    /// A persistent path inside another would be linked into shared/ twice. When the app's file
-    /// asks for that, it is an error; when the tool's own rules do, the outer path already keeps
-    /// the inner one, so the inner one is dropped.
-    private mutating func checkOverlaps(file: String) throws(ToolError) {
-        let persistent = sortedPaths.filter { $0.class.isPersistent && $0.linkTarget == nil }
-        for outer in persistent {
-            for inner in persistent where inner.path != outer.path && PathName.isWithin(inner.path, outer.path) {
-                if let key = fromConfig[inner.path] ?? fromConfig[outer.path] {
-                    throw ToolError(
-                        "\(file): key \(key): expected persistent paths that do not overlap, but '\(inner.path)' lies inside '\(outer.path)' and both are persistent.",
-                        hint: "Keep only the outer path persistent, or classify the outer one as asset; nothing was changed.")
-                }
-                entries.removeAll { $0.path == inner.path }
-                pathWarnings[inner.path] = nil
+        // A persistent path inside another would be linked into shared/ twice.
+        for (outer, inner) in nestedPersistentPaths() {
+            if let key = fromConfig[inner.path] ?? fromConfig[outer.path] {
+                throw ToolError(
+                    "\(config.file): key \(key): expected persistent paths that do not overlap, but '\(inner.path)' lies inside '\(outer.path)' and both are persistent.",
+                    hint: "Keep only the outer path persistent, or classify the outer one as asset; nothing was changed.")
             }
         }
-        warnings += sortedPaths.compactMap { pathWarnings[$0.path] }
+    }
+
+    /// When the tool's own rules find a persistent path inside another, the outer one already
+    /// keeps it, so the inner one is dropped.
+    mutating func dropNestedPaths() {
+        for (_, inner) in nestedPersistentPaths() {
+            entries.removeAll { $0.path == inner.path }
+            pathWarnings[inner.path] = nil
+        }
+    }
+
+    private func nestedPersistentPaths() -> [(outer: ClassifiedPath, inner: ClassifiedPath)] {
+        let persistent = sortedPaths.filter { $0.class.isPersistent && $0.linkTarget == nil }
+        return persistent.flatMap { outer in
+            persistent.filter { $0.path != outer.path && PathName.isWithin($0.path, outer.path) }.map { (outer, $0) }
+        }
+    }
+
+    /// The warnings of the file, then those of the paths in path order.
+    var allWarnings: [String] {
+        warnings + sortedPaths.compactMap { pathWarnings[$0.path] }
     }
 }
 
@@ -305,7 +318,7 @@ struct TreeScan {
             queue.removeFirst()
             let depth = PathName.components(directory).count
             for name in try reader.list(directory) {
-                let path = directory == "." ? name : PathName.join(directory, name)
+                let path = AppReader.join(directory, name)
                 switch try reader.entryType(path) {
                 case .directory:
                     if depth + 1 < Self.maximumDepth, !Self.skipped.contains(name) { queue.append(path) }

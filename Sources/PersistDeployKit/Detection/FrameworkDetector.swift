@@ -95,7 +95,7 @@ package struct FrameworkDetector: Sendable {
         var parts = ["front end: \(library)"]
         if let inertia = packages.keys.sorted().first(where: { $0.hasPrefix("@inertiajs/") }) { parts.append("via Inertia (\(inertia))") }
         if packages["vite"] != nil || packages["laravel-vite-plugin"] != nil { parts.append("built by Vite into public/build") }
-        return parts.joined(separator: " ")
+        return parts.joined(separator: ", ")
     }
 
     private static func describe(_ webRoot: String) -> String {
@@ -135,6 +135,11 @@ struct AppReader {
     let appDirectory: String
 
     func path(_ relative: String) -> String { PathName.join(appDirectory, relative) }
+
+    /// `name` inside `base`, both relative to the app root, where the base "." adds nothing.
+    static func join(_ base: String, _ name: String) -> String {
+        base == "." || base.isEmpty ? name : PathName.join(base, name)
+    }
 
     func entryType(_ relative: String) throws(ToolError) -> EntryType? {
         do {
