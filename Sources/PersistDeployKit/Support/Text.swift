@@ -38,3 +38,30 @@ package enum Text {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Text {
+    /// The lines of `text`, split on "\n" with a trailing "\r" dropped (files edited on Windows).
+    package static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+    }
+
+    /// A directory name folded so spellings of one word compare equal: lower case, with `-`, `_`,
+    /// `.` and spaces dropped ("User_Uploads", "user-uploads", "UserUploads" all give "useruploads").
+    package static func foldedName(_ name: String) -> String {
+        String(name.lowercased().filter { $0 != "-" && $0 != "_" && $0 != "." && $0 != " " })
+    }
+
+    /// The lower-cased extension of a file name without the dot ("" when there is none).
+    package static func fileExtension(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    /// `items` as "a, b and c".
+    package static func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
+}

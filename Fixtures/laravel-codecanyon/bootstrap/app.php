@@ -1,0 +1,1 @@
+<?php // boots the app

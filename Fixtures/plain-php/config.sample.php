@@ -1,0 +1,1 @@
+<?php return ['db' => 'data/app.sqlite'];

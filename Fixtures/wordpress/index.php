@@ -1,0 +1,1 @@
+<?php define('WP_USE_THEMES', true);

@@ -1,0 +1,1 @@
+<?php define('DB_NAME', 'database_name_here');
