@@ -52,7 +52,13 @@ enum DeployCommands {
             for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
         } else {
             console.say(report.activated ? "Deployed releases/\(report.release); current now points at it." : "Prepared releases/\(report.release) (not activated).")
-            for path in report.paths { console.say("  \(Text.padded(path.action.rawValue, to: 8))  \(path.path)  (\(path.class.rawValue))") }
+            for path in report.paths {
+                var counts: [String] = []
+                if let added = path.added, added > 0 { counts.append("\(Text.count(added, "new file")) added") }
+                if let shadowed = path.shadowed, shadowed > 0 { counts.append("\(Text.count(shadowed, "shipped file")) kept as shared/ has them") }
+                let detail = counts.isEmpty ? "" : "; " + counts.joined(separator: ", ")
+                console.say("  \(Text.padded(path.action.rawValue, to: 8))  \(path.path)  (\(path.class.rawValue)\(detail))")
+            }
             if !report.removedReleases.isEmpty {
                 console.say("Removed old releases: \(report.removedReleases.joined(separator: ", "))")
             }

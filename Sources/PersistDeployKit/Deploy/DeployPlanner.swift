@@ -142,7 +142,7 @@ package struct DeployPlanner {
                 live: live, liveManifest: liveManifest, framework: classification.framework)
             operations += step.operations
             warnings += step.warnings
-            records.append(PathRecord(path: path.path, class: path.class, action: step.action))
+            records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
             links[PathName.join(releasePath, path.path)] = step.linkText
             if let files = step.shipped { shipped[path.path] = files }
         }
@@ -252,6 +252,8 @@ package struct DeployPlanner {
         var action: PathAction
         var linkText: String
         var shipped: [String]?
+        var added: Int?
+        var shadowed: Int?
     }
 
     /// The operations for one persistent path: seed or protect shared/, then link the release.
@@ -347,10 +349,8 @@ package struct DeployPlanner {
                 if !missing.isEmpty {
                     step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
                 }
-                let shadowed = files.count - missing.count
-                if shadowed > 0 && request.mode != .first && !files.allSatisfy(isPlaceholder) {
-                    step.warnings.append("\(path.path): \(Text.count(shadowed, "file")) the release ships stay as shared/ has them (or as users deleted them).")
-                }
+                step.added = missing.count
+                step.shadowed = files.count - missing.count
             }
             if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
         }
@@ -367,11 +367,6 @@ package struct DeployPlanner {
         }
         step.operations.append(.link(path: inRelease, target: linkText))
         return step
-    }
-
-    private func isPlaceholder(_ file: String) -> Bool {
-        let name = PathName.basename(file)
-        return name == ".gitkeep" || name == ".gitignore" || name == ".keep"
     }
 
     /// A path that must link to another path of the app (Laravel's `public/storage`): a

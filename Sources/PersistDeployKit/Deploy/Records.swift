@@ -64,11 +64,17 @@ package struct PathRecord: Sendable, Codable, Equatable {
     package var path: String
     package var `class`: PathClass
     package var action: PathAction
+    /// Files the release shipped that were new to shared/ and added there.
+    package var added: Int?
+    /// Files the release shipped that shared/ already had (or users deleted), left as they are.
+    package var shadowed: Int?
 
-    package init(path: String, class pathClass: PathClass, action: PathAction) {
+    package init(path: String, class pathClass: PathClass, action: PathAction, added: Int? = nil, shadowed: Int? = nil) {
         self.path = path
         self.class = pathClass
         self.action = action
+        self.added = added
+        self.shadowed = shadowed
     }
 }
 
