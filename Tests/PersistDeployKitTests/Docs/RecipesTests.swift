@@ -23,11 +23,21 @@ import Testing
     }()
 
     /// Each call of the tool in `text`: the command word and the `--options` that follow it.
-    /// A call is a line (shell continuations joined) naming `persist-deploy` and `--root`, in
-    /// shell (`persist-deploy auto --root`), Ruby (`:'persist-deploy', "auto"`) or YAML-list
-    /// (`[persist-deploy, auto,`) form.
+    /// A call is a line naming `persist-deploy` and `--root`, in shell (`persist-deploy auto
+    /// --root`), Ruby (`:'persist-deploy', "auto"`) or YAML-list (`[persist-deploy, auto,`) form,
+    /// joined with the lines that continue it (after `\\` or `,`, or starting with PHP's `.`).
     static func invocations(in text: String) -> [(command: String, options: [String])] {
-        let lines = text.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n").map(String.init)
+        var lines: [String] = []
+        for line in text.split(separator: "\n").map(String.init) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let last = lines.last?.trimmingCharacters(in: .whitespaces),
+                last.hasSuffix("\\") || last.hasSuffix(",") || trimmed.hasPrefix(". ")
+            {
+                lines[lines.count - 1] = String(last.dropLast(last.hasSuffix("\\") ? 1 : 0)) + " " + trimmed
+            } else {
+                lines.append(line)
+            }
+        }
         return lines.filter { $0.contains("persist-deploy") && $0.contains("--root") }.compactMap { line in
             guard let start = line.range(of: "persist-deploy") else { return nil }
             let words = line[start.upperBound...]
@@ -64,10 +74,13 @@ import Testing
                 --from x.tar.gz --wait 300"
             execute :'persist-deploy', "rollback", "--root", deploy_to, "--wait", "300"
             argv: [persist-deploy, health-check, --root, "{{ deploy_root }}"]
+            run('persist-deploy auto --root {{deploy_path}} --release ' . escapeshellarg($release)
+                . ' --no-activate');
             # persist-deploy decides what is persistent
             """
         let calls = Self.invocations(in: text)
-        #expect(calls.map(\.command) == ["auto", "rollback", "health-check"])
+        #expect(calls.map(\.command) == ["auto", "rollback", "health-check", "auto"])
+        #expect(calls.last?.options == ["--root", "--release", "--no-activate"])
         #expect(calls.first?.options == ["--root", "--from", "--wait"])
     }
 }
