@@ -50,7 +50,7 @@ else
 fi
 
 if command -v shellcheck >/dev/null 2>&1; then
-  for file in scripts/*.sh; do check "shellcheck $file" shellcheck "$file"; done
+  for file in scripts/*.sh docs/*.sh; do check "shellcheck $file" shellcheck "$file"; done
 else
   skipped+=("shell: shellcheck is missing; apt-get install shellcheck")
 fi
