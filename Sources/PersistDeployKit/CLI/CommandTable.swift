@@ -87,6 +87,7 @@ package enum CommandTable {
         CommandSpec("generate", summary: "Write the scripts and guides in shared/ again.",
                     options: [OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared)."),
                               OptionSpec("--public-html", value: "PATH", help: "The served folder, for the shared-hosting guide.")]),
+        CommandSpec("completions", arguments: "SHELL", positional: 1...1, summary: "Print the completion script for bash, zsh or fish."),
         CommandSpec("help", arguments: "[COMMAND]", positional: 0...1, summary: "Show help for a command."),
     ]
 
