@@ -12,6 +12,13 @@ func emit(_ text: String, to descriptor: Int32) {
     }
 }
 
+// The Swift runtime reads the arguments from /proc/self/cmdline; without /proc they come back
+// empty, and running as if none were given would hide a failed CI step behind exit 0.
+if CommandLine.arguments.isEmpty {
+    emit("error: could not read the command line: /proc is not mounted.\nMount /proc (e.g. in the chroot or container) and run again.\n", to: STDERR_FILENO)
+    exit(64)
+}
+
 let status = CommandLineTool.run(
     arguments: Array(CommandLine.arguments.dropFirst()), context: Context.live(),
     isTerminal: isatty(STDERR_FILENO) == 1,
