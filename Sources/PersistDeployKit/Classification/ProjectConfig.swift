@@ -44,7 +44,7 @@ package struct ProjectConfig: Sendable {
     /// Parses and checks the text of a `persist-deploy.json` found at `file`.
     package static func parse(_ bytes: [UInt8], file: String) throws(ToolError) -> ProjectConfig {
         func invalid(_ message: String) -> ToolError {
-            ToolError("\(file): \(message)", hint: "Fix \(fileName) (see 'persist-deploy help classify'); nothing was changed.")
+            ToolError("\(file): \(message)", hint: "Fix \(fileName); nothing was changed.")
         }
         let parsed: JSONValue
         do {

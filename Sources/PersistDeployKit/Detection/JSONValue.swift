@@ -57,6 +57,11 @@ package struct JSONParseError: Error, Equatable, CustomStringConvertible {
     package var message: String
     package var line: Int
 
+    package init(message: String, line: Int) {
+        self.message = message
+        self.line = line
+    }
+
     package var description: String { "line \(line): \(message)" }
 }
 

@@ -1,0 +1,24 @@
+import PersistDeployKit
+import PersistDeployTestSupport
+
+/// The sample apps in the package's `Fixtures/` folder, found from this file's own path.
+enum Fixtures {
+    static let names = [
+        "laravel-codecanyon", "laravel-inertia-vue", "next-app", "vue-vite", "react-cra", "plain-php", "wordpress", "tricky",
+    ]
+
+    static func path(_ name: String, filePath: String = #filePath) -> String {
+        // Tests/PersistDeployKitTests/Detection/Fixtures.swift -> the package root.
+        var root = filePath
+        for _ in 0..<4 { root = PathName.parent(root) }
+        return PathName.join(root, "Fixtures", name)
+    }
+
+    /// A copy of the fixture in a fresh temporary directory, for tests that change it.
+    static func copy(_ name: String) throws -> (directory: TemporaryDirectory, app: String) {
+        let directory = try TemporaryDirectory("fixture")
+        let app = PathName.join(directory.path, name)
+        try LocalFileSystem().copyTree(from: path(name), to: app)
+        return (directory, app)
+    }
+}
