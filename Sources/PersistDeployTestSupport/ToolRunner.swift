@@ -29,6 +29,11 @@ package struct ToolRunner {
         executable = found
     }
 
+    /// Runs another program the same way (e.g. `/bin/bash` to set up what `Process` cannot).
+    package init(executable: String) {
+        self.executable = executable
+    }
+
     /// Runs the tool with `arguments` in `directory`; `environment` replaces the inherited one
     /// except for `PATH` and `HOME`. A run longer than `timeout` seconds is killed and reported
     /// with exit code -1.
