@@ -10,7 +10,7 @@ package struct TemporaryDirectory {
         let template = PathName.join(base, "persist-deploy-\(label)-XXXXXX")
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else { throw SystemCallError(call: "mkdtemp", path: template, code: errno) }
-        path = String(cString: bytes)
+        path = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     package func remove() {

@@ -67,7 +67,8 @@ package enum ArgumentParser {
             if option.valueName == nil {
                 if inlineValue != nil { throw ToolError.usage("\(name) takes no value.", command: command.name) }
                 invocation.flags.insert(name)
-            } else if let value = inlineValue ?? rest.popFirst() {
+            } else if let value = inlineValue ?? rest.first.flatMap({ isOptionName($0, of: command) ? nil : $0 }) {
+                if inlineValue == nil { rest.removeFirst() }
                 invocation.values[name] = value
             } else {
                 throw ToolError.usage("\(name) needs a value (\(option.valueName ?? "")).", command: command.name)
@@ -86,6 +87,13 @@ package enum ArgumentParser {
             throw ToolError.usage("'\(command.name)' takes \(expected), got \(invocation.positionals.count).", command: command.name)
         }
         return .run(invocation)
+    }
+
+    /// True when `argument` is one of `command`'s options: `--root --json` is a missing value
+    /// for `--root`, not a root folder named `--json` (write `--root=--json` for that).
+    private static func isOptionName(_ argument: String, of command: CommandSpec) -> Bool {
+        let name = split(argument).0
+        return name.hasPrefix("--") && (name == "--version" || command.allOptions.contains { $0.name == name })
     }
 
     private static func split(_ argument: String) -> (String, String?) {

@@ -28,9 +28,13 @@ package struct Context: Sendable {
     /// The real process's surroundings.
     package static func live() -> Context {
         var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : "unknown"
+        let host =
+            gethostname(&buffer, buffer.count - 1) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         let environment = ProcessInfo.processInfo.environment
-        let working = getcwd(&buffer, 0).map { pointer in
+        // A nil buffer makes glibc allocate one of the right size (freed below); a real buffer
+        // with size 0 fails with EINVAL.
+        let working = getcwd(nil, 0).map { pointer in
             defer { free(pointer) }
             return String(cString: pointer)
         } ?? environment["PWD"] ?? "/"

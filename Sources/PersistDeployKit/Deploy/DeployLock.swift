@@ -31,7 +31,10 @@ package final class DeployLock {
         } catch {
             throw ToolError.system(error, while: "Opening the deploy lock '\(path)'")
         }
-        let deadline = context.now().addingTimeInterval(Double(waitSeconds))
+        // Measured on the monotonic clock: the context's clock is the deploy's timestamp (fixed
+        // in tests, and a wall clock can jump), so waiting on it could never end.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(waitSeconds))
         while true {
             do {
                 if try SystemCall.tryLockExclusive(descriptor, path: path) { break }
@@ -39,7 +42,7 @@ package final class DeployLock {
                 close(descriptor)
                 throw ToolError.system(error, while: "Taking the deploy lock '\(path)'")
             }
-            if context.now() >= deadline {
+            if clock.now >= deadline {
                 let holder = Text.trimmed((try? LocalFileSystem().readText(at: path)) ?? "")
                 close(descriptor)
                 let who = holder.isEmpty ? "another process" : holder

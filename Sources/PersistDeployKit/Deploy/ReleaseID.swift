@@ -42,12 +42,18 @@ package enum ReleaseID {
         return true
     }
 
+    /// The timestamp and the collision number (1 when there is none). Only a suffix the tool
+    /// writes counts: `-` then digits from 2 up without a leading zero; `Int("+5")` alone would
+    /// also accept `-+5`, `--5`, `-0` and `-05`.
     private static func split(_ id: String) -> (String, Int) {
         let timestampLength = 19
         guard id.count > timestampLength + 1 else { return (id, 1) }
         let base = String(id.prefix(timestampLength))
         let rest = id.dropFirst(timestampLength)
-        guard rest.first == "-", let number = Int(rest.dropFirst()) else { return (id, 1) }
+        let digits = rest.dropFirst()
+        guard rest.first == "-", digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let number = Int(digits), number >= 2
+        else { return (id, 1) }
         return (base, number)
     }
 }

@@ -56,19 +56,26 @@ package struct LocalFileSystem: FileSystem {
     }
 
     package func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
-        let temporary = PathName.join(PathName.parent(path), ".\(PathName.basename(path)).tmp-\(getpid())")
+        // Short and unique whatever the target's name: a name derived from a 255-byte basename
+        // would itself be too long, and two threads writing one path must not share a file.
+        let temporary = PathName.join(
+            PathName.parent(path), ".persist-deploy-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
         let descriptor = try SystemCall.open(
-            temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode: mode_t(permissions))
+            temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode: mode_t(permissions))
         do throws(SystemCallError) {
+            defer { close(descriptor) }
             try SystemCall.writeAll(descriptor, contents, path: temporary)
             // The creation mode is filtered by the umask; the caller's mode (0600 for secrets)
             // must hold exactly.
             try SystemCall.retrying("fchmod", temporary) { fchmod(descriptor, mode_t(permissions)) }
             try SystemCall.retrying("fsync", temporary) { fsync(descriptor) }
-            close(descriptor)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        do throws(SystemCallError) {
             try SystemCall.rename(temporary, to: path)
         } catch {
-            close(descriptor)
             unlink(temporary)
             throw error
         }
@@ -86,7 +93,11 @@ package struct LocalFileSystem: FileSystem {
             if try SystemCall.status(of: path, followSymlink: true).map({ $0.st_mode & S_IFMT == S_IFDIR }) != true {
                 throw error
             }
+            return
         }
+        // mkdir's mode is filtered by the umask (0775 becomes 0755 under 022, 0700 under 077);
+        // a directory the tool creates gets exactly the mode asked for, as files do.
+        try SystemCall.setMode(of: path, to: mode_t(permissions))
     }
 
     package func createSymlink(at path: String, target: String) throws(SystemCallError) {
@@ -112,7 +123,12 @@ package struct LocalFileSystem: FileSystem {
             return
         }
         let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
-        try removeContents(of: directory, label: path)
+        do throws(SystemCallError) {
+            try removeContents(of: directory, label: path)
+        } catch {
+            directory.close()
+            throw error
+        }
         directory.close()
         try SystemCall.removeEmptyDirectory(at: path)
     }

@@ -20,9 +20,10 @@ package enum PathName {
         return String(trimmed[..<slash])
     }
 
-    /// The last component of `path`.
+    /// The last component of `path` ("/" for the root, as basename(1) says).
     package static func basename(_ path: String) -> String {
         let trimmed = trimmingTrailingSlashes(path)
+        if trimmed == "/" { return "/" }
         guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
         return String(trimmed[trimmed.index(after: slash)...])
     }
