@@ -69,6 +69,9 @@ enum DeployCommands {
 
     static func releases(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        guard (try? context.fileSystem.isDirectory(root.path, followSymlink: true)) == true else {
+            throw ToolError("The deploy root '\(root.path)' does not exist.", hint: "Pass --root with the folder that holds releases/, shared/ and current.")
+        }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
         let listing = ReleaseListing(state: state)
         if listing.entries.isEmpty { console.say("No releases under '\(root.releases)'.") }

@@ -180,7 +180,7 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
         #expect(!runTool(["detect", "--no-color"], isTerminal: true).stderr.contains(escape))
         #expect(!runTool(["detect"], environment: ["NO_COLOR": "yes"], isTerminal: true).stderr.contains(escape))
         // no-color.org: an empty NO_COLOR means "not set".
-        #expect(runTool(["detect"], environment: ["NO_COLOR": ""], isTerminal: true).stderr.contains(escape))
+        #expect(runTool(["detect", "/no/such/app"], environment: ["NO_COLOR": ""], isTerminal: true).stderr.contains(escape))
     }
 
     @Test(arguments: [["nosuch"], ["detect", "--jsno"], ["detect", "--json", "a", "b"], ["detect", "--json", "/no/such/dir"]])
