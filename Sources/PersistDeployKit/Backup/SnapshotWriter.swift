@@ -1,0 +1,205 @@
+import Glibc
+
+/// Fills one snapshot's `data/` folder from shared/. Modes, times and links are kept as they are
+/// (a link is stored as a link, never followed). A file whose size, modification time and mode
+/// equal the previous snapshot's entry is hard-linked to the previous snapshot's copy, never to
+/// the live file, so a snapshot never changes when shared/ does. Everything else is copied and
+/// hashed in one pass.
+struct SnapshotWriter {
+    /// The previous snapshot's `data/` folder and manifest, when there is one.
+    struct Previous {
+        let data: String
+        let entries: [[UInt8]: Manifest.Entry]
+    }
+
+    private let previous: Previous?
+    private let console: Console?
+    private(set) var manifest = Manifest()
+    private(set) var files = 0
+    private(set) var bytes: Int64 = 0
+    private(set) var reused = 0
+    private(set) var warnings: [String] = []
+    private var recordedDirectories: Set<[UInt8]> = []
+    /// Directories above a persistent path (`public/` for `public/uploads`), whose times are set
+    /// last because adding children changes them.
+    private var parentsToFinish: [(path: String, info: stat)] = []
+    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    init(previous: Previous?, console: Console?) {
+        self.previous = previous
+        self.console = console
+    }
+
+    /// Adds the persistent path `relative` (e.g. `public/uploads`) of `shared` to `data`.
+    mutating func add(_ relative: String, from shared: String, into data: String) throws(SystemCallError) {
+        let components = PathName.components(relative)
+        guard !components.isEmpty, !components.contains("..") else {
+            warnings.append("'\(relative)' is not a path inside shared/; skipped.")
+            return
+        }
+        var source = try DirectoryHandle(opening: shared, relativeTo: AT_FDCWD, label: shared)
+        var target = try DirectoryHandle(opening: data, relativeTo: AT_FDCWD, label: data)
+        defer {
+            source.close()
+            target.close()
+        }
+        var prefix: [UInt8] = []
+        var sourceLabel = shared
+        var targetLabel = data
+        for component in components.dropLast() {
+            let name = Array(component.utf8CString)
+            prefix += (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(component.utf8)
+            sourceLabel = PathName.join(sourceLabel, component)
+            targetLabel = PathName.join(targetLabel, component)
+            guard let info = try SystemCall.status(of: name, in: source.descriptor, label: sourceLabel),
+                info.st_mode & S_IFMT == S_IFDIR
+            else {
+                // Missing, or a link (which is never followed out of shared/): nothing to save.
+                if try SystemCall.status(of: name, in: source.descriptor, label: sourceLabel) != nil {
+                    warnings.append("'\(sourceLabel)' is not a real directory; '\(relative)' below it was not backed up.")
+                }
+                return
+            }
+            if !recordedDirectories.contains(prefix) {
+                try SystemCall.makeDirectory(name, in: target.descriptor, mode: 0o700, label: targetLabel)
+                recordedDirectories.insert(prefix)
+                manifest.entries.append(Self.entry(.directory, info, size: 0, checksum: "-", path: prefix))
+                parentsToFinish.append((targetLabel, info))
+            }
+            let nextSource = try DirectoryHandle(opening: name, relativeTo: source.descriptor, label: sourceLabel)
+            source.close()
+            source = nextSource
+            let nextTarget = try DirectoryHandle(opening: name, relativeTo: target.descriptor, label: targetLabel)
+            target.close()
+            target = nextTarget
+        }
+        let last = components[components.count - 1]
+        let name = Array(last.utf8CString)
+        let path = prefix + (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(last.utf8)
+        guard let info = try SystemCall.status(of: name, in: source.descriptor, label: PathName.join(sourceLabel, last)) else {
+            return  // not made yet: nothing to save
+        }
+        try copy(name, info: info, from: source.descriptor, into: target.descriptor, path: path,
+                 label: PathName.join(targetLabel, last))
+    }
+
+    /// Sets the modes and times of the directories above the persistent paths.
+    mutating func finish() throws(SystemCallError) {
+        for (path, info) in parentsToFinish.reversed() {
+            let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            defer { close(descriptor) }
+            try SystemCall.setMode(of: descriptor, to: info.st_mode & 0o7777, label: path)
+            try SystemCall.setTimes(of: descriptor, access: info.st_atim, modification: info.st_mtim, label: path)
+        }
+        console?.endProgress()
+    }
+
+    private mutating func copy(
+        _ name: [CChar], info: stat, from source: Int32, into target: Int32, path: [UInt8], label: String
+    ) throws(SystemCallError) {
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            try SystemCall.makeDirectory(name, in: target, mode: 0o700, label: label)
+            manifest.entries.append(Self.entry(.directory, info, size: 0, checksum: "-", path: path))
+            let sourceDirectory = try DirectoryHandle(opening: name, relativeTo: source, label: label)
+            defer { sourceDirectory.close() }
+            let targetDirectory = try DirectoryHandle(opening: name, relativeTo: target, label: label)
+            defer { targetDirectory.close() }
+            for item in try sourceDirectory.entries() {
+                let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
+                let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)
+                guard let childInfo = try SystemCall.status(of: item.name, in: sourceDirectory.descriptor, label: childLabel) else {
+                    continue  // removed while we walked
+                }
+                try copy(item.name, info: childInfo, from: sourceDirectory.descriptor, into: targetDirectory.descriptor,
+                         path: path + [UInt8(ascii: "/")] + childName, label: childLabel)
+            }
+            try SystemCall.setMode(of: targetDirectory.descriptor, to: info.st_mode & 0o7777, label: label)
+            try SystemCall.setTimes(of: targetDirectory.descriptor, access: info.st_atim, modification: info.st_mtim, label: label)
+        case S_IFREG:
+            if try !linkUnchanged(name, info: info, into: target, path: path, label: label) {
+                try copyFile(name, info: info, from: source, into: target, path: path, label: label)
+            }
+            files += 1
+            bytes += manifest.entries[manifest.entries.count - 1].size
+            if files % 500 == 0 {
+                console?.progress("Backing up: \(Text.count(files, "file")), \(Text.bytes(bytes))")
+            }
+        case S_IFLNK:
+            let text = try SystemCall.readSymlink(name, in: source, label: label)
+            try SystemCall.createSymlink(name, in: target, target: text, label: label)
+            try SystemCall.setSymlinkTimes(name, in: target, access: info.st_atim, modification: info.st_mtim, label: label)
+            let textBytes = text.dropLast().map { UInt8(bitPattern: $0) }
+            manifest.entries.append(Self.entry(
+                .symlink, info, size: Int64(textBytes.count), checksum: SHA256.hex(of: textBytes), path: path))
+            files += 1
+        default:
+            // Sockets, fifos and devices are not app data, and reading a fifo could block.
+            warnings.append("'\(label)' is not a file, directory or link; skipped.")
+        }
+    }
+
+    /// Hard-links the previous snapshot's copy when the live file looks unchanged and that copy
+    /// still looks as the previous manifest says; false when the file must be copied.
+    private mutating func linkUnchanged(
+        _ name: [CChar], info: stat, into target: Int32, path: [UInt8], label: String
+    ) throws(SystemCallError) -> Bool {
+        guard let previous, let old = previous.entries[path], old.kind == .file,
+            Self.matches(old, info)
+        else { return false }
+        let oldPath = Array(previous.data.utf8) + [UInt8(ascii: "/")] + path
+        let oldName = oldPath.map { CChar(bitPattern: $0) } + [0]
+        guard let oldInfo = try? SystemCall.status(of: oldName, in: AT_FDCWD, label: label),
+            oldInfo.st_mode & S_IFMT == S_IFREG, Self.matches(old, oldInfo)
+        else { return false }
+        do {
+            try SystemCall.hardLink(oldName, in: AT_FDCWD, as: name, in: target, label: label)
+        } catch {
+            // EMLINK (too many links), EXDEV, EPERM on file systems without hard links: a copy
+            // does the same job.
+            return false
+        }
+        var entry = old
+        entry.path = path
+        manifest.entries.append(entry)
+        reused += 1
+        return true
+    }
+
+    private mutating func copyFile(
+        _ name: [CChar], info: stat, from source: Int32, into target: Int32, path: [UInt8], label: String
+    ) throws(SystemCallError) {
+        let input = try SystemCall.open(name, in: source, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, label: label)
+        defer { close(input) }
+        let output = try SystemCall.open(
+            name, in: target, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600, label: label)
+        defer { close(output) }
+        var hasher = SHA256()
+        var copied: Int64 = 0
+        while true {
+            let count = try SystemCall.read(input, into: &buffer, label: label)
+            if count == 0 { break }
+            hasher.update(buffer, count: count)
+            try SystemCall.writeAll(output, buffer, count: count, path: label)
+            copied += Int64(count)
+        }
+        try SystemCall.setMode(of: output, to: info.st_mode & 0o7777, label: label)
+        try SystemCall.setTimes(of: output, access: info.st_atim, modification: info.st_mtim, label: label)
+        // The size written, not the size seen before: a file growing while we read it is
+        // recorded as the copy holds it.
+        manifest.entries.append(Self.entry(.file, info, size: copied, checksum: SHA256.hex(hasher.finalize()), path: path))
+    }
+
+    static func matches(_ entry: Manifest.Entry, _ info: stat) -> Bool {
+        entry.size == Int64(info.st_size) && entry.permissions == UInt32(info.st_mode & 0o7777)
+            && entry.modificationSeconds == Int(info.st_mtim.tv_sec)
+            && entry.modificationNanoseconds == Int(info.st_mtim.tv_nsec)
+    }
+
+    private static func entry(_ kind: Manifest.Kind, _ info: stat, size: Int64, checksum: String, path: [UInt8]) -> Manifest.Entry {
+        Manifest.Entry(
+            kind: kind, permissions: UInt32(info.st_mode & 0o7777), size: size,
+            modificationSeconds: Int(info.st_mtim.tv_sec), modificationNanoseconds: Int(info.st_mtim.tv_nsec),
+            checksum: checksum, path: path)
+    }
+}

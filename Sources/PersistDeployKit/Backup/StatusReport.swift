@@ -1,0 +1,139 @@
+import Glibc
+
+/// What `status` shows: the live release, the data in each persistent path, free disk, backups,
+/// the last health check and the last deploys. Its JSON holds the contract's fields
+/// (`release`, `framework`, `paths`, `backups`, `health`) and a few more.
+package struct StatusReport: Sendable, Encodable {
+    package struct PathUsage: Sendable, Encodable {
+        package var path: String
+        /// Nil before the first deploy, when no record says what the path is.
+        package var `class`: String?
+        package var files: Int
+        package var bytes: Int64
+        package var newestChange: String?
+    }
+
+    package struct Deploy: Sendable, Encodable {
+        package var release: String
+        package var time: String
+        package var outcome: String
+    }
+
+    package var release: String?
+    /// When `current` was last switched (the time of its link).
+    package var releaseSince: String?
+    package var framework: String
+    package var paths: [PathUsage]
+    package var backups: Int
+    package var newestBackup: String?
+    /// The last health check's `status`, or "unknown" when none was recorded.
+    package var health: String
+    package var freeBytes: UInt64?
+    package var totalBytes: UInt64?
+    package var lastDeploys: [Deploy]
+
+    var releaseSinceSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case release, releaseSince, framework, paths, backups, newestBackup, health, freeBytes, totalBytes, lastDeploys
+    }
+
+    var json: StatusReport { self }
+
+    package static func gather(root: DeployRoot, context: Context, console: Console?) throws(ToolError) -> StatusReport {
+        let fileSystem = context.fileSystem
+        let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem)
+        var release: String?
+        var since: Double?
+        if let link = try? fileSystem.readSymlink(at: root.current) {
+            release = PathName.basename(link)
+            since = (try? fileSystem.status(at: root.current, followSymlink: false))??.modificationTime
+        }
+        let classified: [(String, String?)] =
+            if let record {
+                record.persistentPaths.map { ($0.path, $0.class.rawValue) }
+            } else {
+                try BackupStore.persistentPaths(root: root, fileSystem: fileSystem).map { ($0, nil) }
+            }
+        var paths: [PathUsage] = []
+        var counted = 0
+        for (path, pathClass) in classified {
+            let usage: DataUsage
+            do {
+                usage = try DataUsage.measure(PathName.join(root.shared, path)) { files in
+                    console?.progress("Counting \(path): \(Text.count(counted + files, "file"))")
+                }
+            } catch {
+                throw ToolError.system(error, while: "Counting the files in '\(PathName.join(root.shared, path))'")
+            }
+            counted += usage.files
+            paths.append(PathUsage(
+                path: path, class: pathClass, files: usage.files, bytes: usage.bytes,
+                newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) }))
+        }
+        console?.endProgress()
+        let backups = try BackupStore(root: root, now: context.now).list()
+        let space = try? SystemCall.space(at: root.shared)
+        let history = DeploymentHistory.load(root, fileSystem: fileSystem)
+        return StatusReport(
+            release: release, releaseSince: since.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
+            framework: record?.framework.rawValue ?? "unknown", paths: paths, backups: backups.count,
+            newestBackup: backups.first?.id, health: lastHealth(root: root, fileSystem: fileSystem),
+            freeBytes: space?.available, totalBytes: space?.total,
+            lastDeploys: history.suffix(5).reversed().map { Deploy(release: $0.release, time: $0.time, outcome: $0.outcome.rawValue) },
+            releaseSinceSeconds: since)
+    }
+
+    /// The `status` field of the last health check's report, or "unknown".
+    static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> String {
+        struct LastCheck: Decodable { var status: String }
+        guard let bytes = try? fileSystem.readFile(at: root.lastHealthCheck),
+            let check = try? JSONDecoder().decode(LastCheck.self, from: Data(bytes))
+        else { return "unknown" }
+        return check.status
+    }
+
+    func lines(now: Date) -> [String] {
+        var lines: [String] = []
+        if let release {
+            let age = releaseSinceSeconds.map { " (live for \(Self.duration(now.timeIntervalSince1970 - $0)))" } ?? ""
+            lines.append("Live release: \(release)\(age)")
+        } else {
+            lines.append("Live release: none (no 'current' link)")
+        }
+        lines.append("Framework: \(framework)")
+        if paths.isEmpty {
+            lines.append("Persistent paths: none found")
+        } else {
+            lines.append("Persistent paths:")
+            let width = paths.map(\.path.count).max() ?? 0
+            for path in paths {
+                let newest = path.newestChange.map { ", newest change \($0)" } ?? ""
+                lines.append("  \(Text.padded(path.path, to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
+                    + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)")
+            }
+        }
+        if let freeBytes, let totalBytes {
+            lines.append("Free disk: \(Text.bytes(Int64(clamping: freeBytes))) of \(Text.bytes(Int64(clamping: totalBytes)))")
+        }
+        lines.append("Backups: \(backups)" + (newestBackup.map { " (newest \($0))" } ?? ""))
+        lines.append("Last health check: \(health)")
+        if lastDeploys.isEmpty {
+            lines.append("Last deploys: none recorded")
+        } else {
+            lines.append("Last deploys:")
+            for deploy in lastDeploys { lines.append("  \(deploy.release)  \(deploy.outcome)  \(deploy.time)") }
+        }
+        return lines
+    }
+
+    /// "3 d 4 h", "2 h 5 min", "40 s".
+    static func duration(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds))
+        let days = total / 86_400, hours = total % 86_400 / 3600, minutes = total % 3600 / 60
+        if days > 0 { return "\(days) d \(hours) h" }
+        if hours > 0 { return "\(hours) h \(minutes) min" }
+        if minutes > 0 { return "\(minutes) min" }
+        return "\(total) s"
+    }
+}
