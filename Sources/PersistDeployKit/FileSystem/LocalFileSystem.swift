@@ -117,6 +117,7 @@ package struct LocalFileSystem: FileSystem {
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
         guard let info = try SystemCall.status(of: path, followSymlink: false) else { return }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             try SystemCall.unlinkFile(at: path)
@@ -158,6 +159,7 @@ package struct LocalFileSystem: FileSystem {
     }
 
     package func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
         guard let info = try SystemCall.status(of: path, followSymlink: false) else {
             throw SystemCallError(call: "chmod", path: path, code: ENOENT)
         }
