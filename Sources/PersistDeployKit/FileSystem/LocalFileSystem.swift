@@ -155,7 +155,14 @@ package struct LocalFileSystem: FileSystem {
 
     package func copyTree(from source: String, to destination: String) throws(SystemCallError) {
         var copier = TreeCopier()
-        try copier.copy(from: source, to: destination)
+        do {
+            try copier.copy(from: source, to: destination)
+        } catch {
+            // A half-made copy would look like a finished one to the next run (the destination
+            // exists), so what this call created goes; the error that stopped it is reported.
+            if copier.createdDestination { try? removeTree(at: destination) }
+            throw error
+        }
     }
 
     package func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError) {
