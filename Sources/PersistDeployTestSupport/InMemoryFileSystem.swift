@@ -158,7 +158,8 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {
-        try state.withLock { tree throws(SystemCallError) in
+        let path = PathName.withoutTrailingSlashes(path)
+        return try state.withLock { tree throws(SystemCallError) in
             let found: Lookup
             do throws(SystemCallError) {
                 found = try tree.lookup(path, followFinal: false, call: "lstat")
@@ -191,7 +192,8 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
 
     package func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError) {
-        try state.withLock { tree throws(SystemCallError) in
+        let path = PathName.withoutTrailingSlashes(path)
+        return try state.withLock { tree throws(SystemCallError) in
             let inode = try tree.existingInode(path, followFinal: false, call: "chmod")
             if case .symlink = tree.nodes[inode]?.content {
                 throw SystemCallError(call: "chmod", path: path, code: ELOOP)

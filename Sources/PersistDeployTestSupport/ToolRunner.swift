@@ -55,8 +55,9 @@ package struct ToolRunner {
         defer { scratch.remove() }
         let outPath = PathName.join(scratch.path, "stdout")
         let errPath = PathName.join(scratch.path, "stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        for path in [outPath, errPath] where !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw SystemCallError(call: "create", path: path, code: errno)
+        }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = out

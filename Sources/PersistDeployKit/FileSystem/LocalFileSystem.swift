@@ -117,6 +117,7 @@ package struct LocalFileSystem: FileSystem {
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
         guard let info = try SystemCall.status(of: path, followSymlink: false) else { return }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             try SystemCall.unlinkFile(at: path)
@@ -154,10 +155,18 @@ package struct LocalFileSystem: FileSystem {
 
     package func copyTree(from source: String, to destination: String) throws(SystemCallError) {
         var copier = TreeCopier()
-        try copier.copy(from: source, to: destination)
+        do {
+            try copier.copy(from: source, to: destination)
+        } catch {
+            // A half-made copy would look like a finished one to the next run (the destination
+            // exists), so what this call created goes; the error that stopped it is reported.
+            if copier.createdDestination { try? removeTree(at: destination) }
+            throw error
+        }
     }
 
     package func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
         guard let info = try SystemCall.status(of: path, followSymlink: false) else {
             throw SystemCallError(call: "chmod", path: path, code: ENOENT)
         }

@@ -90,6 +90,12 @@ package enum PathName {
         return String(path.dropFirst(prefix.count))
     }
 
+    /// `path` without trailing slashes ("/" stays). The kernel follows a final symlink when the
+    /// path ends in a slash, even for lstat, so calls that must act on a link itself use this.
+    package static func withoutTrailingSlashes(_ path: String) -> String {
+        trimmingTrailingSlashes(path)
+    }
+
     private static func trimmingTrailingSlashes(_ path: String) -> String {
         var result = Substring(path)
         while result.count > 1, result.hasSuffix("/") { result = result.dropLast() }

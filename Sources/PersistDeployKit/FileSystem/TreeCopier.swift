@@ -5,8 +5,13 @@ import Glibc
 /// destination must not exist; every file is created with `O_EXCL`, so nothing is overwritten.
 struct TreeCopier {
     private var buffer = [UInt8](repeating: 0, count: 128 * 1024)
+    private var destinationLabel = ""
+    /// True once the top of the destination exists: from then on a failure leaves a partial
+    /// copy that this copier made (and only then may the caller remove it).
+    private(set) var createdDestination = false
 
     mutating func copy(from source: String, to destination: String) throws(SystemCallError) {
+        destinationLabel = destination
         var info = stat()
         try SystemCall.retrying("lstat", source) { lstat(source, &info) }
         let parent = try SystemCall.open(PathName.parent(destination), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -27,6 +32,7 @@ struct TreeCopier {
     ) throws(SystemCallError) {
         // Created owner-writable so children can be added; the real mode is set after them.
         try SystemCall.retrying("mkdir", label) { mkdirat(parent, name, 0o700) }
+        if label == destinationLabel { createdDestination = true }
         let target = try DirectoryHandle(opening: name, relativeTo: parent, label: label)
         defer { target.close() }
         for entry in try source.entries() {
@@ -61,6 +67,7 @@ struct TreeCopier {
             }
             text[length] = 0
             try SystemCall.retrying("symlink", label) { symlinkat(text, parent, name) }
+            if label == destinationLabel { createdDestination = true }
             try SystemCall.retrying("utimens", label) { utimensat(parent, name, &times, AT_SYMLINK_NOFOLLOW) }
         case S_IFREG:
             let input = try SystemCall.retrying("open", label) {
@@ -71,6 +78,7 @@ struct TreeCopier {
                 openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             }
             defer { close(output) }
+            if label == destinationLabel { createdDestination = true }
             try pump(from: input, to: output, label: label)
             try SystemCall.retrying("chmod", label) { fchmod(output, info.st_mode & 0o7777) }
             try SystemCall.retrying("utimens", label) { futimens(output, &times) }

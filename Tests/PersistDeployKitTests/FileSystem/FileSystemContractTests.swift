@@ -316,6 +316,43 @@ import Testing
         try box.fileSystem.removeTree(at: box.path("shared/.env/below"))
     }
 
+    /// `lstat("link/")` follows the link, so a trailing slash must not turn "remove this link"
+    /// into "remove what it points at".
+    @Test(arguments: Backend.allCases)
+    func aTrailingSlashNeverMakesRemoveTreeOrChmodActOnTheTarget(_ backend: Backend) throws {
+        let box = try FileSystemSandbox(backend)
+        defer { box.remove() }
+        try box.write("shared/uploads/photo.jpg", "photo", permissions: 0o640)
+        try box.mkdir("release/public")
+        try box.link("release/public/uploads", to: "../../shared/uploads")
+
+        #expect(try box.fileSystem.status(at: box.path("release/public/uploads/"), followSymlink: false)?.type == .directory)
+        #expect(errnoOf { try box.fileSystem.setPermissions(at: box.path("release/public/uploads/"), to: 0o777) } == ELOOP)
+        try box.fileSystem.removeTree(at: box.path("release/public/uploads/"))
+        #expect(try box.type("release/public/uploads") == nil)
+        #expect(try box.read("shared/uploads/photo.jpg") == "photo")
+        #expect(try box.mode("shared/uploads") == 0o755)
+
+        try box.fileSystem.removeTree(at: box.path("release//"))
+        #expect(try box.type("release") == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func dotsAndTrailingSlashesResolveLikeTheKernel(_ backend: Backend) throws {
+        let box = try FileSystemSandbox(backend)
+        defer { box.remove() }
+        try box.write("a/b/file", "f")
+        try box.link("a/link", to: "b")
+        #expect(try box.read("a/./b/../b//file") == "f")
+        #expect(try box.type("a/b/..") == .directory)
+        #expect(try box.type("a/b/file/") == nil)
+        #expect(try box.type("a/link/") == .directory)
+        #expect(try box.type("a/link") == .symlink)
+        #expect(try box.fileSystem.listDirectory(at: box.path("a/link/")) == ["file"])
+        #expect(errnoOf { try box.mkdir("a/b/file/x") } == EEXIST)
+        #expect(errnoOf { _ = try box.fileSystem.readFile(at: box.path("a/b/file/")) } == ENOTDIR)
+    }
+
     @Test(arguments: Backend.allCases)
     func removeTreeRemovesDeepTreesWithReadOnlyParts(_ backend: Backend) throws {
         let box = try FileSystemSandbox(backend)

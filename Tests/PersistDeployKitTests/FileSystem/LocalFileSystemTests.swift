@@ -73,6 +73,25 @@ import Testing
         #expect(try fileSystem.listDirectory(at: temporary.path) == [])
     }
 
+    /// A copy that fails part-way (here on a fifo, which is not app data) leaves nothing behind
+    /// that a later run could mistake for a finished copy; an existing destination is untouched.
+    @Test func aFailedCopyLeavesNoPartialDestination() throws {
+        let temporary = try TemporaryDirectory("partial")
+        defer { temporary.remove() }
+        let source = PathName.join(temporary.path, "src")
+        try fileSystem.createDirectory(at: PathName.join(source, "a"), permissions: 0o755)
+        try fileSystem.writeText("data", to: PathName.join(source, "a/file"))
+        try #require(mkfifo(PathName.join(source, "z-fifo"), 0o644) == 0)
+        let destination = PathName.join(temporary.path, "dst")
+
+        #expect(errnoOf { try fileSystem.copyTree(from: source, to: destination) } == EINVAL)
+        #expect(try fileSystem.type(at: destination) == nil)
+
+        try fileSystem.writeText("keep", to: destination)
+        #expect(errnoOf { try fileSystem.copyTree(from: source, to: destination) } == EEXIST)
+        #expect(try fileSystem.readText(at: destination) == "keep")
+    }
+
     /// /dev/shm is a tmpfs, another file system than the temporary directory on most hosts.
     @Test func renameAcrossFileSystemsFailsWithEXDEV() throws {
         let temporary = try TemporaryDirectory("exdev")

@@ -71,6 +71,13 @@ import Testing
         #expect(PathName.relative("/r/shared/../x", to: "/r/shared") == nil)
     }
 
+    @Test func withoutTrailingSlashes() {
+        #expect(PathName.withoutTrailingSlashes("/r/current//") == "/r/current")
+        #expect(PathName.withoutTrailingSlashes("/") == "/")
+        #expect(PathName.withoutTrailingSlashes("///") == "/")
+        #expect(PathName.withoutTrailingSlashes("a") == "a")
+    }
+
     @Test func componentsDropEmptyAndDotParts() {
         #expect(PathName.components("/a//b/./c/") == ["a", "b", "c"])
         #expect(PathName.components("/") == [])
