@@ -38,3 +38,19 @@ package enum Text {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Text {
+    /// `text` with every occurrence of `target` replaced (FoundationEssentials lacks
+    /// `replacingOccurrences`).
+    package static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        guard !target.isEmpty else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.firstRange(of: target) {
+            output += rest[..<range.lowerBound]
+            output += replacement
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
+    }
+}
