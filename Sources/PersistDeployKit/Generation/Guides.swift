@@ -143,7 +143,7 @@ struct Guides {
                     lines.append("mkdir -p -- \(shared)/app/public \(shared)/framework/cache \(shared)/framework/sessions \(shared)/framework/views \(shared)/logs")
                 }
             case .file:
-                lines.append("mkdir -p -- \"$(dirname -- \(shared))\" && touch -- \(shared) && chmod 600 -- \(shared)   # then fill it in")
+                lines.append("mkdir -p -- \"$(dirname -- \(shared))\" && touch -- \(shared) && chmod 600 -- \(shared)   # then put the real file here")
             }
         }
         return lines.isEmpty ? "# nothing persists for this app" : lines.joined(separator: "\n")
@@ -205,10 +205,20 @@ struct Guides {
         }
     }
 
+    /// The links to other app paths directly inside the web root (Laravel's `storage`).
+    private var webRootAppLinks: [(relative: String, link: LayoutExpectations.AppLink)] {
+        expectations.appLinks.compactMap { link in
+            let relative = record.webRoot == "." ? link.path : PathName.relative(link.path, to: record.webRoot)
+            guard let relative, relative != "." else { return nil }
+            return (relative, link)
+        }
+    }
+
     private func syncCommands(servedWord: String, webRoot: String) -> String {
         var lines = ["persist-deploy auto --root \(Shell.quote(root.path)) --public-html \(servedWord) --sync",
                      "# by hand: copy what the release ships, skipping the persistent folders"]
-        let skipped = webRootDirectories.map { Shell.quote(PathName.components($0.relative).first ?? $0.relative) }
+        let names = webRootDirectories.map(\.relative) + webRootAppLinks.map(\.relative)
+        let skipped = names.map { Shell.quote(PathName.components($0).first ?? $0) }
         lines.append("shopt -s nullglob dotglob")
         lines.append("for entry in \(Shell.quote(webRoot))/*; do")
         if !skipped.isEmpty {
@@ -225,7 +235,7 @@ struct Guides {
             let current = root.current
             parts.append("""
                 Laravel's `index.php` must load the app from the live release, not from next to
-                itself. `--sync` writes `\(served)/index.php` with its paths made absolute:
+                itself. `--sync` writes `\(served)/index.php` with its paths made absolute, for example:
 
                 ```php
                 if (file_exists($maintenance = \(PHP.quote(PathName.join(current, "storage/framework/maintenance.php"))))) {
@@ -245,6 +255,9 @@ struct Guides {
                 lines.append("- \(Markdown.code(directory.relative)): its files live in \(Markdown.code(root.sharedPath(directory.persistent.path)))")
             }
             parts.append(lines.joined(separator: "\n"))
+        }
+        for link in webRootAppLinks {
+            parts.append("`\(link.relative)` is a link to `\(link.link.target)` in the release; it is skipped too (see where uploads go, below).")
         }
         return parts.joined(separator: "\n\n")
     }
@@ -329,9 +342,10 @@ struct Guides {
         return text
     }
 
-    /// A double-quoted nginx/Apache string.
+    /// `text` for an nginx or Apache configuration: as is when plain, else double-quoted.
     private static func configQuote(_ text: String) -> String {
-        "\"" + Text.replacing("\"", with: "\\\"", in: Text.replacing("\\", with: "\\\\", in: text)) + "\""
+        if text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-".contains($0)) }) { return text }
+        return "\"" + Text.replacing("\"", with: "\\\"", in: Text.replacing("\\", with: "\\\\", in: text)) + "\""
     }
 }
 
