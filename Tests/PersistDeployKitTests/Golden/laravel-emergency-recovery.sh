@@ -12,8 +12,8 @@
 # - a secret file readable by every user loses those bits.
 # It never deletes data, can be run again safely, and prints what it did.
 # Exit codes: 0 healthy afterwards (warnings allowed), 1 something is still broken, 64 bad usage.
-# shellcheck disable=SC2016  # The expectations below are data: single quotes keep any $( ) or
-# backtick in a path literal, which is the point (data rule 8).
+# shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
+# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
 set -u
 export LC_ALL=C
 shopt -s nullglob dotglob
@@ -209,7 +209,7 @@ if [[ -n $live ]]; then
 fi
 
 # --- secrets -----------------------------------------------------------------------------
-for path in "${SECRETS[@]}"; do
+for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
   secret="$SHARED/$path"
   [[ -f $secret && ! -L $secret ]] || continue
   mode=$(stat -c %a -- "$secret")

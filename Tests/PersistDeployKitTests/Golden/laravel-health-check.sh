@@ -6,8 +6,8 @@
 # Usage: health-check.sh [--json]
 # Exit codes: 0 healthy, 1 warnings only, 2 at least one check failed, 64 bad usage.
 # Needs bash and coreutils only. It never changes anything.
-# shellcheck disable=SC2016  # The expectations below are data: single quotes keep any $( ) or
-# backtick in a path literal, which is the point (data rule 8).
+# shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
+# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
 set -u
 export LC_ALL=C
 
@@ -161,7 +161,7 @@ done
 
 # --- assets and links inside the app -----------------------------------------------------
 if [[ -n $live ]]; then
-  for path in "${ASSETS[@]}"; do
+  for path in ${ASSETS[@]+"${ASSETS[@]}"}; do
     asset="$live/$path"
     if [[ -L $asset ]]; then
       record fail asset "$path" "is a symlink; assets must be real directories of the release"
@@ -192,7 +192,7 @@ if [[ -n $live ]]; then
 fi
 
 # --- secrets -----------------------------------------------------------------------------
-for path in "${SECRETS[@]}"; do
+for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
   secret="$SHARED/$path"
   [[ -f $secret ]] || continue
   mode=$(stat -L -c %a -- "$secret")

@@ -155,7 +155,7 @@ import Testing
     }
 
     @Test func generatedScriptsPassBashAndShellcheck() throws {
-        let fixture = try LayoutFixture(label: "lint", extraUserFolder: "it's $(x) `y`")
+        let fixture = try LayoutFixture(label: "lint", extraUserFolder: "it's $(x) `y` \"\t\nz\\")
         defer { fixture.remove() }
         let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first { FileManager.default.isExecutableFile(atPath: $0) }
         for name in ["health-check.sh", "emergency-recovery.sh"] {
