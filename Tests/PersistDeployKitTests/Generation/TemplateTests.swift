@@ -11,10 +11,6 @@ import Testing
         #expect(text == "A='-rf it'\\''s'\nB=(\n  'x y' 'z'\n  ''\\'''\n)\n")
     }
 
-    @Test func commandQuotesOnlyWhatNeedsIt() {
-        #expect(Shell.command("ls", "-la", "/srv/my app") == "ls -la '/srv/my app'")
-    }
-
     @Test func unknownPlaceholderFails() {
         let template = Template(name: "t.md.tmpl", text: "hello {{name}} {{other}}")
         #expect(throws: ToolError.self) { try template.render(["name": .text("x")]) }

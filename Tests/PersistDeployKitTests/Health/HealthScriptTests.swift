@@ -130,6 +130,20 @@ import Testing
         #expect(Recovery(fileSystem: fixture.fileSystem, now: Date()).plan(root: fixture.root, record: fixture.record).actions.isEmpty)
     }
 
+    @Test func sharedOutsideTheRootIsFoundThroughTheWrittenFallback() throws {
+        let fixture = try LayoutFixture(label: "elsewhere", sharedElsewhere: true)
+        defer { fixture.remove() }
+        #expect(try runScript(fixture, "health-check.sh").status == 0)
+        try Breakage.wrongPlace.apply(to: fixture)
+        try fixture.fileSystem.removeTree(at: fixture.root.current)
+        #expect(try runScript(fixture, "health-check.sh").status == 2)
+        let recovery = try runScript(fixture, "emergency-recovery.sh")
+        #expect(recovery.status == 0, "\(recovery.stdout)\(recovery.stderr)")
+        #expect(try fixture.fileSystem.readSymlink(at: PathName.join(fixture.liveRelease, "public/uploads"))
+            == "../../../../data/shared/public/uploads")
+        #expect(HealthChecker(fileSystem: fixture.fileSystem).check(root: fixture.root, record: fixture.record).status == .healthy)
+    }
+
     @Test func hostileFolderNameExecutesNothing() throws {
         let name = "-x $(touch pwned) `touch pwned2` it's \"q\" \\ *"
         let fixture = try LayoutFixture(label: "hostile", extraUserFolder: name)

@@ -15,9 +15,11 @@ struct LayoutFixture {
 
     /// A Laravel app: storage/, .env, public/uploads (user), public/storage -> storage/app/public,
     /// public/css and public/js (assets), plus `extraUserFolder` under public/ when given.
-    init(label: String = "layout", extraUserFolder: String? = nil) throws {
+    /// With `sharedElsewhere`, shared/ lives outside the root (`--shared DIR`).
+    init(label: String = "layout", extraUserFolder: String? = nil, sharedElsewhere: Bool = false) throws {
         temporary = try TemporaryDirectory(label)
-        root = DeployRoot(path: PathName.join(temporary.path, "site"))
+        let site = PathName.join(temporary.path, "site")
+        root = DeployRoot(path: site, shared: sharedElsewhere ? PathName.join(temporary.path, "data/shared") : nil)
         record = Self.laravelRecord(root: root, extraUserFolder: extraUserFolder)
         try build()
     }
