@@ -50,7 +50,7 @@ import Testing
         #expect(scenario.read(shared + "/public/uploads/default.png") == "new default")
         #expect(!(try scenario.fileSystem.exists(shared + "/public/uploads/demo-2.jpg")), "a file users deleted stays deleted")
         let after = scenario.inventory(shared)
-        for (file, content) in before where !file.hasPrefix(".") {
+        for (file, content) in before where !DeployRoot.toolFilesInShared.contains(file) {
             #expect(after[file] == content, "\(file) changed or vanished")
         }
         #expect(scenario.read(scenario.root + "/current/public/uploads/avatar.png") == "user avatar")

@@ -22,7 +22,7 @@ package struct Prompter: Sendable {
 /// `backup`, `backups`, `restore` and `status`.
 enum BackupCommands {
     static func backup(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let keep = try invocation.integer("--keep", in: 1...100_000) ?? BackupStore.defaultKeep
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
         let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context)
@@ -36,7 +36,7 @@ enum BackupCommands {
     }
 
     static func backups(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let store = BackupStore(root: root, now: context.now)
         guard invocation.flag("--verify") else {
             let backups = try store.list()
@@ -75,7 +75,7 @@ enum BackupCommands {
     }
 
     static func restore(_ invocation: Invocation, _ context: Context, _ console: Console, prompter: Prompter) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
         let store = BackupStore(root: root, now: context.now)
         let backups = try store.list()
@@ -114,7 +114,7 @@ enum BackupCommands {
     }
 
     static func status(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let report = try StatusReport.gather(root: root, context: context, console: console)
         for line in report.lines(now: context.now()) { console.say(line) }
         console.result(report.json)

@@ -41,7 +41,8 @@ enum DeployCommands {
         options.dryRun = name == "plan" || invocation.flag("--dry-run")
         options.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         options.verifyCommand = invocation.value("--verify")
-        for unsupported in ["--public-html", "--backup"] where invocation.value(unsupported) != nil || invocation.flag(unsupported) {
+        request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
+        for unsupported in ["--sync", "--backup"] where invocation.flag(unsupported) {
             throw ToolError("\(unsupported) is not built yet in this version.", hint: "Run without it; nothing was changed.")
         }
 
@@ -68,10 +69,7 @@ enum DeployCommands {
     }
 
     static func releases(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
-        guard (try? context.fileSystem.isDirectory(root.path, followSymlink: true)) == true else {
-            throw ToolError("The deploy root '\(root.path)' does not exist.", hint: "Pass --root with the folder that holds releases/, shared/ and current.")
-        }
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
         let listing = ReleaseListing(state: state)
         if listing.entries.isEmpty { console.say("No releases under '\(root.releases)'.") }

@@ -1,14 +1,89 @@
 /// `health-check`, `recover` and `generate`.
 enum HealthCommands {
     static func healthCheck(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        throw CommandLineTool.notBuilt("health-check")
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        let report = runHealthCheck(root: root, context: context, console: console)
+        console.result(report)
+        return report.exitCode
+    }
+
+    /// Checks `root`, prints one line a check and the results line, and keeps the report in
+    /// `.persist-deploy/last-health-check.json` for `status`.
+    @discardableResult
+    static func runHealthCheck(root: DeployRoot, context: Context, console: Console) -> HealthReport {
+        let record: PersistenceRecord?
+        do {
+            record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem)
+        } catch {
+            console.warn(error.message)
+            record = nil
+        }
+        let report = HealthChecker(fileSystem: context.fileSystem).check(root: root, record: record)
+        console.say("Health of \(root.path) (\(record?.framework.rawValue ?? "unknown"), web root \(record?.webRoot ?? "?"))")
+        for check in report.checks {
+            let label = switch check.status {
+            case .pass: console.paint("PASS", code: "32")
+            case .warn: console.paint("WARN", code: "33")
+            case .fail: console.paint("FAIL", code: "31")
+            }
+            console.say("\(label) \(check.name) \(check.path): \(check.message)")
+        }
+        console.say(report.summaryLine)
+        do {
+            try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)
+            try context.fileSystem.writeText(Text.json(report, pretty: true) + "\n", to: root.lastHealthCheck)
+        } catch {
+            console.warn("Could not keep the report in '\(root.lastHealthCheck)': \(error.reason).")
+        }
+        return report
     }
 
     static func recover(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        throw CommandLineTool.notBuilt("recover")
+        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem)
+        let dryRun = invocation.flag("--dry-run")
+        // A dry run only reads, so it need not wait for a deploy in progress.
+        let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "recover", waitSeconds: 0, context: context)
+        defer { lock?.release() }
+        let recovery = Recovery(fileSystem: context.fileSystem, now: context.now())
+        let plan = recovery.plan(root: root, record: record)
+        var problems = plan.problems
+        if dryRun {
+            for action in plan.actions { console.say("would \(action.description)") }
+        } else {
+            problems = recovery.apply(plan, root: root, say: console.say)
+        }
+        if plan.actions.isEmpty { console.say("Nothing to repair.") }
+        for problem in problems { console.warn("cannot fix: \(problem)") }
+        if dryRun {
+            console.result(RecoverResult(dryRun: true, actions: plan.actions.map(\.description), problems: problems, health: nil))
+            return problems.isEmpty ? .success : .failure
+        }
+        let report = runHealthCheck(root: root, context: context, console: console)
+        console.result(RecoverResult(dryRun: false, actions: plan.actions.map(\.description), problems: problems, health: report.status))
+        return problems.isEmpty && report.status != .failed ? .success : .failure
+    }
+
+    /// `recover --json`: what was (or would be) done and the health afterwards.
+    struct RecoverResult: Encodable {
+        var dryRun: Bool
+        var actions: [String]
+        var problems: [String]
+        var health: HealthReport.Status?
     }
 
     static func generate(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        throw CommandLineTool.notBuilt("generate")
+        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        guard let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem) else {
+            throw ToolError(
+                "There is no persistence record at '\(root.configRecord)', so there is nothing to generate from.",
+                hint: "Deploy first (persist-deploy auto --root \(Shell.quote(root.path))); it writes the record and these files.")
+        }
+        let history = DeploymentHistory.load(root, fileSystem: context.fileSystem)
+        let publicHTML = invocation.value("--public-html").map(context.absolutePath)
+        let written = try SafetyNet.write(root: root, record: record, history: history, publicHTML: publicHTML, fileSystem: context.fileSystem)
+        for path in written { console.say("wrote \(path)") }
+        console.result(["written": written])
+        return .success
     }
 }

@@ -182,6 +182,11 @@ package struct DeployPlanner {
         recorded.paths = mergedRecordPaths(classification, record: state.record)
         let record = PersistenceRecord(classification: recorded, root: root, updated: time)
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
+        // The safety net is rendered now, from the record and history this deploy will leave.
+        let historyAfter = state.history + [history]
+        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
+            operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
+        }
 
         var removed: [String] = []
         if request.activate {

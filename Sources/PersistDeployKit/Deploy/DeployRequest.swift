@@ -26,5 +26,7 @@ package struct DeployRequest: Sendable {
     package var source: ReleaseSource = .newestNotLive
     package var keep: Int = 5
     package var activate: Bool = true
+    /// The folder the host serves, made to show `current/<web root>` (link mode).
+    package var publicHTML: String?
     package init() {}
 }

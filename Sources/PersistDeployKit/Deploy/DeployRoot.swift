@@ -34,6 +34,17 @@ package struct DeployRoot: Sendable, Equatable {
         "DEPLOYMENT-SUMMARY.md", "MANUAL-SETUP-GUIDE.md", "SHARED-HOSTING-SETUP.md",
     ]
 
+    /// Like `resolve`, for commands that read an existing root: a missing one is an error.
+    package static func existing(option: String?, sharedOption: String?, context: Context) throws(ToolError) -> DeployRoot {
+        let root = resolve(option: option, sharedOption: sharedOption, context: context)
+        guard (try? context.fileSystem.isDirectory(root.path, followSymlink: true)) == true else {
+            throw ToolError(
+                "The deploy root '\(root.path)' does not exist.",
+                hint: "Pass --root (or set PERSIST_DEPLOY_ROOT) with the folder that holds releases/, shared/ and current.")
+        }
+        return root
+    }
+
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the
     /// working directory, or two levels up when that is `ROOT/releases/ID`.
     package static func resolve(option: String?, sharedOption: String?, context: Context) -> DeployRoot {

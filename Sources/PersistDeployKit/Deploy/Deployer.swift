@@ -89,6 +89,10 @@ package struct Deployer {
             try verify(command, plan: plan, executor: executor)
         }
         try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
+        if plan.activates, let publicHTML = request.publicHTML {
+            let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
+            console.say(message)
+        }
         return report
     }
 

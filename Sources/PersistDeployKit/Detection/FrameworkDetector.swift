@@ -123,7 +123,7 @@ struct AppFacts {
 }
 
 /// A dependency manifest: whether it is there and, when it could be read, its dependencies.
-struct Manifest {
+struct PackageManifest {
     var present: Bool
     var dependencies: [String: String]?
 }
@@ -177,25 +177,25 @@ struct AppReader {
 
     /// The dependencies named in `sections` of a JSON manifest; a broken file adds a sentence to
     /// `evidence` and gives a manifest without dependencies.
-    func manifest(_ name: String, sections: [String], evidence: inout [String]) throws(ToolError) -> Manifest {
-        guard try isFile(name) else { return Manifest(present: false) }
+    func manifest(_ name: String, sections: [String], evidence: inout [String]) throws(ToolError) -> PackageManifest {
+        guard try isFile(name) else { return PackageManifest(present: false) }
         let object: JSONObject
         do {
             guard let parsed = try JSONParser.parse(try read(name)).objectValue else {
                 evidence.append("\(name) could not be read: it is not a JSON object; detection went on without it")
-                return Manifest(present: true)
+                return PackageManifest(present: true)
             }
             object = parsed
         } catch {
             evidence.append("\(name) could not be read (\(error)); detection went on without it")
-            return Manifest(present: true)
+            return PackageManifest(present: true)
         }
         var dependencies: [String: String] = [:]
         for section in sections {
             guard let entries = object[section]?.objectValue else { continue }
             for key in entries.keys { dependencies[key] = entries[key]?.stringValue ?? "" }
         }
-        return Manifest(present: true, dependencies: dependencies)
+        return PackageManifest(present: true, dependencies: dependencies)
     }
 
     /// A Vue or React app's web root: its build output when the release ships it, else `public`.

@@ -64,4 +64,18 @@ extension Text {
         guard items.count > 1, let last = items.last else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " and " + last
     }
+
+    /// `text` with every occurrence of `target` replaced (FoundationEssentials lacks
+    /// `replacingOccurrences`).
+    package static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        guard !target.isEmpty else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.firstRange(of: target) {
+            output += rest[..<range.lowerBound]
+            output += replacement
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
+    }
 }

@@ -1,0 +1,51 @@
+/// The files every deploy leaves in shared/ so a person can check and repair the site without
+/// the tool: two standalone bash scripts and three guides written with the root's real paths.
+package enum SafetyNet {
+    /// A generated file: its name in shared/, its text and its mode.
+    package struct File: Sendable, Equatable {
+        package var name: String
+        package var text: String
+        package var permissions: UInt32
+    }
+
+    /// Renders every file without touching the disk (the golden tests and `write` use this).
+    package static func render(
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?
+    ) throws(ToolError) -> [File] {
+        let expectations = LayoutExpectations(record: record, root: root)
+        var healthValues = expectations.scriptValues
+        healthValues["framework"] = .shellWord(record.framework.rawValue)
+        healthValues["web_root"] = .shellWord(record.webRoot)
+        healthValues["asset_rows"] = .shellRows(expectations.assets.map { [$0] })
+        let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
+        return [
+            File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),
+            File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(expectations.scriptValues),
+                 permissions: 0o755),
+            File(name: "DEPLOYMENT-SUMMARY.md", text: try guides.summary(), permissions: 0o644),
+            File(name: "MANUAL-SETUP-GUIDE.md", text: try guides.manualSetup(), permissions: 0o644),
+            File(name: "SHARED-HOSTING-SETUP.md", text: try guides.sharedHosting(), permissions: 0o644),
+        ]
+    }
+
+    /// Writes health-check.sh, emergency-recovery.sh (0755) and the three guides into
+    /// `root.shared`, each through a temporary file and a rename. Returns the paths written.
+    @discardableResult
+    package static func write(
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, fileSystem: any FileSystem
+    ) throws(ToolError) -> [String] {
+        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML)
+        var written: [String] = []
+        for file in files {
+            let path = root.sharedPath(file.name)
+            do {
+                try fileSystem.createDirectory(at: root.shared, permissions: 0o755)
+                try fileSystem.writeText(file.text, to: path, permissions: file.permissions)
+            } catch {
+                throw ToolError.system(error, while: "Writing '\(path)'")
+            }
+            written.append(path)
+        }
+        return written
+    }
+}

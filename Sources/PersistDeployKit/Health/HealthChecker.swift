@@ -1,0 +1,169 @@
+/// The native health check: the same checks, names, paths and statuses as the generated
+/// `health-check.sh`, in the same order, so either can be trusted and they can be compared.
+package struct HealthChecker {
+    /// Below either of these the disk check warns.
+    package static let minimumFreeKB: UInt64 = 500 * 1024
+    package static let minimumFreePercent: UInt64 = 5
+
+    private let fileSystem: any FileSystem
+    private let probe: HostProbe
+
+    package init(fileSystem: any FileSystem) {
+        self.init(fileSystem: fileSystem, probe: .live)
+    }
+
+    package init(fileSystem: any FileSystem, probe: HostProbe) {
+        self.fileSystem = fileSystem
+        self.probe = probe
+    }
+
+    package func check(root: DeployRoot, record: PersistenceRecord?) -> HealthReport {
+        var checks: [HealthCheckResult] = []
+        func add(_ status: HealthCheckResult.Status, _ name: String, _ path: String, _ message: String) {
+            checks.append(HealthCheckResult(name: name, path: path, status: status, message: message))
+        }
+        let expectations = record.map { LayoutExpectations(record: $0, root: root) }
+        if expectations == nil {
+            add(.fail, "record", ".persistence-config", "is missing; deploy first, then run persist-deploy generate")
+        }
+
+        let live = liveRelease(root: root, add: add)
+
+        for persistent in expectations?.persistent ?? [] {
+            let path = persistent.path
+            if let live {
+                let link = PathName.join(live, path)
+                switch type(link) {
+                case .symlink:
+                    let got = resolve(link)
+                    let want = resolve(root.sharedPath(path))
+                    if got == nil {
+                        add(.fail, "link", path, "is a dangling link to \(linkText(link))")
+                    } else if got != want {
+                        add(.fail, "link", path, "points at \(got ?? ""), not at shared/\(path)")
+                    } else if persistent.kind == .dir && !isDirectory(link) {
+                        add(.fail, "link", path, "resolves to something that is not a directory")
+                    } else if persistent.kind == .file && !isFile(link) {
+                        add(.fail, "link", path, "resolves to something that is not a file")
+                    } else {
+                        add(.pass, "link", path, "links to shared/\(path)")
+                    }
+                case .directory: add(.fail, "link", path, "is a real directory, not a link into shared/")
+                case nil: add(.fail, "link", path, "is missing")
+                default: add(.fail, "link", path, "is a real file, not a link into shared/")
+                }
+            }
+            let stored = root.sharedPath(path)
+            let exists = type(stored) != nil
+            if persistent.kind == .dir {
+                if isDirectory(stored) && probe.isWritable(stored) {
+                    add(.pass, "shared", path, "is a writable directory")
+                } else if isDirectory(stored) {
+                    add(.fail, "shared", path, "is not writable")
+                } else if exists {
+                    add(.fail, "shared", path, "is not a directory")
+                } else {
+                    add(.fail, "shared", path, "is missing from shared/")
+                }
+            } else if isFile(stored) {
+                add(.pass, "shared", path, "is a file")
+            } else if exists {
+                add(.fail, "shared", path, "is not a file")
+            } else {
+                add(.fail, "shared", path, "is missing from shared/")
+            }
+        }
+
+        if let live, let expectations {
+            for path in expectations.assets {
+                let asset = PathName.join(live, path)
+                switch type(asset) {
+                case .symlink: add(.fail, "asset", path, "is a symlink; assets must be real directories of the release")
+                case .directory: add(.pass, "asset", path, "is a real directory")
+                case nil: add(.warn, "asset", path, "is missing from the release")
+                default: add(.fail, "asset", path, "is not a directory")
+                }
+            }
+            for appLink in expectations.appLinks {
+                let link = PathName.join(live, appLink.path)
+                let got = resolve(link)
+                let want = resolve(PathName.join(live, appLink.target))
+                if type(link) == .symlink && got != nil && got == want {
+                    add(.pass, "app-link", appLink.path, "links to \(appLink.target)")
+                } else if type(link) == .symlink {
+                    add(.fail, "app-link", appLink.path, "does not resolve to \(appLink.target)")
+                } else if got != nil || type(link) != nil {
+                    add(.fail, "app-link", appLink.path, "is not a link to \(appLink.target)")
+                } else {
+                    add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
+                }
+            }
+        }
+
+        for path in expectations?.secrets ?? [] {
+            let secret = root.sharedPath(path)
+            guard let status = try? fileSystem.status(at: secret, followSymlink: true), status.type == .file else { continue }
+            let mode = String(status.permissions & 0o777, radix: 8)
+            if status.permissions & 0o007 != 0 {
+                add(.warn, "secret-mode", path, "mode \(mode) lets every user read it; run: chmod o-rwx shared/\(path)")
+            } else {
+                add(.pass, "secret-mode", path, "mode \(mode)")
+            }
+        }
+
+        if let space = probe.diskSpace(root.shared), space.totalKB > 0 {
+            let percent = space.availableKB * 100 / space.totalKB
+            let megabytes = space.availableKB / 1024
+            if space.availableKB < Self.minimumFreeKB || percent < Self.minimumFreePercent {
+                add(.warn, "disk", "shared", "\(megabytes) MB free (\(percent)%); deploys and uploads may fail")
+            } else {
+                add(.pass, "disk", "shared", "\(megabytes) MB free (\(percent)%)")
+            }
+        } else {
+            add(.warn, "disk", "shared", "free space could not be read")
+        }
+
+        let historySize = (try? fileSystem.status(at: root.historyFile, followSymlink: true))?.size ?? 0
+        if historySize > 0 {
+            if let last = DeploymentHistory.load(root, fileSystem: fileSystem).last {
+                add(.pass, "history", ".deployment-history", "last deploy: \(last.release)")
+            } else {
+                add(.pass, "history", ".deployment-history", "has entries")
+            }
+        } else {
+            add(.warn, "history", ".deployment-history", "no deploy is recorded")
+        }
+        return HealthReport(checks: checks)
+    }
+
+    /// The `current` check; returns the live release's canonical path when it is sound.
+    private func liveRelease(root: DeployRoot, add: (HealthCheckResult.Status, String, String, String) -> Void) -> String? {
+        switch type(root.current) {
+        case .symlink:
+            let target = resolve(root.current)
+            let releases = resolve(root.releases)
+            guard let target, isDirectory(target) else {
+                add(.fail, "current", "current", "is a dangling link to \(linkText(root.current))")
+                return nil
+            }
+            guard let releases, PathName.parent(target) == releases else {
+                add(.fail, "current", "current", "resolves to \(target), not to a release under releases/")
+                return nil
+            }
+            add(.pass, "current", "current", "points at releases/\(PathName.basename(target))")
+            return target
+        case nil:
+            add(.fail, "current", "current", "is missing")
+            return nil
+        default:
+            add(.fail, "current", "current", "is not a symlink")
+            return nil
+        }
+    }
+
+    private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
+    private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
+    private func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
+    private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
+    private func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
+}
