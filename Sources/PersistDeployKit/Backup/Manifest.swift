@@ -68,14 +68,12 @@ package struct Manifest: Equatable {
         for line in lines.dropFirst() {
             let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false)
             guard fields.count == 7, fields[0].count == 1, let kind = Kind(rawValue: fields[0].first!),
-                let permissions = UInt32(String(decoding: fields[1], as: UTF8.self), radix: 8),
-                let size = Int64(String(decoding: fields[2], as: UTF8.self)),
-                let seconds = Int(String(decoding: fields[3], as: UTF8.self)),
-                let nanoseconds = Int(String(decoding: fields[4], as: UTF8.self)),
+                let permissions = number(fields[1], radix: 8), let size = number(fields[2]),
+                let seconds = number(fields[3]), let nanoseconds = number(fields[4]),
                 let path = unescape(fields[6])
             else { return nil }
             entries.append(Entry(
-                kind: kind, permissions: permissions, size: size, modificationSeconds: seconds,
+                kind: kind, permissions: UInt32(permissions), size: Int64(size), modificationSeconds: seconds,
                 modificationNanoseconds: nanoseconds, checksum: String(decoding: fields[5], as: UTF8.self), path: path))
         }
         return Manifest(entries: entries)
@@ -87,6 +85,22 @@ package struct Manifest: Equatable {
         table.reserveCapacity(entries.count)
         for entry in entries { table[entry.path] = entry }
         return table
+    }
+
+    /// A whole number written in ASCII digits (a leading `-` allowed); parsed from the bytes
+    /// directly, since a manifest holds four numbers a line and tens of thousands of lines.
+    private static func number(_ digits: ArraySlice<UInt8>, radix: Int = 10) -> Int? {
+        var rest = digits[...]
+        let negative = rest.first == UInt8(ascii: "-")
+        if negative { rest = rest.dropFirst() }
+        guard !rest.isEmpty, rest.count <= 19 else { return nil }
+        var value = 0
+        for byte in rest {
+            let digit = Int(byte) - Int(UInt8(ascii: "0"))
+            guard digit >= 0, digit < radix else { return nil }
+            value = value * radix + digit
+        }
+        return negative ? -value : value
     }
 
     private static func escape(_ path: [UInt8], into bytes: inout [UInt8]) {

@@ -43,6 +43,9 @@ struct SnapshotWriter {
             source.close()
             target.close()
         }
+        // The same folder in the previous snapshot, or -1: unchanged files are linked from it.
+        var previousDirectory = previous.map { Self.openDirectory(Array($0.data.utf8CString), in: AT_FDCWD) } ?? -1
+        defer { if previousDirectory >= 0 { close(previousDirectory) } }
         var prefix: [UInt8] = []
         var sourceLabel = shared
         var targetLabel = data
@@ -72,6 +75,9 @@ struct SnapshotWriter {
             let nextTarget = try DirectoryHandle(opening: name, relativeTo: target.descriptor, label: targetLabel)
             target.close()
             target = nextTarget
+            let nextPrevious = Self.openDirectory(name, in: previousDirectory)
+            if previousDirectory >= 0 { close(previousDirectory) }
+            previousDirectory = nextPrevious
         }
         let last = components[components.count - 1]
         let name = Array(last.utf8CString)
@@ -79,8 +85,8 @@ struct SnapshotWriter {
         guard let info = try SystemCall.status(of: name, in: source.descriptor, label: PathName.join(sourceLabel, last)) else {
             return  // not made yet: nothing to save
         }
-        try copy(name, info: info, from: source.descriptor, into: target.descriptor, path: path,
-                 label: PathName.join(targetLabel, last))
+        try copy(name, info: info, from: source.descriptor, into: target.descriptor, previous: previousDirectory,
+                 path: path, label: PathName.join(targetLabel, last))
     }
 
     /// Sets the modes and times of the directories above the persistent paths.
@@ -94,8 +100,15 @@ struct SnapshotWriter {
         console?.endProgress()
     }
 
+    /// A directory below `parent` (-1 for none) opened without following links; -1 when absent.
+    private static func openDirectory(_ name: [CChar], in parent: Int32) -> Int32 {
+        guard parent >= 0 || parent == AT_FDCWD else { return -1 }
+        return (try? SystemCall.open(name, in: parent, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, label: "")) ?? -1
+    }
+
     private mutating func copy(
-        _ name: [CChar], info: stat, from source: Int32, into target: Int32, path: [UInt8], label: String
+        _ name: [CChar], info: stat, from source: Int32, into target: Int32, previous previousParent: Int32,
+        path: [UInt8], label: String
     ) throws(SystemCallError) {
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
@@ -105,6 +118,8 @@ struct SnapshotWriter {
             defer { sourceDirectory.close() }
             let targetDirectory = try DirectoryHandle(opening: name, relativeTo: target, label: label)
             defer { targetDirectory.close() }
+            let previousDirectory = Self.openDirectory(name, in: previousParent)
+            defer { if previousDirectory >= 0 { close(previousDirectory) } }
             for item in try sourceDirectory.entries() {
                 let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
                 let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)
@@ -112,12 +127,12 @@ struct SnapshotWriter {
                     continue  // removed while we walked
                 }
                 try copy(item.name, info: childInfo, from: sourceDirectory.descriptor, into: targetDirectory.descriptor,
-                         path: path + [UInt8(ascii: "/")] + childName, label: childLabel)
+                         previous: previousDirectory, path: path + [UInt8(ascii: "/")] + childName, label: childLabel)
             }
             try SystemCall.setMode(of: targetDirectory.descriptor, to: info.st_mode & 0o7777, label: label)
             try SystemCall.setTimes(of: targetDirectory.descriptor, access: info.st_atim, modification: info.st_mtim, label: label)
         case S_IFREG:
-            if try !linkUnchanged(name, info: info, into: target, path: path, label: label) {
+            if try !linkUnchanged(name, info: info, from: previousParent, into: target, path: path, label: label) {
                 try copyFile(name, info: info, from: source, into: target, path: path, label: label)
             }
             files += 1
@@ -139,21 +154,17 @@ struct SnapshotWriter {
         }
     }
 
-    /// Hard-links the previous snapshot's copy when the live file looks unchanged and that copy
-    /// still looks as the previous manifest says; false when the file must be copied.
+    /// Hard-links the previous snapshot's copy when the live file looks unchanged (size,
+    /// modification time and mode as in the previous manifest); false when it must be copied.
     private mutating func linkUnchanged(
-        _ name: [CChar], info: stat, into target: Int32, path: [UInt8], label: String
+        _ name: [CChar], info: stat, from previousDirectory: Int32, into target: Int32, path: [UInt8], label: String
     ) throws(SystemCallError) -> Bool {
-        guard let previous, let old = previous.entries[path], old.kind == .file,
-            Self.matches(old, info)
-        else { return false }
-        let oldPath = Array(previous.data.utf8) + [UInt8(ascii: "/")] + path
-        let oldName = oldPath.map { CChar(bitPattern: $0) } + [0]
-        guard let oldInfo = try? SystemCall.status(of: oldName, in: AT_FDCWD, label: label),
-            oldInfo.st_mode & S_IFMT == S_IFREG, Self.matches(old, oldInfo)
+        // The previous copy is trusted as its manifest describes it (no second stat per file:
+        // the link is most of a repeat backup's time); `backups --verify` checks that trust.
+        guard previousDirectory >= 0, let old = previous?.entries[path], old.kind == .file, Self.matches(old, info)
         else { return false }
         do {
-            try SystemCall.hardLink(oldName, in: AT_FDCWD, as: name, in: target, label: label)
+            try SystemCall.hardLink(name, in: previousDirectory, as: name, in: target, label: label)
         } catch {
             // EMLINK (too many links), EXDEV, EPERM on file systems without hard links: a copy
             // does the same job.
