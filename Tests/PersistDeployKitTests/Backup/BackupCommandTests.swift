@@ -214,6 +214,18 @@ import Testing
         #expect(try store.verify(second.id, checked: &checked).isEmpty)
     }
 
+    @Test func aFileChangedInTheSecondABackupStartedIsCopiedAgain() throws {
+        let fixture = try BackupFixture("racy")
+        defer { fixture.directory.remove() }
+        try fixture.write("public/uploads/fresh.png", "just written")  // its time may not change on the next write
+        let store = fixture.store(now: SteppingClock().now)
+        let first = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
+        let second = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
+        func saved(_ id: String, _ relative: String) -> String { PathName.join(fixture.root, "backups", id, "data", relative) }
+        #expect(try fixture.inode(saved(first.id, "public/uploads/fresh.png")) != fixture.inode(saved(second.id, "public/uploads/fresh.png")))
+        #expect(try fixture.inode(saved(first.id, "public/uploads/avatar.png")) == fixture.inode(saved(second.id, "public/uploads/avatar.png")))
+    }
+
     @Test func backupUsesTheRecordsPersistentPaths() throws {
         let fixture = try BackupFixture("record")
         defer { fixture.directory.remove() }
