@@ -214,6 +214,37 @@ import Testing
         #expect(try store.verify(second.id, checked: &checked).isEmpty)
     }
 
+    @Test func aDeepTreeSplitAcrossWorkersIsCopiedWhole() throws {
+        let fixture = try BackupFixture("deep")
+        defer { fixture.directory.remove() }
+        for year in 2020..<2024 {
+            for month in 1...12 {
+                for day in [1, 15] {
+                    try fixture.write("public/uploads/\(year)/\(month)/\(day)/photo.jpg", "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+        try fixture.fileSystem.createSymlink(at: fixture.path("public/uploads/2021/5/latest"), target: "../../2023/1")
+        try fixture.makeOld()
+        let store = fixture.store(now: SteppingClock().now)
+        let first = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
+        let second = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
+        #expect(first.files == 4 * 12 * 2 + 1 + 1 + 2)
+        #expect(second.files == first.files && second.bytes == first.bytes)
+        for info in [first, second] {
+            let data = PathName.join(fixture.root, "backups", info.id, "data")
+            #expect(try fixture.fileSystem.files(under: PathName.join(data, "public/uploads"))
+                == fixture.fileSystem.files(under: fixture.path("public/uploads")))
+            let live = try #require(try fixture.fileSystem.status(at: fixture.path("public/uploads/2022/7"), followSymlink: false))
+            let saved = try #require(try fixture.fileSystem.status(at: PathName.join(data, "public/uploads/2022/7"), followSymlink: false))
+            #expect(saved.modificationTime == live.modificationTime)
+            var checked: [FileIdentity: String] = [:]
+            #expect(try store.verify(info.id, checked: &checked).isEmpty)
+        }
+        func saved(_ id: String) -> String { PathName.join(fixture.root, "backups", id, "data", "public/uploads/2023/12/15/photo.jpg") }
+        #expect(try fixture.inode(saved(first.id)) == fixture.inode(saved(second.id)))
+    }
+
     @Test func aFileChangedInTheSecondABackupStartedIsCopiedAgain() throws {
         let fixture = try BackupFixture("racy")
         defer { fixture.directory.remove() }
