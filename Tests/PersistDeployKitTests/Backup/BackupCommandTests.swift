@@ -141,6 +141,19 @@ import Testing
         #expect(try fixture.read("public/uploads/avatar.png") == "png bytes")
     }
 
+    @Test func badRequestsChangeNothing() throws {
+        let fixture = try BackupFixture("bad")
+        defer { fixture.directory.remove() }
+        #expect(fixture.run(["restore", "--yes"]).code == 1)  // no backups yet
+        #expect(fixture.run(["backup", "--keep", "0"]).code == 64)
+        #expect(fixture.run(["backup"]).code == 0)
+        let unknown = fixture.run(["restore", "2020-01-01_00-00-00", "--yes"])
+        #expect(unknown.code == 1)
+        #expect(unknown.err.contains("no backup '2020-01-01_00-00-00'"))
+        #expect(fixture.run(["restore", "--path", "../etc", "--yes"]).code == 64)
+        #expect(try fixture.store().list().count == 1)
+    }
+
     @Test func anInterruptedBackupIsNeverListedAndIsRemovedByTheNext() throws {
         let fixture = try BackupFixture("interrupted")
         defer { fixture.directory.remove() }
