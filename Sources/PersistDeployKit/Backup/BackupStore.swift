@@ -142,7 +142,11 @@ package struct BackupStore {
         let data = PathName.join(temporary, Self.dataFolder)
         try SystemCall.makeDirectory(at: data, mode: 0o700)
         var writer = SnapshotWriter(previous: latestSnapshot(), console: console)
-        let sortedPaths = paths.map(PathName.normalize).sorted()
+        // A path inside another one is already saved with it.
+        var sortedPaths: [String] = []
+        for path in Set(paths.map(PathName.normalize)).sorted() where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
+            sortedPaths.append(path)
+        }
         for path in sortedPaths {
             try writer.add(path, from: root.shared, into: data)
         }

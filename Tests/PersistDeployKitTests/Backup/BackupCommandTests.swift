@@ -26,7 +26,7 @@ import Testing
         defer { fixture.directory.remove() }
         try fixture.fileSystem.createSymlink(at: fixture.path("storage/etc"), target: "/etc")
         try fixture.fileSystem.setPermissions(at: fixture.path("storage/logs/laravel.log"), to: 0o640)
-        let info = try fixture.store().create(persistentPaths: ["storage"], keep: 24, console: nil)
+        let info = try fixture.store().create(persistentPaths: ["storage", "storage/app", "./storage"], keep: 24, console: nil)
         let data = PathName.join(fixture.root, "backups", info.id, "data")
         #expect(try fixture.fileSystem.type(at: PathName.join(data, "storage/etc")) == .symlink)
         #expect(try fixture.fileSystem.readSymlink(at: PathName.join(data, "storage/etc")) == "/etc")
