@@ -142,10 +142,15 @@ package struct BackupStore {
         let data = PathName.join(temporary, Self.dataFolder)
         try SystemCall.makeDirectory(at: data, mode: 0o700)
         var writer = SnapshotWriter(previous: latestSnapshot(), console: console)
-        let sortedPaths = paths.map(PathName.normalize).sorted()
+        // A path inside another one is already saved with it.
+        var sortedPaths: [String] = []
+        for path in Set(paths.map(PathName.normalize)).sorted() where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
+            sortedPaths.append(path)
+        }
         for path in sortedPaths {
             try writer.add(path, from: root.shared, into: data)
         }
+        try runJobs(of: &writer, console: console)
         try writer.finish()
         for warning in writer.warnings { console?.warn(warning) }
         let saved = Set(writer.manifest.entries.map(\.path))
@@ -162,13 +167,66 @@ package struct BackupStore {
         return record
     }
 
+    /// Copies the directories `add` left as jobs, on one thread per processor (up to 4): the
+    /// walk is system calls and the checksums are arithmetic, and both scale with threads.
+    private func runJobs(of writer: inout SnapshotWriter, console: Console?) throws(SystemCallError) {
+        let threads = min(SystemCall.processorCount, 4)
+        if threads > 1 { try writer.splitJobs(toAtLeast: threads * 8) }
+        let jobs = writer.jobs
+        let workers = min(threads, jobs.count)
+        guard workers > 1 else {
+            for job in jobs { try writer.run(job) }
+            return
+        }
+        /// Each worker's writer and error, in slots only that worker writes.
+        final class Results: @unchecked Sendable {
+            let template: SnapshotWriter
+            let console: Console?
+            let writers: UnsafeMutableBufferPointer<SnapshotWriter?>
+            let errors: UnsafeMutableBufferPointer<SystemCallError?>
+
+            init(template: SnapshotWriter, console: Console?, workers: Int) {
+                self.template = template
+                self.console = console
+                writers = .allocate(capacity: workers)
+                writers.initialize(repeating: nil)
+                errors = .allocate(capacity: workers)
+                errors.initialize(repeating: nil)
+            }
+
+            deinit {
+                writers.deinitialize().deallocate()
+                errors.deinitialize().deallocate()
+            }
+        }
+        let results = Results(template: writer, console: console, workers: workers)
+        let counter = JobCounter(count: jobs.count)
+        SystemCall.runOnThreads(workers) { worker in
+            // One progress line: the first worker's.
+            var local = results.template.worker(console: worker == 0 ? results.console : nil)
+            while let index = counter.take() {
+                do throws(SystemCallError) {
+                    try local.run(jobs[index])
+                } catch {
+                    results.errors[worker] = error
+                    break
+                }
+            }
+            results.writers[worker] = local
+        }
+        if let error = results.errors.compactMap({ $0 }).first { throw error }
+        for local in results.writers.compactMap({ $0 }) { writer.absorb(local) }
+    }
+
     /// The newest finished snapshot with a readable manifest, for hard-linking unchanged files.
     private func latestSnapshot() -> SnapshotWriter.Previous? {
         guard let newest = try? list().first,
             let bytes = try? fileSystem.readFile(at: PathName.join(folder(of: newest.id), Self.manifestFile)),
             let manifest = Manifest.decode(bytes)
         else { return nil }
-        return SnapshotWriter.Previous(data: PathName.join(folder(of: newest.id), Self.dataFolder), entries: manifest.byPath())
+        return SnapshotWriter.Previous(
+            data: PathName.join(folder(of: newest.id), Self.dataFolder), entries: manifest.byPath(),
+            trustedBefore: manifest.started)
     }
 
     private func prune(keep: Int, console: Console?) throws(ToolError) {

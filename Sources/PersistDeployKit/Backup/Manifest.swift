@@ -31,13 +31,18 @@ package struct Manifest: Equatable {
     package static let header = "persist-deploy manifest 1"
 
     package var entries: [Entry]
+    /// When the snapshot began reading shared/ (seconds since 1970, the kernel's clock). A file
+    /// modified in that second or later may have changed again without its time changing (the
+    /// "racy" case), so the next backup copies it instead of trusting size and time.
+    package var started: Int
 
-    package init(entries: [Entry] = []) {
+    package init(entries: [Entry] = [], started: Int = 0) {
         self.entries = entries
+        self.started = started
     }
 
     package func encoded() -> [UInt8] {
-        var bytes = Array((Self.header + "\n").utf8)
+        var bytes = Array((Self.header + "\nstarted\t\(started)\n").utf8)
         bytes.reserveCapacity(entries.count * 120)
         let tab = UInt8(ascii: "\t")
         for entry in entries {
@@ -63,9 +68,14 @@ package struct Manifest: Equatable {
     package static func decode(_ bytes: [UInt8]) -> Manifest? {
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
         guard let first = lines.first, String(decoding: first, as: UTF8.self) == header else { return nil }
+        guard lines.count >= 2 else { return nil }
+        let startedFields = lines[1].split(separator: UInt8(ascii: "\t"))
+        guard startedFields.count == 2, String(decoding: startedFields[0], as: UTF8.self) == "started",
+            let started = number(startedFields[1])
+        else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(lines.count)
-        for line in lines.dropFirst() {
+        for line in lines.dropFirst(2) {
             let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false)
             guard fields.count == 7, fields[0].count == 1, let kind = Kind(rawValue: fields[0].first!),
                 let permissions = number(fields[1], radix: 8), let size = number(fields[2]),
@@ -76,7 +86,7 @@ package struct Manifest: Equatable {
                 kind: kind, permissions: UInt32(permissions), size: Int64(size), modificationSeconds: seconds,
                 modificationNanoseconds: nanoseconds, checksum: String(decoding: fields[5], as: UTF8.self), path: path))
         }
-        return Manifest(entries: entries)
+        return Manifest(entries: entries, started: started)
     }
 
     /// The entries by path, for looking up a file of the previous snapshot.

@@ -51,19 +51,17 @@ extension BackupStore {
     package func restore(
         _ id: String, path: String?, persistentPaths: [String], console: Console?
     ) throws(ToolError) -> RestoreOutcome {
-        let record: Record
+        let found: Record?
         do {
-            guard ReleaseID.isValid(id), let found = try self.record(of: id) else {
-                let known = try list().prefix(5).map(\.id).joined(separator: ", ")
-                throw ToolError(
-                    "There is no backup '\(id)' in '\(root.backups)'.",
-                    hint: known.isEmpty ? "There are no backups yet; nothing was changed." : "The newest: \(known). Nothing was changed.")
-            }
-            record = found
-        } catch let error as SystemCallError {
-            throw ToolError.system(error, while: "Reading the backup '\(folder(of: id))'")
+            found = ReleaseID.isValid(id) ? try self.record(of: id) : nil
         } catch {
-            throw error as! ToolError
+            throw ToolError.system(error, while: "Reading the backup '\(folder(of: id))'")
+        }
+        guard let record = found else {
+            let known = try list().prefix(5).map(\.id).joined(separator: ", ")
+            throw ToolError(
+                "There is no backup '\(id)' in '\(root.backups)'.",
+                hint: known.isEmpty ? "There are no backups yet; nothing was changed." : "The newest: \(known). Nothing was changed.")
         }
         let data = PathName.join(folder(of: id), Self.dataFolder)
         let targets: [String]

@@ -5,11 +5,26 @@ import Glibc
 /// equal the previous snapshot's entry is hard-linked to the previous snapshot's copy, never to
 /// the live file, so a snapshot never changes when shared/ does. Everything else is copied and
 /// hashed in one pass.
+///
+/// `add` handles each persistent path's top level itself and leaves the directories below it as
+/// `jobs`, which `BackupStore` hands to one writer per processor and then `absorb`s.
 struct SnapshotWriter {
+    /// A directory to copy: `name` inside `sourceParent` into `targetParent` (absolute paths),
+    /// linking unchanged files from `previousParent` when it exists.
+    struct Job: Sendable {
+        let sourceParent: String
+        let targetParent: String
+        let previousParent: String?
+        let name: [CChar]
+        let path: [UInt8]
+    }
+
     /// The previous snapshot's `data/` folder and manifest, when there is one.
     struct Previous {
         let data: String
         let entries: [[UInt8]: Manifest.Entry]
+        /// Files modified at or after this second (see `Manifest.started`) are copied again.
+        let trustedBefore: Int
     }
 
     private let previous: Previous?
@@ -19,6 +34,7 @@ struct SnapshotWriter {
     private(set) var bytes: Int64 = 0
     private(set) var reused = 0
     private(set) var warnings: [String] = []
+    private(set) var jobs: [Job] = []
     private var recordedDirectories: Set<[UInt8]> = []
     /// Directories above a persistent path (`public/` for `public/uploads`), whose times are set
     /// last because adding children changes them.
@@ -28,6 +44,37 @@ struct SnapshotWriter {
     init(previous: Previous?, console: Console?) {
         self.previous = previous
         self.console = console
+        var clock = timespec()
+        clock_gettime(CLOCK_REALTIME, &clock)
+        manifest.started = Int(clock.tv_sec)
+    }
+
+    /// A writer for jobs on another thread: same previous snapshot, nothing written yet.
+    func worker(console: Console?) -> SnapshotWriter {
+        SnapshotWriter(previous: previous, console: console)
+    }
+
+    /// Copies one directory handed out as a job.
+    mutating func run(_ job: Job) throws(SystemCallError) {
+        let source = try DirectoryHandle(opening: job.sourceParent, relativeTo: AT_FDCWD, label: job.sourceParent)
+        defer { source.close() }
+        let target = try DirectoryHandle(opening: job.targetParent, relativeTo: AT_FDCWD, label: job.targetParent)
+        defer { target.close() }
+        let previousDirectory = job.previousParent.map { Self.openDirectory(Array($0.utf8CString), in: AT_FDCWD) } ?? -1
+        defer { if previousDirectory >= 0 { close(previousDirectory) } }
+        let label = job.targetParent + "/" + String(decoding: job.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let info = try SystemCall.status(of: job.name, in: source.descriptor, label: label) else { return }
+        try copy(job.name, info: info, from: source.descriptor, into: target.descriptor, previous: previousDirectory,
+                 path: job.path, label: label)
+    }
+
+    /// Takes in what a worker wrote.
+    mutating func absorb(_ other: SnapshotWriter) {
+        manifest.entries += other.manifest.entries
+        files += other.files
+        bytes += other.bytes
+        reused += other.reused
+        warnings += other.warnings
     }
 
     /// Adds the persistent path `relative` (e.g. `public/uploads`) of `shared` to `data`.
@@ -85,11 +132,77 @@ struct SnapshotWriter {
         guard let info = try SystemCall.status(of: name, in: source.descriptor, label: PathName.join(sourceLabel, last)) else {
             return  // not made yet: nothing to save
         }
-        try copy(name, info: info, from: source.descriptor, into: target.descriptor, previous: previousDirectory,
-                 path: path, label: PathName.join(targetLabel, last))
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            try copy(name, info: info, from: source.descriptor, into: target.descriptor, previous: previousDirectory,
+                     path: path, label: PathName.join(targetLabel, last))
+            return
+        }
+        let parentRelative = components.dropLast().joined(separator: "/")
+        try spread(Job(
+            sourceParent: sourceLabel, targetParent: targetLabel,
+            previousParent: previous.map { PathName.join($0.data, parentRelative) }, name: name, path: path))
     }
 
-    /// Sets the modes and times of the directories above the persistent paths.
+    /// Spreads jobs one level down until there are at least `minimum` (or `rounds` levels were
+    /// spread), so that one big folder does not end up as one worker's whole share.
+    mutating func splitJobs(toAtLeast minimum: Int, rounds: Int = 3) throws(SystemCallError) {
+        for _ in 0..<rounds where jobs.count < minimum {
+            var pending = jobs[...]
+            jobs = []
+            while let job = pending.popFirst() {
+                try spread(job)
+                if jobs.count + pending.count >= minimum { break }
+            }
+            jobs += pending
+        }
+    }
+
+    /// Copies the directory of `job` itself and the files in it, leaving its subdirectories as
+    /// new jobs; its mode and times are set in `finish`, after everything below it.
+    private mutating func spread(_ job: Job) throws(SystemCallError) {
+        let source = try DirectoryHandle(opening: job.sourceParent, relativeTo: AT_FDCWD, label: job.sourceParent)
+        defer { source.close() }
+        let target = try DirectoryHandle(opening: job.targetParent, relativeTo: AT_FDCWD, label: job.targetParent)
+        defer { target.close() }
+        let previousParent = job.previousParent.map { Self.openDirectory(Array($0.utf8CString), in: AT_FDCWD) } ?? -1
+        defer { if previousParent >= 0 { close(previousParent) } }
+        let nameText = String(decoding: job.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let label = PathName.join(job.targetParent, nameText)
+        guard let info = try SystemCall.status(of: job.name, in: source.descriptor, label: label) else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            try copy(job.name, info: info, from: source.descriptor, into: target.descriptor, previous: previousParent,
+                     path: job.path, label: label)
+            return
+        }
+        try SystemCall.makeDirectory(job.name, in: target.descriptor, mode: 0o700, label: label)
+        manifest.entries.append(Self.entry(.directory, info, size: 0, checksum: "-", path: job.path))
+        parentsToFinish.append((label, info))
+        let sourcePath = PathName.join(job.sourceParent, nameText)
+        let sourceDirectory = try DirectoryHandle(opening: job.name, relativeTo: source.descriptor, label: sourcePath)
+        defer { sourceDirectory.close() }
+        let targetDirectory = try DirectoryHandle(opening: job.name, relativeTo: target.descriptor, label: label)
+        defer { targetDirectory.close() }
+        let previousDirectory = Self.openDirectory(job.name, in: previousParent)
+        defer { if previousDirectory >= 0 { close(previousDirectory) } }
+        let previousPath = job.previousParent.map { PathName.join($0, nameText) }
+        for item in try sourceDirectory.entries() {
+            let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
+            let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)
+            guard let childInfo = try SystemCall.status(of: item.name, in: sourceDirectory.descriptor, label: childLabel) else {
+                continue  // removed while we walked
+            }
+            let childPath = job.path + [UInt8(ascii: "/")] + childName
+            if childInfo.st_mode & S_IFMT == S_IFDIR {
+                jobs.append(Job(sourceParent: sourcePath, targetParent: label, previousParent: previousPath,
+                                name: item.name, path: childPath))
+            } else {
+                try copy(item.name, info: childInfo, from: sourceDirectory.descriptor, into: targetDirectory.descriptor,
+                         previous: previousDirectory, path: childPath, label: childLabel)
+            }
+        }
+    }
+
+    /// Sets the modes and times of the persistent directories and those above them.
     mutating func finish() throws(SystemCallError) {
         for (path, info) in parentsToFinish.reversed() {
             let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -161,7 +274,8 @@ struct SnapshotWriter {
     ) throws(SystemCallError) -> Bool {
         // The previous copy is trusted as its manifest describes it (no second stat per file:
         // the link is most of a repeat backup's time); `backups --verify` checks that trust.
-        guard previousDirectory >= 0, let old = previous?.entries[path], old.kind == .file, Self.matches(old, info)
+        guard previousDirectory >= 0, let previous, let old = previous.entries[path], old.kind == .file,
+            old.modificationSeconds < previous.trustedBefore, Self.matches(old, info)
         else { return false }
         do {
             try SystemCall.hardLink(name, in: previousDirectory, as: name, in: target, label: label)
@@ -182,24 +296,42 @@ struct SnapshotWriter {
     ) throws(SystemCallError) {
         let input = try SystemCall.open(name, in: source, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, label: label)
         defer { close(input) }
+        let permissions = info.st_mode & 0o7777
         let output = try SystemCall.open(
-            name, in: target, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600, label: label)
+            name, in: target, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: permissions & 0o777,
+            label: label)
         defer { close(output) }
         var hasher = SHA256()
         var copied: Int64 = 0
-        while true {
+        // Up to the size seen by the walk: the snapshot is of that moment, and stopping there
+        // saves the read that would only report the end.
+        while copied < Int64(info.st_size) {
             let count = try SystemCall.read(input, into: &buffer, label: label)
             if count == 0 { break }
-            hasher.update(buffer, count: count)
-            try SystemCall.writeAll(output, buffer, count: count, path: label)
-            copied += Int64(count)
+            let used = Int(min(Int64(count), Int64(info.st_size) - copied))
+            hasher.update(buffer, count: used)
+            try SystemCall.writeAll(output, buffer, count: used, path: label)
+            copied += Int64(used)
         }
-        try SystemCall.setMode(of: output, to: info.st_mode & 0o7777, label: label)
+        // The creation mode passed through the umask; set it only when that changed it.
+        if permissions & ~0o777 != 0 || permissions & Self.creationMask != 0 {
+            try SystemCall.setMode(of: output, to: permissions, label: label)
+        }
         try SystemCall.setTimes(of: output, access: info.st_atim, modification: info.st_mtim, label: label)
         // The size written, not the size seen before: a file growing while we read it is
         // recorded as the copy holds it.
         manifest.entries.append(Self.entry(.file, info, size: copied, checksum: SHA256.hex(hasher.finalize()), path: path))
     }
+
+    /// The process's umask, read from `/proc/self/status` (reading it with umask(2) would change
+    /// it for a moment); all bits set when unknown, so every file gets its mode set explicitly.
+    static let creationMask: mode_t = {
+        guard let status = try? LocalFileSystem().readText(at: "/proc/self/status"),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+            let mask = mode_t(Text.trimmed(String(line.dropFirst("Umask:".count))), radix: 8)
+        else { return 0o777 }
+        return mask
+    }()
 
     static func matches(_ entry: Manifest.Entry, _ info: stat) -> Bool {
         entry.size == Int64(info.st_size) && entry.permissions == UInt32(info.st_mode & 0o7777)

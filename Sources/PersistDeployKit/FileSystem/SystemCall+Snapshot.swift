@@ -118,3 +118,64 @@ private enum SnapshotCalls {
         unsafeBitCast($0, to: SyncFileSystem.self)
     }
 }
+
+extension SystemCall {
+    /// Online processors (`sysconf`), at least 1.
+    package static var processorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// Calls `body(worker)` for worker 0 on this thread and 1..<workers on new POSIX threads, and
+    /// returns when all have returned. Falls back to fewer threads when one cannot be started.
+    package static func runOnThreads(_ workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        final class Start: @unchecked Sendable {
+            let body: @Sendable (Int) -> Void
+            let worker: Int
+            init(_ body: @escaping @Sendable (Int) -> Void, _ worker: Int) {
+                self.body = body
+                self.worker = worker
+            }
+        }
+        var threads: [pthread_t] = []
+        for worker in 1..<max(1, workers) {
+            let start = Unmanaged.passRetained(Start(body, worker)).toOpaque()
+            var thread = pthread_t()
+            let result = pthread_create(&thread, nil, { raw in
+                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                start.body(start.worker)
+                return nil
+            }, start)
+            if result != 0 {
+                Unmanaged<Start>.fromOpaque(start).release()
+                break
+            }
+            threads.append(thread)
+        }
+        body(0)
+        for thread in threads { pthread_join(thread, nil) }
+    }
+}
+
+/// A mutex-guarded counter handing out job numbers to worker threads.
+package final class JobCounter: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var next = 0
+    private let count: Int
+
+    package init(count: Int) {
+        self.count = count
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// The next job's number, or nil when all were handed out.
+    package func take() -> Int? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}

@@ -26,7 +26,7 @@ import Testing
         defer { fixture.directory.remove() }
         try fixture.fileSystem.createSymlink(at: fixture.path("storage/etc"), target: "/etc")
         try fixture.fileSystem.setPermissions(at: fixture.path("storage/logs/laravel.log"), to: 0o640)
-        let info = try fixture.store().create(persistentPaths: ["storage"], keep: 24, console: nil)
+        let info = try fixture.store().create(persistentPaths: ["storage", "storage/app", "./storage"], keep: 24, console: nil)
         let data = PathName.join(fixture.root, "backups", info.id, "data")
         #expect(try fixture.fileSystem.type(at: PathName.join(data, "storage/etc")) == .symlink)
         #expect(try fixture.fileSystem.readSymlink(at: PathName.join(data, "storage/etc")) == "/etc")
@@ -141,6 +141,19 @@ import Testing
         #expect(try fixture.read("public/uploads/avatar.png") == "png bytes")
     }
 
+    @Test func badRequestsChangeNothing() throws {
+        let fixture = try BackupFixture("bad")
+        defer { fixture.directory.remove() }
+        #expect(fixture.run(["restore", "--yes"]).code == 1)  // no backups yet
+        #expect(fixture.run(["backup", "--keep", "0"]).code == 64)
+        #expect(fixture.run(["backup"]).code == 0)
+        let unknown = fixture.run(["restore", "2020-01-01_00-00-00", "--yes"])
+        #expect(unknown.code == 1)
+        #expect(unknown.err.contains("no backup '2020-01-01_00-00-00'"))
+        #expect(fixture.run(["restore", "--path", "../etc", "--yes"]).code == 64)
+        #expect(try fixture.store().list().count == 1)
+    }
+
     @Test func anInterruptedBackupIsNeverListedAndIsRemovedByTheNext() throws {
         let fixture = try BackupFixture("interrupted")
         defer { fixture.directory.remove() }
@@ -212,6 +225,49 @@ import Testing
         var checked: [FileIdentity: String] = [:]
         #expect(try store.verify(first.id, checked: &checked).isEmpty)
         #expect(try store.verify(second.id, checked: &checked).isEmpty)
+    }
+
+    @Test func aDeepTreeSplitAcrossWorkersIsCopiedWhole() throws {
+        let fixture = try BackupFixture("deep")
+        defer { fixture.directory.remove() }
+        for year in 2020..<2024 {
+            for month in 1...12 {
+                for day in [1, 15] {
+                    try fixture.write("public/uploads/\(year)/\(month)/\(day)/photo.jpg", "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+        try fixture.fileSystem.createSymlink(at: fixture.path("public/uploads/2021/5/latest"), target: "../../2023/1")
+        try fixture.makeOld()
+        let store = fixture.store(now: SteppingClock().now)
+        let first = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
+        let second = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
+        #expect(first.files == 4 * 12 * 2 + 1 + 1 + 2)
+        #expect(second.files == first.files && second.bytes == first.bytes)
+        for info in [first, second] {
+            let data = PathName.join(fixture.root, "backups", info.id, "data")
+            #expect(try fixture.fileSystem.files(under: PathName.join(data, "public/uploads"))
+                == fixture.fileSystem.files(under: fixture.path("public/uploads")))
+            let live = try #require(try fixture.fileSystem.status(at: fixture.path("public/uploads/2022/7"), followSymlink: false))
+            let saved = try #require(try fixture.fileSystem.status(at: PathName.join(data, "public/uploads/2022/7"), followSymlink: false))
+            #expect(saved.modificationTime == live.modificationTime)
+            var checked: [FileIdentity: String] = [:]
+            #expect(try store.verify(info.id, checked: &checked).isEmpty)
+        }
+        func saved(_ id: String) -> String { PathName.join(fixture.root, "backups", id, "data", "public/uploads/2023/12/15/photo.jpg") }
+        #expect(try fixture.inode(saved(first.id)) == fixture.inode(saved(second.id)))
+    }
+
+    @Test func aFileChangedInTheSecondABackupStartedIsCopiedAgain() throws {
+        let fixture = try BackupFixture("racy")
+        defer { fixture.directory.remove() }
+        try fixture.write("public/uploads/fresh.png", "just written")  // its time may not change on the next write
+        let store = fixture.store(now: SteppingClock().now)
+        let first = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
+        let second = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
+        func saved(_ id: String, _ relative: String) -> String { PathName.join(fixture.root, "backups", id, "data", relative) }
+        #expect(try fixture.inode(saved(first.id, "public/uploads/fresh.png")) != fixture.inode(saved(second.id, "public/uploads/fresh.png")))
+        #expect(try fixture.inode(saved(first.id, "public/uploads/avatar.png")) == fixture.inode(saved(second.id, "public/uploads/avatar.png")))
     }
 
     @Test func backupUsesTheRecordsPersistentPaths() throws {

@@ -19,6 +19,17 @@ struct BackupFixture {
         try write("public/uploads/avatar.png", "png bytes")
         try write(".env", "APP_KEY=secret\n", permissions: 0o600)
         try write("health-check.sh", "#!/bin/sh\n")  // a tool file: never backed up
+        try makeOld()
+    }
+
+    /// Moves every file's modification time an hour back, so a backup trusts size and time
+    /// (a file changed in the second a backup starts is always copied again).
+    func makeOld() throws {
+        let hourAgo = timespec(tv_sec: time(nil) - 3600, tv_nsec: 0)
+        for file in try fileSystem.files(under: shared) {
+            var times = [hourAgo, hourAgo]
+            #expect(utimensat(AT_FDCWD, path(file), &times, AT_SYMLINK_NOFOLLOW) == 0)
+        }
     }
 
     func path(_ relative: String) -> String { PathName.join(shared, relative) }

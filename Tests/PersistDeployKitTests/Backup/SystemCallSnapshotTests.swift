@@ -52,3 +52,21 @@ import Testing
         #expect(throws: SystemCallError.self) { try SystemCall.space(at: PathName.join(directory.path, "missing")) }
     }
 }
+
+@Suite struct WorkerThreadTests {
+    @Test func everyJobIsTakenOnceAcrossThreads() {
+        final class Seen: @unchecked Sendable {
+            let slots = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1000)
+            init() { slots.initialize(repeating: 0) }
+            deinit { slots.deallocate() }
+        }
+        let seen = Seen()
+        let counter = JobCounter(count: 1000)
+        SystemCall.runOnThreads(4) { _ in
+            while let job = counter.take() { seen.slots[job] += 1 }
+        }
+        #expect(seen.slots.allSatisfy { $0 == 1 })
+        #expect(counter.take() == nil)
+        #expect(SystemCall.processorCount >= 1)
+    }
+}
