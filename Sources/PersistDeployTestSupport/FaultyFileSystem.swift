@@ -114,6 +114,11 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
         return try wrapped.listDirectory(at: path)
     }
 
+    package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
+        try check(.listDirectory, directory)
+        return try wrapped.someNames(in: directory, limit: limit)
+    }
+
     package func files(under directory: String) throws(SystemCallError) -> [String] {
         try check(.files, directory)
         return try wrapped.files(under: directory)

@@ -87,6 +87,10 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
+        Array(try listDirectory(at: directory).prefix(limit))
+    }
+
     package func files(under directory: String) throws(SystemCallError) -> [String] {
         try state.withLock { tree throws(SystemCallError) in
             let inode = try tree.openDirectory(directory)
@@ -265,7 +269,7 @@ private struct Tree {
     }
 
     static func bytewise(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        PathName.bytewiseLess(a, b)
     }
 
     mutating func tick() -> Double {

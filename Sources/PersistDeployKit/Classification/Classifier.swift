@@ -28,7 +28,7 @@ package struct Classifier: Sendable {
         let (facts, config) = try prepare(appDirectory: appDirectory)
         let detection = facts.detection
         let reader = AppReader(fileSystem: fileSystem, appDirectory: appDirectory)
-        let tree = try TreeScan(reader: reader)
+        let tree = try TreeScan(reader: reader, webRoot: detection.webRoot)
         var builder = PathListBuilder()
 
         try classifyWebRoot(facts: facts, reader: reader, tree: tree, into: &builder)
@@ -123,6 +123,9 @@ package struct Classifier: Sendable {
 
     /// Rules 4 to 8 for a real directory of the web root.
     private func decide(path: String, name: String, reader: AppReader, tree: TreeScan) throws(ToolError) -> (ClassifiedPath, String?) {
+        if let byName = NameRules.classFor(name: name), byName.isPersistent {
+            return try decideDataFolder(path: path, byName: byName, reader: reader, tree: tree)
+        }
         let files: [String]
         do {
             files = try fileSystem.files(under: reader.path(path))
@@ -166,6 +169,34 @@ package struct Classifier: Sendable {
         }
         return (entry(.asset, "no rule decides it; it holds \(Text.count(files.count, "file")) that ship with the code"),
                 Self.undecidedWarning(path: path, treatedAs: .asset, because: "it holds files of no known kind"))
+    }
+
+    /// A folder named for users' or the app's data is persistent whatever it holds; only the
+    /// reason is worked out, from a few of its names, never from all of its files: it can hold
+    /// any number of them, and classifying must not cost more as they grow.
+    private func decideDataFolder(path: String, byName: PathClass, reader: AppReader, tree: TreeScan) throws(ToolError) -> (ClassifiedPath, String?) {
+        func entry(_ reason: String) -> (ClassifiedPath, String?) {
+            (ClassifiedPath(path: path, kind: .dir, class: byName, reason: reason), nil)
+        }
+        if let rule = tree.gitIgnore.ignoringRule(for: path, isDirectory: true) ?? tree.gitIgnore.contentsIgnoringRule(for: path) {
+            return entry("git ignores \(rule.text == "*" ? "what it holds" : "it") ('\(rule.text)' in \(rule.file)), so the app writes it: persistent")
+        }
+        let limit = NameRules.placeholderNames.count + 1
+        let sample: [String]
+        do {
+            sample = try fileSystem.someNames(in: reader.path(path), limit: limit)
+        } catch {
+            throw ToolError.system(error, while: "Reading '\(path)' of the app")
+        }
+        var onlyPlaceholders = !sample.isEmpty && sample.count < limit
+        for name in sample where onlyPlaceholders {
+            let type = try reader.entryType(AppReader.join(path, name))
+            onlyPlaceholders = NameRules.isPlaceholder(name) && type == .file
+        }
+        if onlyPlaceholders, let placeholder = sample.sorted().first {
+            return entry("holds only a placeholder (\(placeholder)), kept so the app can write there: persistent")
+        }
+        return entry("its name says \(byName.rawValue)")
     }
 
     private static func undecidedWarning(path: String, treatedAs pathClass: PathClass, because: String) -> String {
@@ -234,7 +265,7 @@ struct PathListBuilder {
     }
 
     var sortedPaths: [ClassifiedPath] {
-        entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        entries.sorted { PathName.bytewiseLess($0.path, $1.path) }
     }
 
     /// Applies `persist-deploy.json`, then checks no persistent path lies inside another.
@@ -311,12 +342,24 @@ struct TreeScan {
     private static let skipped: Set<String> = [".git", "node_modules", "vendor", ".next", ".nuxt"]
     private static let maximumDepth = 4
 
-    init(reader: AppReader) throws(ToolError) {
+    /// `webRoot` is the app-relative web root: its folders named for users' or the app's data
+    /// (uploads, media, cache…) are not searched for settings or databases, only for their own
+    /// `.gitignore`. They can hold many thousands of files, and a deploy must not cost more as
+    /// the demo content or the data in them grows.
+    init(reader: AppReader, webRoot: String) throws(ToolError) {
         var ignoreFiles: [String] = []
         var queue = ["."]
+        let webRoot = PathName.normalize(webRoot)
         while let directory = queue.first {
             queue.removeFirst()
             let depth = PathName.components(directory).count
+            if PathName.parent(directory) == webRoot,
+               let dataClass = NameRules.classFor(name: PathName.basename(directory)), dataClass.isPersistent
+            {
+                let ignoreFile = AppReader.join(directory, ".gitignore")
+                if try reader.entryType(ignoreFile) == .file { ignoreFiles.append(ignoreFile) }
+                continue
+            }
             for name in try reader.list(directory) {
                 let path = AppReader.join(directory, name)
                 switch try reader.entryType(path) {

@@ -45,16 +45,18 @@ enum NameRules {
     }
 
     /// A file that may hold a server's install-time settings (`config.php`, `settings.ini`).
+    private static let configExtensions: Set<String> = ["php", "ini", "inc", "json", "yml", "yaml", "neon", "conf", "xml"]
+    private static let databaseExtensions: Set<String> = ["sqlite", "sqlite3", "db", "db3"]
+
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()
         if name == ".env.example" || name.hasSuffix(".example") || name.hasSuffix(".sample") || name.hasSuffix(".dist") { return false }
         if name.hasPrefix(".env") { return true }
-        let extensions: Set<String> = ["php", "ini", "inc", "json", "yml", "yaml", "neon", "conf", "xml"]
-        guard extensions.contains(Text.fileExtension(name)) else { return false }
+        guard configExtensions.contains(Text.fileExtension(name)) else { return false }
         return ["config", "settings", "credentials", "secret"].contains { name.contains($0) } || name == "local.php"
     }
 
     static func isDatabaseFile(_ path: String) -> Bool {
-        ["sqlite", "sqlite3", "db", "db3"].contains(Text.fileExtension(PathName.basename(path)))
+        databaseExtensions.contains(Text.fileExtension(PathName.basename(path)))
     }
 }

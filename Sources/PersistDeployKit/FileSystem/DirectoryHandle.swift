@@ -9,6 +9,13 @@ struct DirectoryHandle {
         let name: [CChar]
         let typeHint: UInt8
 
+        /// The name as text (invalid UTF-8 replaced, for messages and manifests).
+        var text: String {
+            name.withUnsafeBufferPointer { buffer in
+                String(decoding: UnsafeRawBufferPointer(buffer).dropLast(), as: UTF8.self)
+            }
+        }
+
         /// True for a real directory; a symlink to a directory is not one.
         func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
             if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
@@ -47,7 +54,7 @@ struct DirectoryHandle {
     }
 
     /// Every entry but `.` and `..`, in the order the file system returns them.
-    func entries() throws(SystemCallError) -> [Entry] {
+    func entries(limit: Int = .max) throws(SystemCallError) -> [Entry] {
         rewinddir(stream)
         var result: [Entry] = []
         while true {
@@ -61,6 +68,7 @@ struct DirectoryHandle {
             }
             if name == [46, 0] || name == [46, 46, 0] { continue }
             result.append(Entry(name: name, typeHint: pointer.pointee.d_type))
+            if result.count >= limit { return result }
         }
     }
 

@@ -37,6 +37,9 @@ package protocol FileSystem: Sendable {
     func status(at path: String, followSymlink: Bool) throws(SystemCallError) -> FileStatus?
     /// The names in a directory, sorted bytewise, without `.` and `..`.
     func listDirectory(at path: String) throws(SystemCallError) -> [String]
+    /// Up to `limit` names in a directory, in no particular order: enough to tell an empty or
+    /// placeholder-only folder from one holding data without reading all of it.
+    func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String]
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]

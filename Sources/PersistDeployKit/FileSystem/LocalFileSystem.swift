@@ -13,8 +13,14 @@ package struct LocalFileSystem: FileSystem {
     package func listDirectory(at path: String) throws(SystemCallError) -> [String] {
         let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
         defer { directory.close() }
-        return try directory.entries().map { String(decoding: $0.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return try directory.entries().map { $0.text }
+            .sorted(by: PathName.bytewiseLess)
+    }
+
+    package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
+        let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
+        defer { handle.close() }
+        return try handle.entries(limit: limit).map(\.text)
     }
 
     package func files(under directory: String) throws(SystemCallError) -> [String] {
@@ -22,14 +28,14 @@ package struct LocalFileSystem: FileSystem {
         defer { handle.close() }
         var found: [String] = []
         try collectFiles(in: handle, prefix: "", label: directory, into: &found)
-        return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return found.sorted(by: PathName.bytewiseLess)
     }
 
     private func collectFiles(
         in directory: DirectoryHandle, prefix: String, label: String, into found: inout [String]
     ) throws(SystemCallError) {
         for entry in try directory.entries() {
-            let name = String(decoding: entry.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let name = entry.text
             let relative = prefix.isEmpty ? name : prefix + "/" + name
             if try entry.isDirectory(in: directory, label: label) {
                 let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: PathName.join(label, name))
@@ -136,7 +142,7 @@ package struct LocalFileSystem: FileSystem {
 
     private func removeContents(of directory: DirectoryHandle, label: String) throws(SystemCallError) {
         for entry in try directory.entries() {
-            let childLabel = PathName.join(label, String(decoding: entry.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            let childLabel = PathName.join(label, entry.text)
             if try entry.isDirectory(in: directory, label: label) {
                 let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: childLabel)
                 do throws(SystemCallError) {

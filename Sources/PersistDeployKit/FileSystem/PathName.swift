@@ -96,6 +96,14 @@ package enum PathName {
         trimmingTrailingSlashes(path)
     }
 
+    /// The order names are listed in: Unicode scalar order, which is the byte order of their
+    /// UTF-8 (what `ls` shows under `LC_ALL=C`) for the NFC names file systems hold. String's own
+    /// `<` is used because the generic `utf8.lexicographicallyPrecedes` made sorting 10,000
+    /// names cost more than the rest of a deploy.
+    package static func bytewiseLess(_ a: String, _ b: String) -> Bool {
+        a < b
+    }
+
     private static func trimmingTrailingSlashes(_ path: String) -> String {
         var result = Substring(path)
         while result.count > 1, result.hasSuffix("/") { result = result.dropLast() }

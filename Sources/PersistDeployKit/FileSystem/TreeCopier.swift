@@ -36,7 +36,7 @@ struct TreeCopier {
         let target = try DirectoryHandle(opening: name, relativeTo: parent, label: label)
         defer { target.close() }
         for entry in try source.entries() {
-            let childLabel = label + "/" + String(decoding: entry.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let childLabel = label + "/" + entry.text
             var childInfo = stat()
             try SystemCall.retrying("lstat", childLabel) {
                 fstatat(source.descriptor, entry.name, &childInfo, AT_SYMLINK_NOFOLLOW)
