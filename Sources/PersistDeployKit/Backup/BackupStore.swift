@@ -91,7 +91,7 @@ package struct BackupStore {
     /// Snapshots `persistentPaths` of shared/, then removes all but the newest `keep` snapshots.
     /// The caller holds the deploy lock.
     package func create(persistentPaths: [String], keep: Int, console: Console?) throws(ToolError) -> BackupInfo {
-        guard keep >= 1 else { throw ToolError("A backup must keep at least 1 snapshot (--keep).", exitCode: .usage) }
+        guard keep >= 1 else { throw ToolError.usage("A backup must keep at least 1 snapshot (--keep).", command: "backup") }
         guard !PathName.isWithin(root.backups, root.shared) else {
             throw ToolError(
                 "The backups folder '\(root.backups)' lies inside the shared folder '\(root.shared)'.",
@@ -141,16 +141,18 @@ package struct BackupStore {
         try SystemCall.makeDirectory(at: temporary, mode: 0o700)
         let data = PathName.join(temporary, Self.dataFolder)
         try SystemCall.makeDirectory(at: data, mode: 0o700)
-        var writer = SnapshotWriter(previous: latestSnapshot(), console: console)
+        let meter = console?.meter(verb: "backing up", label: ProgressMeter.shortLabel(root.shared))
+        var writer = SnapshotWriter(previous: latestSnapshot(), progress: meter)
         // A path inside another one is already saved with it.
         var sortedPaths: [String] = []
         for path in Set(paths.map(PathName.normalize)).sorted() where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
             sortedPaths.append(path)
         }
         for path in sortedPaths {
+            console?.detail("  back up shared/\(path)")
             try writer.add(path, from: root.shared, into: data)
         }
-        try runJobs(of: &writer, console: console)
+        try runJobs(of: &writer)
         try writer.finish()
         for warning in writer.warnings { console?.warn(warning) }
         let saved = Set(writer.manifest.entries.map(\.path))
@@ -169,7 +171,7 @@ package struct BackupStore {
 
     /// Copies the directories `add` left as jobs, on one thread per processor (up to 4): the
     /// walk is system calls and the checksums are arithmetic, and both scale with threads.
-    private func runJobs(of writer: inout SnapshotWriter, console: Console?) throws(SystemCallError) {
+    private func runJobs(of writer: inout SnapshotWriter) throws(SystemCallError) {
         let threads = min(SystemCall.processorCount, 4)
         if threads > 1 { try writer.splitJobs(toAtLeast: threads * 8) }
         let jobs = writer.jobs
@@ -181,13 +183,11 @@ package struct BackupStore {
         /// Each worker's writer and error, in slots only that worker writes.
         final class Results: @unchecked Sendable {
             let template: SnapshotWriter
-            let console: Console?
             let writers: UnsafeMutableBufferPointer<SnapshotWriter?>
             let errors: UnsafeMutableBufferPointer<SystemCallError?>
 
-            init(template: SnapshotWriter, console: Console?, workers: Int) {
+            init(template: SnapshotWriter, workers: Int) {
                 self.template = template
-                self.console = console
                 writers = .allocate(capacity: workers)
                 writers.initialize(repeating: nil)
                 errors = .allocate(capacity: workers)
@@ -199,11 +199,10 @@ package struct BackupStore {
                 errors.deinitialize().deallocate()
             }
         }
-        let results = Results(template: writer, console: console, workers: workers)
+        let results = Results(template: writer, workers: workers)
         let counter = JobCounter(count: jobs.count)
         SystemCall.runOnThreads(workers) { worker in
-            // One progress line: the first worker's.
-            var local = results.template.worker(console: worker == 0 ? results.console : nil)
+            var local = results.template.worker()
             while let index = counter.take() {
                 do throws(SystemCallError) {
                     try local.run(jobs[index])
@@ -238,7 +237,7 @@ package struct BackupStore {
                 let aside = PathName.join(root.backups, Self.temporaryPrefix + "removing-" + old.id)
                 try SystemCall.renameNoReplace(folder(of: old.id), to: aside)
                 try fileSystem.removeTree(at: aside)
-                console?.detail("Removed old backup \(old.id).")
+                console?.detail("  removed old backup \(old.id)")
             } catch {
                 throw ToolError.system(error, while: "Removing the old backup '\(folder(of: old.id))'")
             }
@@ -274,14 +273,17 @@ package struct BackupStore {
     /// What in snapshot `id` differs from its manifest, one line a problem; empty when intact.
     /// `checked` carries checksums already computed by inode, since unchanged files are shared
     /// between snapshots.
-    package func verify(_ id: String, checked: inout [FileIdentity: String]) throws(ToolError) -> [String] {
+    package func verify(
+        _ id: String, checked: inout [FileIdentity: String], progress: ProgressMeter? = nil
+    ) throws(ToolError) -> [String] {
         let manifestPath = PathName.join(folder(of: id), Self.manifestFile)
         guard let bytes = try? fileSystem.readFile(at: manifestPath), let manifest = Manifest.decode(bytes) else {
             return ["\(manifestPath): the manifest is missing or unreadable"]
         }
         do {
             return try SnapshotVerifier.problems(
-                data: PathName.join(folder(of: id), Self.dataFolder), manifest: manifest, checked: &checked)
+                data: PathName.join(folder(of: id), Self.dataFolder), manifest: manifest, checked: &checked,
+                progress: progress)
         } catch {
             throw ToolError.system(error, while: "Checking the backup '\(folder(of: id))'")
         }

@@ -72,7 +72,7 @@ extension BackupStore {
                 record.paths.contains(where: { PathName.isWithin(wanted, $0) }), inside
             else {
                 throw ToolError(
-                    "The backup \(id) holds no '\(path)'.",
+                    "The backup '\(folder(of: id))' holds no '\(path)'.",
                     hint: "It holds: \(record.paths.joined(separator: ", ")). Nothing was changed.", exitCode: .usage)
             }
             targets = [wanted]
@@ -80,24 +80,27 @@ extension BackupStore {
             targets = record.paths
         }
         var checked: [FileIdentity: String] = [:]
-        let problems = try verify(id, checked: &checked)
+        let problems = try verify(id, checked: &checked, progress: console?.meter(verb: "checking", label: "backup \(id)"))
         guard problems.isEmpty else {
             throw ToolError(
-                "The backup \(id) does not match its manifest: \(problems.prefix(5).joined(separator: "; ")).",
+                "The backup '\(folder(of: id))' does not match its manifest: \(problems.prefix(5).joined(separator: "; ")).",
                 hint: "Choose another backup ('persist-deploy backups --verify'). Nothing was changed.")
         }
         let keepEverything = Int.max
         let before = try create(
             persistentPaths: Array(Set(persistentPaths + record.paths)), keep: keepEverything, console: console)
+        var restoring = fileSystem
+        restoring.progress = console
         for target in targets {
+            console?.detail("  restore shared/\(target) from backup \(id)")
             do {
-                try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: fileSystem)
+                try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: restoring)
             } catch {
                 throw ToolError(
-                    "Restoring '\(target)' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",
-                    hint: "What was there before is in backup \(before.id); paths restored so far are from \(id).")
+                    "Restoring '\(PathName.join(root.shared, target))' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",
+                    hint: "What was there before is in backup \(before.id); paths restored so far are from \(id). "
+                        + ToolError.hint(for: error))
             }
-            console?.detail("Restored \(target) from \(id).")
         }
         return RestoreOutcome(restored: id, paths: targets, previousState: before)
     }

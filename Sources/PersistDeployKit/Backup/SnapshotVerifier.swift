@@ -10,7 +10,7 @@ package struct FileIdentity: Hashable, Sendable {
 /// size and checksum, and nothing else.
 enum SnapshotVerifier {
     static func problems(
-        data: String, manifest: Manifest, checked: inout [FileIdentity: String]
+        data: String, manifest: Manifest, checked: inout [FileIdentity: String], progress: ProgressMeter? = nil
     ) throws(SystemCallError) -> [String] {
         var expected = manifest.byPath()
         var problems: [String] = []
@@ -53,6 +53,7 @@ enum SnapshotVerifier {
                     checksum = try hash(entry, buffer: &buffer)
                     checked[identity] = checksum
                 }
+                progress?.add(files: 1, bytes: wanted.size)
                 if checksum != wanted.checksum {
                     problems.append("\(entry.label): the contents differ from the manifest (corrupted)")
                 }

@@ -28,7 +28,8 @@ struct SnapshotWriter {
     }
 
     private let previous: Previous?
-    private let console: Console?
+    /// Shared by all workers: it counts for the whole snapshot.
+    private let progress: ProgressMeter?
     private(set) var manifest = Manifest()
     private(set) var files = 0
     private(set) var bytes: Int64 = 0
@@ -41,17 +42,17 @@ struct SnapshotWriter {
     private var parentsToFinish: [(path: String, info: stat)] = []
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
 
-    init(previous: Previous?, console: Console?) {
+    init(previous: Previous?, progress: ProgressMeter?) {
         self.previous = previous
-        self.console = console
+        self.progress = progress
         var clock = timespec()
         clock_gettime(CLOCK_REALTIME, &clock)
         manifest.started = Int(clock.tv_sec)
     }
 
     /// A writer for jobs on another thread: same previous snapshot, nothing written yet.
-    func worker(console: Console?) -> SnapshotWriter {
-        SnapshotWriter(previous: previous, console: console)
+    func worker() -> SnapshotWriter {
+        SnapshotWriter(previous: previous, progress: progress)
     }
 
     /// Copies one directory handed out as a job.
@@ -210,7 +211,6 @@ struct SnapshotWriter {
             try SystemCall.setMode(of: descriptor, to: info.st_mode & 0o7777, label: path)
             try SystemCall.setTimes(of: descriptor, access: info.st_atim, modification: info.st_mtim, label: path)
         }
-        console?.endProgress()
     }
 
     /// A directory below `parent` (-1 for none) opened without following links; -1 when absent.
@@ -249,10 +249,9 @@ struct SnapshotWriter {
                 try copyFile(name, info: info, from: source, into: target, path: path, label: label)
             }
             files += 1
-            bytes += manifest.entries[manifest.entries.count - 1].size
-            if files % 500 == 0 {
-                console?.progress("Backing up: \(Text.count(files, "file")), \(Text.bytes(bytes))")
-            }
+            let size = manifest.entries[manifest.entries.count - 1].size
+            bytes += size
+            progress?.add(files: 1, bytes: size)
         case S_IFLNK:
             let text = try SystemCall.readSymlink(name, in: source, label: label)
             try SystemCall.createSymlink(name, in: target, target: text, label: label)
@@ -261,6 +260,7 @@ struct SnapshotWriter {
             manifest.entries.append(Self.entry(
                 .symlink, info, size: Int64(textBytes.count), checksum: SHA256.hex(of: textBytes), path: path))
             files += 1
+            progress?.add(files: 1)
         default:
             // Sockets, fifos and devices are not app data, and reading a fifo could block.
             warnings.append("'\(label)' is not a file, directory or link; skipped.")

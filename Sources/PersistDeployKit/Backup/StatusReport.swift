@@ -56,17 +56,15 @@ package struct StatusReport: Sendable, Encodable {
                 try BackupStore.persistentPaths(root: root, fileSystem: fileSystem).map { ($0, nil) }
             }
         var paths: [PathUsage] = []
-        var counted = 0
+        let meter = console?.meter(verb: "counting", label: "shared/")
         for (path, pathClass) in classified {
             let usage: DataUsage
+            meter?.relabel("shared/" + path)
             do {
-                usage = try DataUsage.measure(PathName.join(root.shared, path)) { files in
-                    console?.progress("Counting \(path): \(Text.count(counted + files, "file"))")
-                }
+                usage = try DataUsage.measure(PathName.join(root.shared, path), progress: meter)
             } catch {
                 throw ToolError.system(error, while: "Counting the files in '\(PathName.join(root.shared, path))'")
             }
-            counted += usage.files
             paths.append(PathUsage(
                 path: path, class: pathClass, files: usage.files, bytes: usage.bytes,
                 newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) }))

@@ -56,7 +56,7 @@ package struct DataUsage: Sendable, Equatable {
     package init() {}
 
     /// Measures `path` (a directory, file or link), never following a link.
-    package static func measure(_ path: String, progress: (Int) -> Void = { _ in }) throws(SystemCallError) -> DataUsage {
+    package static func measure(_ path: String, progress: ProgressMeter? = nil) throws(SystemCallError) -> DataUsage {
         var usage = DataUsage()
         guard let top = try SystemCall.status(of: path, followSymlink: false) else { return usage }
         guard top.st_mode & S_IFMT == S_IFDIR else {
@@ -66,7 +66,7 @@ package struct DataUsage: Sendable, Equatable {
         try TreeWalk.walk(path) { entry throws(SystemCallError) in
             if !entry.isDirectory {
                 usage.count(entry.info)
-                if usage.files % 1000 == 0 { progress(usage.files) }
+                progress?.add(files: 1, bytes: entry.isRegularFile ? Int64(entry.info.st_size) : 0)
             }
         }
         return usage

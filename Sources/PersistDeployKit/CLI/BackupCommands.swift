@@ -52,8 +52,8 @@ enum BackupCommands {
         var checked: [FileIdentity: String] = [:]
         var damaged: [VerifyProblem] = []
         for (index, backup) in backups.enumerated() {
-            console.progress("Checking \(backup.id) (\(index + 1) of \(backups.count))")
-            for problem in try store.verify(backup.id, checked: &checked) {
+            let meter = console.meter(verb: "checking", label: "backup \(backup.id) (\(index + 1) of \(backups.count))")
+            for problem in try store.verify(backup.id, checked: &checked, progress: meter) {
                 damaged.append(VerifyProblem(backup: backup.id, problem: problem))
             }
         }
@@ -63,7 +63,7 @@ enum BackupCommands {
             for item in damaged { console.warn("\(item.backup): \(item.problem)") }
             let names = Set(damaged.map(\.backup)).sorted().joined(separator: ", ")
             throw ToolError(
-                "\(Text.count(damaged.count, "problem")) in \(names): the snapshot no longer matches its manifest.",
+                "\(Text.count(damaged.count, "problem")) in \(names) under '\(root.backups)': the snapshot no longer matches its manifest.",
                 hint: "Do not restore from it; the other backups are intact. Run 'persist-deploy backup' to make a fresh one.")
         }
         console.say("All \(Text.count(backups.count, "backup")) match their manifests.")

@@ -26,7 +26,14 @@ package enum CommandLineTool {
                 verbose: invocation.flag("--verbose"),
                 color: colorAllowed && !invocation.flag("--no-color"), isTerminal: isTerminal,
                 stdout: stdout, stderr: stderr)
+            // Copies, removals and listings on the real disk draw the progress line.
+            var context = context
+            if var local = context.fileSystem as? LocalFileSystem {
+                local.progress = console
+                context.fileSystem = local
+            }
             do {
+                defer { console.endProgress() }
                 return try dispatch(invocation, context: context, console: console).rawValue
             } catch let error as ToolError {
                 console.error(error)
@@ -36,7 +43,9 @@ package enum CommandLineTool {
                 console.error(wrapped)
                 return wrapped.exitCode.rawValue
             } catch {
-                let wrapped = ToolError("'\(invocation.command.name)' failed: \(error).")
+                let wrapped = ToolError(
+                    "'\(invocation.command.name)' failed: \(error).",
+                    hint: "Run it again with --verbose to see the step it stopped at, and report this message as a bug.")
                 console.error(wrapped)
                 return wrapped.exitCode.rawValue
             }

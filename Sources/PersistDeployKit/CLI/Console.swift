@@ -2,7 +2,10 @@ import Glibc
 
 /// Where a command's words go. Human text goes to stdout, or to stderr under `--json` so stdout
 /// holds the one JSON object alone; warnings and errors always go to stderr.
-package final class Console: @unchecked Sendable {
+///
+/// On a terminal (and without `--json` or `--quiet`) long work draws one updating progress line
+/// on stderr; any other output first clears it, so the line never mixes with text.
+package final class Console: ProgressSink, @unchecked Sendable {
     package let json: Bool
     package let quiet: Bool
     package let verbose: Bool
@@ -10,37 +13,55 @@ package final class Console: @unchecked Sendable {
     package let isTerminal: Bool
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
+    private let clock: @Sendable () -> Double
+    /// The meter of the work under way; small operations of one kind in a row share it.
+    private var activeMeter: ProgressMeter?
+    private var progressLineShown = false
+    private var mutex = pthread_mutex_t()
 
+    /// - Parameter clock: for progress lines; tests inject one.
     package init(
         json: Bool = false, quiet: Bool = false, verbose: Bool = false, color: Bool = false,
-        isTerminal: Bool = false, stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void
+        isTerminal: Bool = false, clock: @escaping @Sendable () -> Double = ProgressMeter.monotonicSeconds,
+        stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void
     ) {
         self.json = json
         self.quiet = quiet
         self.verbose = verbose
         self.color = color
         self.isTerminal = isTerminal
+        self.clock = clock
         self.writeOut = stdout
         self.writeErr = stderr
+        pthread_mutex_init(&mutex, nil)
     }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// True when progress lines are drawn at all.
+    package var showsProgress: Bool { isTerminal && !quiet && !json }
 
     /// A line for people; silent under `--quiet`.
     package func say(_ line: String) {
         guard !quiet else { return }
+        endProgress()
         json ? writeErr(line + "\n") : writeOut(line + "\n")
     }
 
     /// A line shown only with `--verbose`.
     package func detail(_ line: String) {
         guard verbose else { return }
+        endProgress()
         writeErr(line + "\n")
     }
 
     package func warn(_ line: String) {
+        endProgress()
         writeErr(paint("warning: ", code: "33") + line + "\n")
     }
 
     package func error(_ error: ToolError) {
+        endProgress()
         writeErr(paint("error: ", code: "31") + error.message + "\n")
         if let hint = error.hint { writeErr(hint + "\n") }
     }
@@ -53,22 +74,51 @@ package final class Console: @unchecked Sendable {
 
     /// Text that is the command's output itself (help, a generated script), always on stdout.
     package func print(_ text: String) {
+        endProgress()
         writeOut(text)
     }
 
     /// An updating progress line on a terminal; nothing otherwise.
     package func progress(_ line: String) {
-        guard isTerminal, !quiet, !json else { return }
+        guard showsProgress else { return }
+        locked { progressLineShown = true }
         writeErr("\r\u{1B}[K" + line)
     }
 
+    /// Clears the progress line, if one is shown, and ends the work it measured.
     package func endProgress() {
-        guard isTerminal, !quiet, !json else { return }
-        writeErr("\r\u{1B}[K")
+        let shown = locked {
+            defer {
+                progressLineShown = false
+                activeMeter = nil
+            }
+            return progressLineShown
+        }
+        if shown { writeErr("\r\u{1B}[K") }
+    }
+
+    /// A meter for `verb label` (`copying releases/ID`), or nil when no progress is shown. A
+    /// meter for the same verb that counted something within the last half second is reused
+    /// with the new label, so a run of many small copies (files added to shared/) reads as one.
+    package func meter(verb: String, label: String) -> ProgressMeter? {
+        guard showsProgress else { return nil }
+        if let active = locked({ activeMeter }), active.verb == verb, active.idleSeconds() < 0.5 {
+            active.relabel(label)
+            return active
+        }
+        let meter = ProgressMeter(verb: verb, label: label, clock: clock) { [weak self] line in self?.progress(line) }
+        locked { activeMeter = meter }
+        return meter
     }
 
     /// `text` in an ANSI colour when colour is on.
     package func paint(_ text: String, code: String) -> String {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
     }
 }

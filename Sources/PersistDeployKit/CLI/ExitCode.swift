@@ -35,7 +35,9 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
         ToolError("\(doing) failed: \(error.call) '\(error.path)': \(error.reason).", hint: hint(for: error))
     }
 
-    static func hint(for error: SystemCallError) -> String? {
+    /// What to do about a failed call. Every command can be run again safely: deploys plan again
+    /// from what is on disk, and nothing is overwritten.
+    static func hint(for error: SystemCallError) -> String {
         switch error.code {
         case EACCES, EPERM:
             "Check the owner and permissions of that path, or run as the user who owns the deploy root."
@@ -44,8 +46,17 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
         case ELOOP: "A symbolic link there loops or points where the tool will not follow it; fix or remove it."
         case EEXIST: "Something is already at that path; the tool never overwrites it. Move it aside and retry."
         case ENOENT: "That path does not exist. Check the spelling, or run the step that creates it."
-        case ENOTDIR: "A file is where a directory is expected."
-        default: nil
+        case ENOTDIR: "A file is where a directory is expected: move it aside and run the command again."
+        case EISDIR: "A directory is where a file is expected: move it aside and run the command again."
+        case ENOTEMPTY: "That folder is not empty; the tool never deletes data to make room. Move its contents aside and retry."
+        case EINVAL where error.call == "copy":
+            "That is a socket, pipe or device, which is not app data: move it out of the app and run the command again."
+        case EXDEV: "The two paths are on different file systems; run the command again (it copies where it cannot rename)."
+        case ENAMETOOLONG: "The path is longer than the file system allows: shorten the folder names above it."
+        case EMFILE, ENFILE: "Too many open files: raise the limit (ulimit -n 4096) and run the command again."
+        case EBUSY, ETXTBSY: "Something is using that path: stop it (or wait) and run the command again."
+        case EIO: "The disk reported an input/output error: check it (dmesg) before running the command again."
+        default: "Fix the cause above and run the command again; it continues safely from what is on disk."
         }
     }
 }

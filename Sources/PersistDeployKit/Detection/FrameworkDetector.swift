@@ -109,7 +109,7 @@ package struct FrameworkDetector: Sendable {
             type = try fileSystem.status(at: path, followSymlink: true)?.type
             if type == .directory { _ = try fileSystem.listDirectory(at: path) }
         } catch {
-            throw ToolError("Cannot read the app directory '\(path)': \(error.reason).")
+            throw ToolError("Cannot read the app directory '\(path)': \(error.reason); check its permissions, or run as its owner.")
         }
         guard let type else { throw ToolError("The app directory '\(path)' does not exist; give the folder that holds the app's code.") }
         guard type == .directory else { throw ToolError("'\(path)' is not a directory; give the folder that holds the app's code.") }

@@ -4,7 +4,12 @@ import Glibc
 /// `fstatat` with `AT_SYMLINK_NOFOLLOW`), so they never follow a link out of the tree and handle
 /// any byte sequence as a name.
 package struct LocalFileSystem: FileSystem {
-    package init() {}
+    /// Where copies, removals and tree listings report their progress (the command's `Console`).
+    package var progress: (any ProgressSink)?
+
+    package init(progress: (any ProgressSink)? = nil) {
+        self.progress = progress
+    }
 
     package func status(at path: String, followSymlink: Bool) throws(SystemCallError) -> FileStatus? {
         try SystemCall.status(of: path, followSymlink: followSymlink).map(FileStatus.init(stat:))
@@ -27,12 +32,13 @@ package struct LocalFileSystem: FileSystem {
         let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
         defer { handle.close() }
         var found: [String] = []
-        try collectFiles(in: handle, prefix: "", label: directory, into: &found)
+        let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
+        try collectFiles(in: handle, prefix: "", label: directory, into: &found, meter: meter)
         return found.sorted(by: PathName.bytewiseLess)
     }
 
     private func collectFiles(
-        in directory: DirectoryHandle, prefix: String, label: String, into found: inout [String]
+        in directory: DirectoryHandle, prefix: String, label: String, into found: inout [String], meter: ProgressMeter?
     ) throws(SystemCallError) {
         for entry in try directory.entries() {
             let name = entry.text
@@ -40,9 +46,10 @@ package struct LocalFileSystem: FileSystem {
             if try entry.isDirectory(in: directory, label: label) {
                 let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: PathName.join(label, name))
                 defer { child.close() }
-                try collectFiles(in: child, prefix: relative, label: PathName.join(label, name), into: &found)
+                try collectFiles(in: child, prefix: relative, label: PathName.join(label, name), into: &found, meter: meter)
             } else {
                 found.append(relative)
+                meter?.add(files: 1)
             }
         }
     }
@@ -130,8 +137,9 @@ package struct LocalFileSystem: FileSystem {
             return
         }
         let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
+        let meter = progress?.meter(verb: "removing", label: ProgressMeter.shortLabel(path))
         do throws(SystemCallError) {
-            try removeContents(of: directory, label: path)
+            try removeContents(of: directory, label: path, meter: meter)
         } catch {
             directory.close()
             throw error
@@ -140,13 +148,13 @@ package struct LocalFileSystem: FileSystem {
         try SystemCall.removeEmptyDirectory(at: path)
     }
 
-    private func removeContents(of directory: DirectoryHandle, label: String) throws(SystemCallError) {
+    private func removeContents(of directory: DirectoryHandle, label: String, meter: ProgressMeter?) throws(SystemCallError) {
         for entry in try directory.entries() {
             let childLabel = PathName.join(label, entry.text)
             if try entry.isDirectory(in: directory, label: label) {
                 let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: childLabel)
                 do throws(SystemCallError) {
-                    try removeContents(of: child, label: childLabel)
+                    try removeContents(of: child, label: childLabel, meter: meter)
                 } catch {
                     child.close()
                     throw error
@@ -155,12 +163,13 @@ package struct LocalFileSystem: FileSystem {
                 try SystemCall.retrying("rmdir", childLabel) { unlinkat(directory.descriptor, entry.name, AT_REMOVEDIR) }
             } else {
                 try SystemCall.retrying("unlink", childLabel) { unlinkat(directory.descriptor, entry.name, 0) }
+                meter?.add(files: 1)
             }
         }
     }
 
     package func copyTree(from source: String, to destination: String) throws(SystemCallError) {
-        var copier = TreeCopier()
+        var copier = TreeCopier(progress: progress?.meter(verb: "copying", label: ProgressMeter.shortLabel(destination)))
         do {
             try copier.copy(from: source, to: destination)
         } catch {

@@ -4,7 +4,13 @@ import Glibc
 /// bits and modification times kept, symlinks copied as symlinks and never followed. The
 /// destination must not exist; every file is created with `O_EXCL`, so nothing is overwritten.
 struct TreeCopier {
+    /// Counts each file and its bytes as they are copied.
+    let progress: ProgressMeter?
     private var buffer = [UInt8](repeating: 0, count: 128 * 1024)
+
+    init(progress: ProgressMeter? = nil) {
+        self.progress = progress
+    }
     private var destinationLabel = ""
     /// True once the top of the destination exists: from then on a failure leaves a partial
     /// copy that this copier made (and only then may the caller remove it).
@@ -69,6 +75,7 @@ struct TreeCopier {
             try SystemCall.retrying("symlink", label) { symlinkat(text, parent, name) }
             if label == destinationLabel { createdDestination = true }
             try SystemCall.retrying("utimens", label) { utimensat(parent, name, &times, AT_SYMLINK_NOFOLLOW) }
+            progress?.add(files: 1)
         case S_IFREG:
             let input = try SystemCall.retrying("open", label) {
                 openat(sourceParent, sourceName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
@@ -82,6 +89,7 @@ struct TreeCopier {
             try pump(from: input, to: output, label: label)
             try SystemCall.retrying("chmod", label) { fchmod(output, info.st_mode & 0o7777) }
             try SystemCall.retrying("utimens", label) { futimens(output, &times) }
+            progress?.add(files: 1)
         default:
             // Sockets, fifos and devices are not app data; copying them could block or leak.
             throw SystemCallError(call: "copy", path: label, code: EINVAL)
@@ -95,6 +103,8 @@ struct TreeCopier {
             }
             if count == 0 { return }
             try SystemCall.writeAll(output, buffer, count: count, path: label)
+            // Per buffer, so one large file (a SQLite database) moves the line too.
+            progress?.add(bytes: Int64(count))
         }
     }
 }

@@ -109,7 +109,7 @@ import Testing
         guard getuid() != 0 else { return }
         let output = run(["detect", directory.path])
         #expect(output.code == 1)
-        #expect(output.stderr == "error: Cannot read the app directory '\(directory.path)': Permission denied.\n")
+        #expect(output.stderr == "error: Cannot read the app directory '\(directory.path)': Permission denied; check its permissions, or run as its owner.\n")
     }
 
     @Test func typoInTheCommandSuggestsTheRightOne() {

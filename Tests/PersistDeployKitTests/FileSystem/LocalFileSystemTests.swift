@@ -133,7 +133,10 @@ import Testing
         #expect(errnoOf { try fileSystem.writeText("x", to: PathName.join(locked, "file")) } == EACCES)
     }
 
-    @Test(arguments: [EACCES, EPERM, ENOSPC, EDQUOT, EROFS, ELOOP, EEXIST, ENOENT, ENOTDIR])
+    @Test(arguments: [
+        EACCES, EPERM, ENOSPC, EDQUOT, EROFS, ELOOP, EEXIST, ENOENT, ENOTDIR, EISDIR, ENOTEMPTY, EXDEV, ENAMETOOLONG,
+        EMFILE, EBUSY, EIO, EINVAL, ESTALE,
+    ])
     func systemErrorsTellTheUserWhatToDo(code: Int32) throws {
         let error = ToolError.system(SystemCallError(call: "open", path: "/srv/app/shared/.env", code: code), while: "Seeding '.env'")
         #expect(error.exitCode == .failure)
@@ -147,6 +150,7 @@ import Testing
         let error = ToolError.system(SystemCallError(call: "mkdir", path: "/srv/app/shared", code: EACCES), while: "Creating shared/")
         #expect(error.message == "Creating shared/ failed: mkdir '/srv/app/shared': Permission denied.")
         #expect(error.hint?.contains("permissions") == true)
-        #expect(ToolError.system(SystemCallError(call: "x", path: "p", code: EIO), while: "x").hint == nil)
+        #expect(ToolError.system(SystemCallError(call: "x", path: "p", code: EIO), while: "x").hint?.contains("dmesg") == true)
+        #expect(ToolError.system(SystemCallError(call: "copy", path: "p", code: EINVAL), while: "x").hint?.contains("socket") == true)
     }
 }

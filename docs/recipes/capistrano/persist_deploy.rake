@@ -1,10 +1,15 @@
-# lib/capistrano/tasks/persist_deploy.rake (Capistrano 3): Capistrano uploads and switches;
-# persist-deploy decides what is persistent and links it. Remove from `linked_dirs` /
-# `linked_files` in config/deploy.rb every path persist-deploy manages
-# (`persist-deploy classify` lists them), or the two tools will both link them:
+# lib/capistrano/tasks/persist_deploy.rake (Capistrano 3): Capistrano uploads, builds and
+# switches `current`; persist-deploy decides what is persistent, seeds shared/ and links it
+# into the release. Remove from `linked_dirs` / `linked_files` in config/deploy.rb every path
+# persist-deploy manages (`persist-deploy classify` lists them), or the two tools will both
+# link them:
 #
 #   set :linked_dirs, []
 #   set :linked_files, []
+#
+# Checked against the real code by Tests/EndToEndTests/DeployToolRecipeTests.swift: releases
+# named YYYYMMDDHHMMSS, an absolute `current` link switched by Capistrano, old releases removed
+# by Capistrano's `rm -rf`.
 
 namespace :persist_deploy do
   desc "Link the persistent paths of the new release into shared/ (persist-deploy)"
@@ -21,15 +26,17 @@ namespace :persist_deploy do
       execute :'persist-deploy', "health-check", "--root", deploy_to
     end
   end
-
-  desc "Point current back at the previous release (persist-deploy)"
-  task :rollback do
-    on roles(:app), in: :sequence do
-      execute :'persist-deploy', "rollback", "--root", deploy_to, "--wait", "300"
-    end
-  end
 end
 
-# Link after the code is in place and before Capistrano switches `current`; check after.
-after "deploy:updated", "persist_deploy:link"
+# Link where Capistrano links `linked_dirs`, so composer, migrations and caches that run
+# later see shared/.env and shared/storage. Anything that writes into the release's public/
+# (an asset build) must run before this task, e.g. before "persist_deploy:link", "npm:build":
+# files added to an asset folder after the link look like files the app wrote, and stop the
+# next deploy.
+after "deploy:symlink:shared", "persist_deploy:link"
+# Check after Capistrano has switched `current`.
 after "deploy:published", "persist_deploy:health_check"
+
+# Capistrano switches `current`, so roll back with Capistrano (cap production deploy:rollback):
+# shared/ is not touched either way. `persist-deploy rollback` only knows releases it switched
+# itself.

@@ -1,8 +1,12 @@
 <?php
-// deploy.php (Deployer 7): Deployer uploads and switches; persist-deploy decides what is
-// persistent and links it. Remove from `shared_dirs`/`shared_files` every path that
-// persist-deploy manages (`persist-deploy classify` lists them), or the two tools will both
-// link them.
+// deploy.php (Deployer 7): Deployer uploads, builds and switches `current`; persist-deploy
+// decides what is persistent, seeds shared/ and links it into the release. Remove from
+// `shared_dirs`/`shared_files` every path that persist-deploy manages (`persist-deploy
+// classify` lists them), or the two tools will both link them.
+//
+// Checked against the real code by Tests/EndToEndTests/DeployToolRecipeTests.swift: releases
+// named 1, 2, 3…, `current` switched by Deployer (relative or absolute link), old releases
+// removed by Deployer's `rm -rf`.
 
 namespace Deployer;
 
@@ -21,7 +25,8 @@ host('app.example.com')
 
 desc('Link the persistent paths of the new release into shared/ (persist-deploy)');
 task('persist:link', function () {
-    // {{release_path}} is Deployer's `release` link; persist-deploy wants the real folder.
+    // {{release_path}} may be reached through Deployer's `release` link; persist-deploy wants
+    // the real folder under releases/.
     $release = run('readlink -f {{release_path}}');
     run('persist-deploy auto --root {{deploy_path}} --release ' . escapeshellarg($release)
         . ' --no-activate --wait 300');
@@ -32,10 +37,16 @@ task('persist:health', function () {
     run('persist-deploy health-check --root {{deploy_path}}');
 });
 
-// Link before Deployer switches `current`, check after it has.
-before('deploy:symlink', 'persist:link');
+// Link where Deployer links its own shared list: before deploy:writable, composer, the
+// artisan caches and migrations, which then see shared/.env and shared/storage. Anything
+// that writes into the release's public/ (an npm build) must run before this task, e.g.
+// after('deploy:update_code', 'npm:build'): files added to an asset folder after the link
+// look like files the app wrote, and stop the next deploy.
+after('deploy:shared', 'persist:link');
+// Check after Deployer has switched `current`.
 after('deploy:symlink', 'persist:health');
 
-// A failed deploy leaves `current` on the old release, which is what Deployer's own
-// rollback task (dep rollback) expects too; shared/ is not touched either way.
+// Deployer switches `current`, so roll back with Deployer (`dep rollback`): shared/ is not
+// touched either way. `persist-deploy rollback` only knows releases it switched itself.
+// A failed deploy leaves `current` on the old release.
 after('deploy:failed', 'deploy:unlock');
