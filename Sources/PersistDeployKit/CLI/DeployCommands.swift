@@ -42,8 +42,10 @@ enum DeployCommands {
         options.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         options.verifyCommand = invocation.value("--verify")
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
-        for unsupported in ["--sync", "--backup"] where invocation.flag(unsupported) {
-            throw ToolError("\(unsupported) is not built yet in this version.", hint: "Run without it; nothing was changed.")
+        request.syncPublicHTML = invocation.flag("--sync")
+        request.backupFirst = invocation.flag("--backup")
+        if request.syncPublicHTML && request.publicHTML == nil {
+            throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
 
         let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)

@@ -28,5 +28,9 @@ package struct DeployRequest: Sendable {
     package var activate: Bool = true
     /// The folder the host serves, made to show `current/<web root>` (link mode).
     package var publicHTML: String?
+    /// With `publicHTML`: keep it a real folder and copy the release's web root into it.
+    package var syncPublicHTML = false
+    /// Snapshot shared/ before anything changes.
+    package var backupFirst = false
     package init() {}
 }

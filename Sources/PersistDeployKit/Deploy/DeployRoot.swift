@@ -17,6 +17,9 @@ package struct DeployRoot: Sendable, Equatable {
     package var state: String { PathName.join(path, ".persist-deploy") }
     package var lockFile: String { PathName.join(state, "lock") }
     package var manifests: String { PathName.join(state, "manifests") }
+    /// What the last `--public-html --sync` copied in, so the next one removes only what the
+    /// code stopped shipping.
+    package var publicHTMLShipped: String { PathName.join(state, "public-html-shipped.json") }
     /// The JSON report of the last native health check (the contract's health-check fields).
     package var lastHealthCheck: String { PathName.join(state, "last-health-check.json") }
 

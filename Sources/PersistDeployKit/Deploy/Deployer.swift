@@ -78,6 +78,10 @@ package struct Deployer {
             return report
         }
 
+        if request.backupFirst {
+            try backUpShared()
+        }
+
         // The archive's extraction already ran; apply the rest, and hold back cleanup until a
         // `--verify` has passed.
         let firstToApply = prelude.isEmpty ? 0 : 2
@@ -90,10 +94,54 @@ package struct Deployer {
         }
         try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
         if plan.activates, let publicHTML = request.publicHTML {
-            let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-            console.say(message)
+            if request.syncPublicHTML {
+                try syncPublicHTML(publicHTML, plan: plan)
+            } else {
+                let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
+                console.say(message)
+            }
         }
         return report
+    }
+
+    /// `--backup`: a snapshot of shared/ under the deploy's own lock, before anything changes.
+    private func backUpShared() throws(ToolError) {
+        guard (try? context.fileSystem.isDirectory(root.shared, followSymlink: true)) == true else {
+            console.say("No shared/ yet, so there is nothing to back up before this first deploy.")
+            return
+        }
+        let store = BackupStore(root: root, fileSystem: context.fileSystem as? LocalFileSystem ?? LocalFileSystem(), now: context.now)
+        let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
+        let info = try store.create(persistentPaths: paths, keep: 24, console: console)
+        console.say("Backed up shared/ as backups/\(info.id) (\(Text.count(info.files, "file"))) before deploying.")
+    }
+
+    /// `--public-html PATH --sync`: the served folder stays real; the release's web root is
+    /// copied in, and only what the previous sync copied and this release no longer ships is removed.
+    private func syncPublicHTML(_ publicHTML: String, plan: DeployPlan) throws(ToolError) {
+        let fileSystem = context.fileSystem
+        guard let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem) else {
+            throw ToolError("'\(root.configRecord)' is missing after the deploy.", hint: "Run 'persist-deploy generate', then the deploy again.")
+        }
+        let webRoot = PathName.join(plan.releasePath, record.webRoot)
+        let shipped: [String]
+        do {
+            shipped = try fileSystem.files(under: webRoot)
+        } catch {
+            throw ToolError.system(error, while: "Listing the web root '\(webRoot)'")
+        }
+        let previous = (try? fileSystem.readFile(at: root.publicHTMLShipped))
+            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0)) } ?? []
+        let report = try PublicHTML.sync(
+            publicHTML: publicHTML, root: root, record: record, release: plan.releasePath, shipped: shipped,
+            previouslyShipped: previous, allowLinks: false, fileSystem: fileSystem)
+        do {
+            try fileSystem.writeText("[" + shipped.map(Text.jsonString).joined(separator: ",") + "]\n", to: root.publicHTMLShipped)
+        } catch {
+            throw ToolError.system(error, while: "Recording what was synced into '\(publicHTML)'")
+        }
+        console.say("Synced '\(publicHTML)': \(Text.count(report.copied.count, "file")) copied, \(report.removed.count) removed.")
+        for note in report.notes { console.warn(note) }
     }
 
     private func ensureRootExists() throws(ToolError) {
