@@ -90,7 +90,7 @@ package struct DeployPlanner {
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Planning the deploy")
         } catch {
-            throw ToolError("Planning the deploy failed: \(error).")
+            throw ToolError("Planning the deploy of '\(target.contentDirectory)' failed: \(error).", hint: "Nothing was changed. Run it again with --verbose, and report it if it repeats.")
         }
     }
 

@@ -41,7 +41,7 @@ package struct DeployState: Sendable {
         } catch let error as ToolError {
             throw error
         } catch {
-            throw ToolError("Reading the deploy root '\(root.path)' failed: \(error).")
+            throw ToolError("Reading the deploy root '\(root.path)' failed: \(error).", hint: "Nothing was changed. Check that the folder is readable by this user.")
         }
     }
 

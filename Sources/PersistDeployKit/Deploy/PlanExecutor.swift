@@ -36,7 +36,7 @@ package struct PlanExecutor {
     static func toolError(_ error: any Error, step: String) -> ToolError {
         if let error = error as? ToolError { return error }
         if let error = error as? SystemCallError { return ToolError.system(error, while: "Step '\(step)'") }
-        return ToolError("Step '\(step)' failed: \(error).")
+        return ToolError("Step '\(step)' failed: \(error).", hint: "Steps before it were applied and are safe to keep; run the same command again to finish, or 'persist-deploy recover'.")
     }
 
     private func apply(_ operation: DeployOperation) throws {

@@ -72,7 +72,9 @@ package struct Rollback {
             let candidates = finished.filter { $0 != live }
             let beforeLive = live.flatMap { id in finished.firstIndex(of: id) }.map { Array(finished[..<$0]) } ?? candidates
             guard let previous = (beforeLive.last ?? candidates.last) else {
-                throw ToolError("There is no earlier finished release to roll back to.", hint: "Run 'persist-deploy releases' to see them.")
+                throw ToolError(
+                    "There is no earlier finished release under '\(root.releases)' to roll back to.",
+                    hint: "Run 'persist-deploy releases --root \(root.path)' to see them; only releases this tool deployed (named YYYY-MM-DD_HH-MM-SS) can be rolled back to.")
             }
             target = previous
         }
