@@ -275,6 +275,8 @@ package struct DeployPlanner {
         let liveType = try live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
         let isConfig = path.class == .config
         var step = PathStep(action: .linked, linkText: linkText)
+        try refuseLinkedParents(of: path.path, in: content)
+        if let live { try refuseLinkedParents(of: path.path, in: live.content) }
 
         if try fileSystem.type(at: shared) == .symlink, sharedType == nil {
             throw ToolError(
@@ -372,6 +374,20 @@ package struct DeployPlanner {
         }
         step.operations.append(.link(path: inRelease, target: linkText))
         return step
+    }
+
+    /// Seeding never follows a link out of the release: a persistent path below a link
+    /// (`data/files` with `data -> /elsewhere`) would be moved, linked and chmod-ed through it.
+    private func refuseLinkedParents(of relative: String, in base: String) throws {
+        var parent = base
+        for component in PathName.components(relative).dropLast() {
+            parent = PathName.join(parent, component)
+            if try fileSystem.type(at: parent) == .symlink {
+                throw ToolError(
+                    "'\(parent)' is a link, and the persistent path '\(relative)' lies below it: seeding would follow it out of the release.",
+                    hint: "Nothing was changed. Make it a real folder in the app, or classify the link's own path in persist-deploy.json.")
+            }
+        }
     }
 
     /// A path that must link to another path of the app (Laravel's `public/storage`): a
