@@ -352,7 +352,15 @@ package struct DeployPlanner {
                 } else {
                     candidates = []
                 }
-                let missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                var missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                // A name that is not UTF-8 is listed with U+FFFD and cannot be opened by that name.
+                let unnamed = try missing.filter { try fileSystem.type(at: PathName.join(inContent, $0)) == nil }
+                if !unnamed.isEmpty {
+                    missing.removeAll { unnamed.contains($0) }
+                    step.warnings.append(
+                        "\(Text.count(unnamed.count, "new file")) in '\(path.path)' of the release (e.g. '\(unnamed[0])') "
+                            + "have names that are not UTF-8 and were not added to '\(shared)': copy them by hand.")
+                }
                 if !missing.isEmpty {
                     step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
                 }
