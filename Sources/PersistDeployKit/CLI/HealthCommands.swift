@@ -29,6 +29,9 @@ enum HealthCommands {
             console.say("\(label) \(check.name) \(check.path): \(check.message)")
         }
         console.say(report.summaryLine)
+        // Kept only in a deploy root (one with a record): checking '/' or a wrong --root must
+        // not leave the tool's folder there.
+        guard record != nil else { return report }
         do {
             try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)
             try context.fileSystem.writeText(Text.json(report, pretty: true) + "\n", to: root.lastHealthCheck)
