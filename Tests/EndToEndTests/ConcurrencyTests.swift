@@ -58,7 +58,9 @@ import Testing
             var context = Context.live()
             context.environment["PERSIST_DEPLOY_ROOT"] = nil
             let status = CommandLineTool.run(
-                arguments: ["rollback", "--root", proof.root, "--quiet"], context: context,
+                // --wait: other tests of this process fork children, which hold a copy of the
+                // lock's descriptor for a moment until they exec (a one-process CLI has no such threads).
+                arguments: ["rollback", "--root", proof.root, "--quiet", "--wait", "10"], context: context,
                 stdout: { output.append(out: $0) }, stderr: { output.append(err: $0) })
             if status != 0 { failedSwitches.append(output.err) }
         }
@@ -129,7 +131,10 @@ import Testing
         while Date() < deadline, !((try? String(contentsOfFile: lock, encoding: .utf8)) ?? "").contains("pid \(first.process.processIdentifier)") {
             usleep(2_000)
         }
+        // Frozen while it holds the lock, so the second surely finds it held.
+        kill(first.process.processIdentifier, SIGSTOP)
         let second = try proof.run(["auto", "--root", proof.root, "--from", proof.app])
+        kill(first.process.processIdentifier, SIGCONT)
         let firstOutcome = first.wait().outcome
         if firstOutcome.exitCode != 0 { problems.append("the first deploy: \(firstOutcome)") }
         if second.exitCode != 1 || !second.stderr.hasPrefix("error: ") || !second.stderr.contains("pid \(first.process.processIdentifier)") {
