@@ -29,6 +29,9 @@ enum HealthCommands {
             console.say("\(label) \(check.name) \(check.path): \(check.message)")
         }
         console.say(report.summaryLine)
+        // Kept only in a deploy root (one with a record): checking '/' or a wrong --root must
+        // not leave the tool's folder there.
+        guard record != nil else { return report }
         do {
             try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)
             try context.fileSystem.writeText(Text.json(report, pretty: true) + "\n", to: root.lastHealthCheck)
@@ -45,7 +48,7 @@ enum HealthCommands {
         // A dry run only reads, so it need not wait for a deploy in progress.
         let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "recover", waitSeconds: 0, context: context)
         defer { lock?.release() }
-        let recovery = Recovery(fileSystem: context.fileSystem, now: context.now())
+        let recovery = Recovery(fileSystem: context.fileSystem, now: context.now(), environment: context.environment)
         let plan = recovery.plan(root: root, record: record)
         var problems = plan.problems
         if dryRun {

@@ -132,6 +132,11 @@ package struct ProjectConfig: Sendable {
         if text.contains("\0") {
             throw invalid("key \(key) (line \(line)): the path holds a NUL character; \(expected).")
         }
+        // Checked here so the error names the file, not a failed lstat much later.
+        if text.utf8.count > 4095 || text.split(separator: "/").contains(where: { $0.utf8.count > 255 }) {
+            throw invalid(
+                "key \(key) (line \(line)): the path is too long (\(text.utf8.count) bytes; at most 255 a name and 4095 in all); \(expected).")
+        }
         let normalized = PathName.normalize(text)
         if normalized == "." {
             throw invalid("key \(key) (line \(line)): '\(text)' is the app root itself; \(expected).")

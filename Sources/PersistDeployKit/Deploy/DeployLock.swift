@@ -19,6 +19,10 @@ package final class DeployLock {
     package static func acquire(
         root: DeployRoot, command: String, waitSeconds: Int, context: Context
     ) throws(ToolError) -> DeployLock {
+        // Every command that changes a root takes the lock first: none may write into '/'.
+        if root.path == "/" {
+            throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds releases/, shared/ and current. Nothing was changed.")
+        }
         let path = root.lockFile
         do {
             try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)

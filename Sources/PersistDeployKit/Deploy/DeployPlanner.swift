@@ -275,6 +275,8 @@ package struct DeployPlanner {
         let liveType = try live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
         let isConfig = path.class == .config
         var step = PathStep(action: .linked, linkText: linkText)
+        try refuseLinkedParents(of: path.path, in: content)
+        if let live { try refuseLinkedParents(of: path.path, in: live.content) }
 
         if try fileSystem.type(at: shared) == .symlink, sharedType == nil {
             throw ToolError(
@@ -350,7 +352,15 @@ package struct DeployPlanner {
                 } else {
                     candidates = []
                 }
-                let missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                var missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                // A name that is not UTF-8 is listed with U+FFFD and cannot be opened by that name.
+                let unnamed = try missing.filter { try fileSystem.type(at: PathName.join(inContent, $0)) == nil }
+                if !unnamed.isEmpty {
+                    missing.removeAll { unnamed.contains($0) }
+                    step.warnings.append(
+                        "\(Text.count(unnamed.count, "new file")) in '\(path.path)' of the release (e.g. '\(unnamed[0])') "
+                            + "have names that are not UTF-8 and were not added to '\(shared)': copy them by hand.")
+                }
                 if !missing.isEmpty {
                     step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
                 }
@@ -372,6 +382,20 @@ package struct DeployPlanner {
         }
         step.operations.append(.link(path: inRelease, target: linkText))
         return step
+    }
+
+    /// Seeding never follows a link out of the release: a persistent path below a link
+    /// (`data/files` with `data -> /elsewhere`) would be moved, linked and chmod-ed through it.
+    private func refuseLinkedParents(of relative: String, in base: String) throws {
+        var parent = base
+        for component in PathName.components(relative).dropLast() {
+            parent = PathName.join(parent, component)
+            if try fileSystem.type(at: parent) == .symlink {
+                throw ToolError(
+                    "'\(parent)' is a link, and the persistent path '\(relative)' lies below it: seeding would follow it out of the release.",
+                    hint: "Nothing was changed. Make it a real folder in the app, or classify the link's own path in persist-deploy.json.")
+            }
+        }
     }
 
     /// A path that must link to another path of the app (Laravel's `public/storage`): a

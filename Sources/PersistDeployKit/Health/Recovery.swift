@@ -42,10 +42,14 @@ package struct Recovery {
     private let fileSystem: any FileSystem
     /// The suffix for a clashing newcomer: `NAME.recovered-<stamp>`.
     private let stamp: String
+    /// Test hook for crash testing, as in `PlanExecutor`: after this many repairs the process
+    /// kills itself with SIGKILL (from `PERSIST_DEPLOY_CRASH_AFTER`).
+    private let crashAfter: Int?
 
-    package init(fileSystem: any FileSystem, now: Date) {
+    package init(fileSystem: any FileSystem, now: Date, environment: [String: String] = [:]) {
         self.fileSystem = fileSystem
         self.stamp = ReleaseID.timestamp(now)
+        self.crashAfter = environment["PERSIST_DEPLOY_CRASH_AFTER"].flatMap { Int($0) }
     }
 
     package func plan(root: DeployRoot, record: PersistenceRecord?) -> Plan {
@@ -126,13 +130,14 @@ package struct Recovery {
     /// Applies `plan`, telling `say` each step; returns what could not be done.
     package func apply(_ plan: Plan, root: DeployRoot, say: (String) -> Void) -> [String] {
         var problems = plan.problems
-        for action in plan.actions {
+        for (done, action) in plan.actions.enumerated() {
             say(action.description)
             do throws(SystemCallError) {
                 try perform(action, root: root, say: say)
             } catch {
                 problems.append("Could not \(action.description): \(error.call) '\(error.path)': \(error.reason).")
             }
+            if let crashAfter, done + 1 == crashAfter { kill(getpid(), SIGKILL) }
         }
         return problems
     }
