@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Renders docs/what-we-test.md, the "What we test" table, from the rows the proof suites write
+# Renders the README's "What we test" section (between its what-we-test markers) from the rows
+# the proof suites write
 # into .build/test-results/*.tsv (suite, scenario, runs, outcome). With --run, first runs those
 # suites afresh (a few minutes on 2 cores); without it, renders the rows of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 results=.build/test-results
-output=docs/what-we-test.md
+output=$(mktemp)
+trap 'rm -f "$output"' EXIT
 suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|DetectClassifyPlanFuzzTests'
 
 if [ "${1:-}" = "--run" ]; then
@@ -49,6 +51,12 @@ The suites: `Tests/EndToEndTests/{Crash,Concurrency,Fault,HostileInput}Tests.swi
 checksummed inventory of the data, then runs the same command again and checks it converges.
 TEXT
 } >"$output"
-echo "wrote $output ($(grep -c '^| [a-z]' "$output") rows)"
-grep -q '| FAIL' "$output" && { echo "what-we-test: failures recorded" >&2; exit 1; }
+# Splice the section between the markers, keeping the rest of the README as it is.
+awk -v section="$output" '
+  /<!-- what-we-test:start -->/ { print; while ((getline line < section) > 0) print line; skip = 1; next }
+  /<!-- what-we-test:end -->/ { skip = 0 }
+  !skip { print }' README.md >README.md.new
+mv README.md.new README.md
+echo "wrote the What we test section of README.md ($(grep -c '^| [a-z]' "$output") rows)"
+if grep -q '| FAIL' "$output"; then echo "what-we-test: failures recorded" >&2; exit 1; fi
 exit 0
