@@ -173,4 +173,39 @@ import Testing
         #expect(stale.stdout.contains("Taking over a stale lock"))
         #expect(try fileSystem.type(at: root + "/.persist-deploy/lock.d") == nil)
     }
+
+    /// `--public-html`: linked when the folder is absent; with `--sync` a real folder gets each
+    /// release's web root copied in, losing only files the previous release shipped.
+    @Test func servesPublicHTMLByLinkOrBySync() throws {
+        let temporary = try TemporaryDirectory("bundle-public-html")
+        defer { temporary.remove() }
+        let root = temporary.path + "/site"
+        let linked = temporary.path + "/linked_html"
+        try bundle(for: Fixtures.path("laravel-codecanyon"), remoteRoot: root, publicHTML: linked, into: temporary.path + "/link-bundle")
+        try upload("laravel-codecanyon", to: root, as: "2026-03-01_10-00-00")
+        let link = try bash([temporary.path + "/link-bundle/deploy.sh", "2026-03-01_10-00-00"], in: temporary.path)
+        #expect(link.status == 0, "\(link.stderr)")
+        #expect(try fileSystem.readSymlink(at: linked) == "site/current/public")
+        #expect(try fileSystem.readText(at: linked + "/css/app.css").isEmpty == false)
+
+        let served = temporary.path + "/public_html"
+        try fileSystem.createDirectory(at: served, permissions: 0o755)
+        try fileSystem.writeText("the owner's own file", to: served + "/google-verify.html")
+        try bundle(for: Fixtures.path("laravel-codecanyon"), remoteRoot: root, publicHTML: served, into: temporary.path + "/sync-bundle")
+        let refused = try bash([temporary.path + "/sync-bundle/deploy.sh", "2026-03-01_10-00-00"], in: temporary.path)
+        #expect(refused.status == 1 && refused.stderr.contains("--sync"), "\(refused.stderr)")
+        let first = try bash([temporary.path + "/sync-bundle/deploy.sh", "--sync", "2026-03-01_10-00-00"], in: temporary.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try fileSystem.files(under: served).contains("flags/gb.svg"))
+        let index = try fileSystem.readText(at: served + "/index.php")
+        #expect(index.contains("'\(root)/current/bootstrap/app.php'"), "\(index)")
+
+        try upload("laravel-codecanyon", to: root, as: "2026-03-02_10-00-00")
+        try fileSystem.removeTree(at: root + "/releases/2026-03-02_10-00-00/public/flags/gb.svg")
+        let second = try bash([temporary.path + "/sync-bundle/deploy.sh", "--sync", "2026-03-02_10-00-00"], in: temporary.path)
+        #expect(second.status == 0, "\(second.stderr)")
+        let files = try fileSystem.files(under: served)
+        #expect(!files.contains("flags/gb.svg") && files.contains("flags/us.svg") && files.contains("google-verify.html"), "\(files)")
+        #expect(!files.contains { $0.hasPrefix("user-uploads") }, "user data is never copied into the served folder")
+    }
 }
