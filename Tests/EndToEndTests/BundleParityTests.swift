@@ -246,4 +246,32 @@ final class ParityScenario: @unchecked Sendable {
             #expect(!names.contains("pwned") && !names.contains("pwned2"), "\(directory): \(names)")
         }
     }
+
+    /// A site moves between the two at any deploy: each reads the other's history, record and
+    /// manifests (the merge of new demo files needs the previous release's manifest).
+    @Test func aSiteMovesBetweenTheScriptAndTheBinary() throws {
+        let parity = try ParityScenario("parity-interop")
+        try parity.scenario.writeLaravelApp()
+        try parity.makeBundle()
+        try parity.upload(Self.ids[0])
+        #expect(parity.deployBinary(Self.ids[0]).status == 0)
+        #expect(try parity.deployBash([Self.ids[0]]).exitCode == 0)
+        try parity.liveWrites("one")
+
+        try parity.scenario.write("public/uploads/demo-3.jpg", "demo image 3")
+        try parity.upload(Self.ids[1])
+        #expect(parity.deployBinary(Self.ids[1]).status == 0)
+        let binaryOnBashRoot = parity.scenario.run(["auto", "--root", parity.bashRoot, "--release", parity.bashRoot + "/releases/" + Self.ids[1]])
+        #expect(binaryOnBashRoot.status == 0, "\(binaryOnBashRoot.stderr)")
+        try parity.liveWrites("two")
+
+        try parity.scenario.write("public/uploads/demo-4.jpg", "demo image 4")
+        try parity.upload(Self.ids[2])
+        #expect(parity.deployBinary(Self.ids[2]).status == 0)
+        let bashAfterBinary = try parity.deployBash([Self.ids[2]])
+        #expect(bashAfterBinary.exitCode == 0, "\(bashAfterBinary)")
+        try parity.expectSameResult("script, binary, script")
+        #expect(DeploymentHistory.load(DeployRoot(path: parity.bashRoot), fileSystem: parity.fileSystem).last?.paths
+            .first { $0.path == "public/uploads" }?.added == 1)
+    }
 }
