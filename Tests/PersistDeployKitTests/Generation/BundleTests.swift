@@ -172,6 +172,16 @@ import Testing
         #expect(stale.status == 0, "\(stale.stdout)\(stale.stderr)")
         #expect(stale.stdout.contains("Taking over a stale lock"))
         #expect(try fileSystem.type(at: root + "/.persist-deploy/lock.d") == nil)
+
+        // Where flock(1) exists the script also respects the binary's own lock, and leaves the
+        // holder's words in it.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { return }
+        let binaryLock = try DeployLock.acquire(root: DeployRoot(path: root), command: "auto", waitSeconds: 0, context: Context.live())
+        defer { binaryLock.release() }
+        let blocked = try bash([temporary.path + "/bundle/deploy.sh", "2026-03-01_10-00-00"], in: temporary.path)
+        #expect(blocked.status == 1 && blocked.stderr.contains("persist-deploy holds the lock") && blocked.stderr.contains("running 'auto'"),
+                "\(blocked.stderr)")
+        #expect(try fileSystem.readText(at: root + "/.persist-deploy/lock").contains("running 'auto'"))
     }
 
     /// `--public-html`: linked when the folder is absent; with `--sync` a real folder gets each
