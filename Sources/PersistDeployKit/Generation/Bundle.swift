@@ -39,7 +39,9 @@ package enum UploadBundle {
             }
             files.append(file)
         }
-        files.append(File(name: "README.txt", text: readme(root: root, classification: classification, publicHTML: publicHTML, now: now), permissions: 0o644))
+        files.append(File(
+            name: "README.txt", text: readme(root: root, classification: classification, publicHTML: publicHTML, keep: keep, now: now),
+            permissions: 0o644))
         return files
     }
 
@@ -140,7 +142,7 @@ package enum UploadBundle {
 
     // MARK: README.txt
 
-    private static func readme(root: DeployRoot, classification: Classification, publicHTML: String?, now: Date) -> String {
+    private static func readme(root: DeployRoot, classification: Classification, publicHTML: String?, keep: Int, now: Date) -> String {
         let bundle = PathName.join(root.path, "persist-deploy-bundle")
         let example = ReleaseID.timestamp(now)
         let persistent = classification.persistentPaths.map { "    \($0.path)  (\($0.class.rawValue))" }.joined(separator: "\n")
@@ -160,7 +162,7 @@ package enum UploadBundle {
             "2. Upload the new release of the app (its files, with \(classification.webRoot == "." ? "index.php" : classification.webRoot + "/") at the top)",
             "   into a folder named with the UTC time of the upload, e.g.",
             "       \(Shell.quote(PathName.join(root.releases, example)))",
-            "   (YYYY-MM-DD_HH-MM-SS; names sort by age, and the newest 5 releases are kept).",
+            "   (YYYY-MM-DD_HH-MM-SS; names sort by age, and the newest \(keep) releases are kept).",
             "",
             "3. In the host's terminal, deploy it:",
             "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) \(example)",
