@@ -274,4 +274,32 @@ final class ParityScenario: @unchecked Sendable {
         #expect(DeploymentHistory.load(DeployRoot(path: parity.bashRoot), fileSystem: parity.fileSystem).last?.paths
             .first { $0.path == "public/uploads" }?.added == 1)
     }
+
+    /// Every sample app, two deploys each way.
+    @Test(arguments: ["laravel-codecanyon", "laravel-inertia-vue", "next-app", "vue-vite", "react-cra", "plain-php", "wordpress", "tricky"])
+    func everyFixtureDeploysTheSameWay(_ fixture: String) throws {
+        let parity = try ParityScenario("parity-\(fixture)")
+        var packageRoot = #filePath
+        for _ in 0..<3 { packageRoot = PathName.parent(packageRoot) }
+        try parity.fileSystem.copyTree(from: PathName.join(packageRoot, "Fixtures/" + fixture), to: parity.scenario.app)
+        try parity.makeBundle()
+        try parity.upload(Self.ids[0])
+        try parity.deployBoth(Self.ids[0])
+        try parity.expectSameResult("\(fixture), first deploy")
+        try parity.upload(Self.ids[1])
+        if fixture == "wordpress" {
+            // The binary's drift guard counts the live release's wp-content/uploads link as a file
+            // the app wrote into the asset folder wp-content, so it refuses every second deploy
+            // of a WordPress site (a DeployPlanner bug, reported). deploy.sh skips linked paths.
+            let binary = parity.deployBinary(Self.ids[1])
+            withKnownIssue("DeployPlanner.checkDrift counts a nested persistent link as written") {
+                #expect(binary.status == 0, "\(binary.stderr)")
+            }
+            let bash = try parity.deployBash([Self.ids[1]])
+            #expect(bash.exitCode == 0, "\(bash)")
+            return
+        }
+        try parity.deployBoth(Self.ids[1])
+        try parity.expectSameResult("\(fixture), second deploy")
+    }
 }
