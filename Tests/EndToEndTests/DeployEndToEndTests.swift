@@ -79,6 +79,21 @@ import Testing
         #expect(scenario.read(scenario.root + "/shared/public/uploads/demo-1.jpg") == "demo image 1")
     }
 
+    @Test func anIDRemovedByCleanupIsNeverUsedAgain() throws {
+        let scenario = try DeployScenario("reuse")
+        try scenario.writeLaravelApp()
+        let second = scenario.clock
+        var live: [String] = []
+        for _ in 0..<4 {
+            scenario.clock = second  // every deploy lands in the same second
+            #expect(scenario.deploy(extra: ["--keep", "1"]).status == 0)
+            live.append(try #require(scenario.liveRelease))
+        }
+        #expect(!scenario.releaseIDs.contains(live[0]), "cleanup removed the first")
+        #expect(Set(live).count == 4, "\(live)")
+        #expect(live == live.sorted(by: ReleaseID.isOlder), "ids sort by age: \(live)")
+    }
+
     @Test func rollbackGoesToThePreviousFinishedRelease() throws {
         let scenario = try DeployScenario("rollback")
         try scenario.writeLaravelApp()
@@ -121,8 +136,33 @@ import Testing
         #expect(scenario.read(shared + "/public/uploads/customer.pdf") == "customer upload")
         #expect(scenario.read(shared + "/.env") == "APP_KEY=live\n")
         #expect(try scenario.fileSystem.type(at: scenario.root + "/current") == .symlink)
-        #expect(scenario.releaseIDs.count == 2, "the old tree became a release")
+        let ids = scenario.releaseIDs.sorted()
+        #expect(ids.count == 2, "the old tree became a release")
+        #expect(scenario.liveRelease == ids.last, "the adopted site is older than the new release")
         #expect(scenario.read(scenario.root + "/current/public/uploads/customer.pdf") == "customer upload")
+    }
+
+    @Test func finishesAnAdoptionACrashInterrupted() throws {
+        let scenario = try DeployScenario("adopt-crash")
+        try scenario.writeLaravelApp()
+        // The state a crash leaves between renaming the in-place site into releases/ and
+        // pointing current at it: no current, the site under releases/, the marker naming it.
+        let adopted = "2026-01-01_00-00-00"
+        try scenario.fileSystem.createDirectory(at: scenario.root + "/releases", permissions: 0o755)
+        try scenario.fileSystem.copyTree(from: scenario.app, to: scenario.root + "/releases/" + adopted)
+        try scenario.write("public/uploads/customer.pdf", "customer upload", under: scenario.root + "/releases/" + adopted)
+        try scenario.write(".persist-deploy/adopting", adopted + "\n", under: scenario.root)
+
+        let result = scenario.deploy()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(scenario.read(scenario.root + "/shared/public/uploads/customer.pdf") == "customer upload")
+        #expect(scenario.read(scenario.root + "/current/public/uploads/customer.pdf") == "customer upload")
+        let history = try #require(scenario.read(scenario.root + "/shared/.deployment-history"))
+        #expect(history.contains("\"outcome\":\"adopted\""))
+        #expect(!(try scenario.fileSystem.exists(scenario.root + "/.persist-deploy/adopting")))
+        // It counts as a finished release now (a rollback target), not an unfinished leftover.
+        let listing = scenario.run(["releases", "--root", scenario.root, "--json"])
+        #expect(listing.stdout.contains("{\"id\":\"\(adopted)\",\"live\":false,\"status\":\"finished\"}"), "\(listing.stdout)")
     }
 
     @Test func forcedFirstAddsOnlyWhatIsMissing() throws {

@@ -67,6 +67,7 @@ package enum CommandLineTool {
         case "backups": try BackupCommands.backups(invocation, context, console)
         case "restore": try BackupCommands.restore(invocation, context, console)
         case "status": try BackupCommands.status(invocation, context, console)
+        case "bundle": try BundleCommands.bundle(invocation, context, console)
         case "completions": try Completions.command(invocation, context, console)
         default: throw ToolError.usage("Unknown command '\(invocation.command.name)'.")
         }

@@ -87,6 +87,12 @@ package enum CommandTable {
         CommandSpec("generate", summary: "Write the scripts and guides in shared/ again.",
                     options: [OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared)."),
                               OptionSpec("--public-html", value: "PATH", help: "The served folder, for the shared-hosting guide.")]),
+        CommandSpec("bundle", arguments: "APP_DIR", positional: 1...1,
+                    summary: "Write an upload folder with deploy.sh (bash only) for hosts that cannot run this binary.",
+                    options: [OptionSpec("--remote-root", value: "PATH", help: "The deploy root on the host, absolute (required)."),
+                              OptionSpec("--public-html", value: "PATH", help: "The folder the host serves, absolute."),
+                              OptionSpec("--out", value: "DIR", help: "Where to write the bundle (default ./persist-deploy-bundle)."),
+                              OptionSpec("--keep", value: "N", help: "How many releases deploy.sh keeps (default 5).")]),
         CommandSpec("completions", arguments: "SHELL", positional: 1...1, summary: "Print the completion script for bash, zsh or fish."),
         CommandSpec("help", arguments: "[COMMAND]", positional: 0...1, summary: "Show help for a command."),
     ]

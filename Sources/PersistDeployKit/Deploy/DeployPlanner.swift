@@ -40,7 +40,7 @@ package struct DeployPlanner {
 
     /// Works out which release to deploy and how it gets into releases/.
     package func target(for request: DeployRequest, state: DeployState, reservedIDs: Set<String> = []) throws(ToolError) -> ReleaseTarget {
-        let taken = Set(state.releaseIDs).union(reservedIDs)
+        let taken = state.usedIDs.union(reservedIDs)
         switch request.source {
         case .existing(let path):
             guard PathName.parent(path) == root.releases else {
@@ -109,12 +109,19 @@ package struct DeployPlanner {
         var adoptedID: String?
         switch state.current {
         case .inPlaceDirectory:
-            let id = ReleaseID.next(at: now, taken: Set(state.releaseIDs + [target.id]))
+            let id = ReleaseID.next(at: now, taken: state.usedIDs.union([target.id]))
             adoptedID = id
             live = (id, root.current, root.release(id))
             operations.append(.adoptInPlaceSite(current: root.current, release: root.release(id)))
-        case .release(let id, true) where id != target.id:
+        case .release(let id, true) where id != target.id && state.interruptedAdoption == nil:
             live = (id, root.release(id), root.release(id))
+        case _ where state.interruptedAdoption != nil:
+            // A crash came between renaming the in-place site into releases/ and pointing
+            // `current` at it: put the site back first, then finish adopting it.
+            let id = state.interruptedAdoption ?? ""
+            adoptedID = id
+            live = (id, root.release(id), root.release(id))
+            operations.append(.switchCurrent(root: root.path, releaseID: id))
         case .release(let id, false):
             warnings.append("'current' points at releases/\(id), which does not exist; the new release replaces it.")
         case .foreignLink(let text):
@@ -133,6 +140,10 @@ package struct DeployPlanner {
         if !(try fileSystem.isDirectory(root.shared, followSymlink: true)) {
             operations.append(.createDirectory(path: root.shared))
         }
+        // The manifest is written before the release changes, so a rerun after a crash still
+        // knows what the release shipped in folders the first run already moved to shared/.
+        let manifestIndex = operations.count
+        let earlierManifest = ReleaseManifest.load(target.id, root: root, fileSystem: fileSystem)
         var records: [PathRecord] = []
         var links: [String: String] = [:]
         var shipped: [String: [String]] = [:]
@@ -144,7 +155,7 @@ package struct DeployPlanner {
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
             links[PathName.join(releasePath, path.path)] = step.linkText
-            if let files = step.shipped { shipped[path.path] = files }
+            if let files = step.shipped ?? earlierManifest?.shipped[path.path] { shipped[path.path] = files }
         }
         for path in classification.paths where path.linkTarget != nil {
             let step = try planAppLink(path, releasePath: releasePath, content: target.contentDirectory)
@@ -161,8 +172,10 @@ package struct DeployPlanner {
             }
         }
         let manifest = ReleaseManifest(release: target.id, webRootFiles: webRootFiles, shipped: shipped)
-        operations.append(.createDirectory(path: root.manifests))
-        operations.append(.writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644))
+        operations.insert(contentsOf: [
+            .createDirectory(path: root.manifests),
+            .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
+        ], at: manifestIndex)
         operations.append(.verifyLinks(release: releasePath, links: links))
 
         let time = Timestamp.iso8601(now)
@@ -170,6 +183,7 @@ package struct DeployPlanner {
             let adopted = HistoryRecord(release: adoptedID, time: time, outcome: .adopted, framework: classification.framework,
                                         paths: records.filter { $0.action == .adopted }, host: host, user: user)
             operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
+            operations.append(.removeLeftover(path: root.adoptionMarker))
         }
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
@@ -240,7 +254,12 @@ package struct DeployPlanner {
         for asset in assetDirectories {
             let directory = PathName.join(live, asset.path)
             guard try fileSystem.type(at: directory) == .directory else { continue }
-            let written = try fileSystem.files(under: directory).filter { !shippedFiles.contains(PathName.join(asset.path, $0)) }
+            // Persistent paths inside an asset folder (WordPress's wp-content/uploads) are links
+            // into shared/, not files the app left behind.
+            let written = try fileSystem.files(under: directory).filter { file in
+                let path = PathName.join(asset.path, file)
+                return !shippedFiles.contains(path) && !persistent.contains { PathName.isWithin(path, $0) }
+            }
             if !written.isEmpty {
                 throw ToolError(
                     "The live release has \(Text.count(written.count, "file")) in '\(asset.path)' that it did not ship "

@@ -17,6 +17,9 @@ package struct DeployRoot: Sendable, Equatable {
     package var state: String { PathName.join(path, ".persist-deploy") }
     package var lockFile: String { PathName.join(state, "lock") }
     package var manifests: String { PathName.join(state, "manifests") }
+    /// Names the release an in-place site is being adopted as, from just before `current` is
+    /// renamed until the adoption is recorded: a crash in between must not orphan the site.
+    package var adoptionMarker: String { PathName.join(state, "adopting") }
     /// What the last `--public-html --sync` copied in, so the next one removes only what the
     /// code stopped shipping.
     package var publicHTMLShipped: String { PathName.join(state, "public-html-shipped.json") }

@@ -18,6 +18,16 @@ package struct DeployState: Sendable {
     package var leftovers: [String]
     package var history: [HistoryRecord]
     package var record: PersistenceRecord?
+    /// An in-place site whose adoption a crash interrupted after `current` was renamed into
+    /// releases/ and before `current` pointed at it: its release id.
+    package var interruptedAdoption: String?
+
+    /// Every id this root has used: the folders there now and every release the history names.
+    /// A new id must avoid all of them, or a release removed by cleanup could come back under an
+    /// id that sorts before newer ones.
+    package var usedIDs: Set<String> {
+        Set(releaseIDs).union(history.map(\.release))
+    }
 
     package var liveID: String? {
         if case .release(let id, true) = current { return id }
@@ -32,10 +42,17 @@ package struct DeployState: Sendable {
                 .sorted(by: ReleaseID.isOlder)
             let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
                 .map { root.release($0) }
+            let current = try readCurrent(root, fileSystem: fileSystem)
+            var interrupted: String?
+            if case .inPlaceDirectory = current {
+            } else if let text = try? fileSystem.readText(at: root.adoptionMarker) {
+                let id = Text.trimmed(text)
+                if ids.contains(id) { interrupted = id }
+            }
             return DeployState(
-                current: try readCurrent(root, fileSystem: fileSystem), releaseIDs: ids, leftovers: leftovers,
+                current: current, releaseIDs: ids, leftovers: leftovers,
                 history: DeploymentHistory.load(root, fileSystem: fileSystem),
-                record: try PersistenceRecord.load(from: root, fileSystem: fileSystem))
+                record: try PersistenceRecord.load(from: root, fileSystem: fileSystem), interruptedAdoption: interrupted)
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")
         } catch let error as ToolError {

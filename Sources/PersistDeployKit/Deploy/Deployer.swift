@@ -50,12 +50,15 @@ package struct Deployer {
         var prelude: [DeployOperation] = []
         var scratch: String?
         defer { if let scratch { try? fileSystem.removeTree(at: scratch) } }
+        // An in-place site being adopted is older than the new release: its id comes first.
+        let reserved: Set<String> = state.current == .inPlaceDirectory
+            ? [ReleaseID.next(at: context.now(), taken: state.usedIDs)] : []
         let target: ReleaseTarget
         if case .archive(let archive) = request.source {
             guard (try? fileSystem.type(at: archive)) != nil else {
                 throw ToolError("The archive '\(archive)' does not exist.", hint: "Check the --from path.")
             }
-            let id = ReleaseID.next(at: context.now(), taken: Set(state.releaseIDs))
+            let id = ReleaseID.next(at: context.now(), taken: state.usedIDs.union(reserved))
             let staging = root.release(".staging-\(id)")
             let extractTo = options.dryRun ? try scratchDirectory() : staging
             if options.dryRun { scratch = extractTo }
@@ -64,7 +67,7 @@ package struct Deployer {
             prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
             target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
         } else {
-            target = try planner.target(for: request, state: state)
+            target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }
 
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)

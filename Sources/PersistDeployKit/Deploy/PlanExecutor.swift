@@ -52,6 +52,9 @@ package struct PlanExecutor {
             try fileSystem.rename(from, to: to, replacing: false)
             try fileSystem.syncDirectory(at: PathName.parent(to))
         case .adoptInPlaceSite(let current, let release):
+            let root = DeployRoot(path: PathName.parent(current))
+            try fileSystem.createDirectory(at: root.state, permissions: 0o755)
+            try fileSystem.writeText(PathName.basename(release) + "\n", to: root.adoptionMarker)
             try fileSystem.createDirectory(at: PathName.parent(release), permissions: 0o755)
             try fileSystem.rename(current, to: release, replacing: false)
             try switchCurrent(root: PathName.parent(current), releaseID: PathName.basename(release))
