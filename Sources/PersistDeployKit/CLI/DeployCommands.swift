@@ -74,8 +74,8 @@ enum DeployCommands {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
         let listing = ReleaseListing(state: state)
-        if listing.entries.isEmpty { console.say("No releases under '\(root.releases)'.") }
-        for entry in listing.entries {
+        if listing.releases.isEmpty { console.say("No releases under '\(root.releases)'.") }
+        for entry in listing.releases {
             console.say("\(entry.live ? "*" : " ") \(entry.id)  \(entry.status)")
         }
         console.result(listing)

@@ -145,7 +145,8 @@ package enum PublicHTML {
 
     /// Persistent folders directly in the web root (by their name there) and where their data
     /// lives: shared/ for persistent paths, the shared copy of the target for app links.
-    private static func keptFolders(record: PersistenceRecord, root: DeployRoot) -> [(name: String, target: String)] {
+    /// `deploy.sh`'s sync mode keeps the same folders out of the served folder.
+    package static func keptFolders(record: PersistenceRecord, root: DeployRoot) -> [(name: String, target: String)] {
         var folders: [(name: String, target: String)] = []
         for path in record.paths where path.class.isPersistent {
             guard let name = record.webRoot == "." ? path.path : PathName.relative(path.path, to: record.webRoot), name != "." else { continue }

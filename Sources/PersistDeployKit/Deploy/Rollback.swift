@@ -9,7 +9,6 @@ package struct ReleaseListing: Codable {
 
     package var live: String?
     package var releases: [Entry]
-    package var entries: [Entry] { releases }
 
     package init(state: DeployState) {
         let finished = Set(state.finishedIDs)

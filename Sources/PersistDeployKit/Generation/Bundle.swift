@@ -101,7 +101,7 @@ package enum UploadBundle {
             "app_link_rows": .shellRows(appLinks),
             "asset_rows": .shellRows(record.paths.filter { $0.class == .asset && $0.kind == .dir }.map { [$0.path] }),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),
-            "kept_rows": .shellRows(keptFolders(record: record, root: root).map { [$0.name, $0.target] }),
+            "kept_rows": .shellRows(PublicHTML.keptFolders(record: record, root: root).map { [$0.name, $0.target] }),
             "record_before": .shellWord(String(recordJSON[..<split.upperBound].dropLast())),
             "record_after": .shellWord("\"" + String(recordJSON[split.upperBound...])),
             "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, current: current)),
@@ -110,22 +110,6 @@ package enum UploadBundle {
         ]
         let text = try Template.embedded("scripts/deploy.sh.tmpl").render(values)
         return File(name: "deploy.sh", text: text, permissions: 0o755)
-    }
-
-    /// Persistent folders directly in the web root (by their name there) and where their data
-    /// lives, as `PublicHTML.sync` keeps them out of the served folder.
-    private static func keptFolders(record: PersistenceRecord, root: DeployRoot) -> [(name: String, target: String)] {
-        var folders: [(name: String, target: String)] = []
-        for path in record.paths where path.class.isPersistent {
-            guard let name = record.webRoot == "." ? path.path : PathName.relative(path.path, to: record.webRoot), name != "." else { continue }
-            if let linkTarget = path.linkTarget {
-                guard record.persistentPaths.contains(where: { PathName.isWithin(linkTarget, $0.path) }) else { continue }
-                folders.append((name, root.sharedPath(linkTarget)))
-            } else {
-                folders.append((name, root.sharedPath(path.path)))
-            }
-        }
-        return folders
     }
 
     /// `text` escaped for a PHP double-quoted string (as `PublicHTML.laravelIndex` writes it).
