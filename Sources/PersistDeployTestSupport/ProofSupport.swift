@@ -126,14 +126,7 @@ package final class RunningTool: @unchecked Sendable {
 extension ToolRunner {
     /// Starts the tool without waiting, so a test can kill it or run another beside it.
     package func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> RunningTool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let inherited = ProcessInfo.processInfo.environment
-        var variables = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/root"]
-        variables.merge(environment) { _, new in new }
-        process.environment = variables
+        let process = makeProcess(arguments, in: directory, environment: environment)
         let scratch = try TemporaryDirectory("launch")
         let outPath = PathName.join(scratch.path, "stdout")
         let errPath = PathName.join(scratch.path, "stderr")

@@ -34,13 +34,9 @@ package struct ToolRunner {
         self.executable = executable
     }
 
-    /// Runs the tool with `arguments` in `directory`; `environment` replaces the inherited one
-    /// except for `PATH` and `HOME`. A run longer than `timeout` seconds is killed and reported
-    /// with exit code -1.
-    package func run(
-        _ arguments: [String], in directory: String, environment: [String: String] = [:],
-        timeout: Double = 60
-    ) throws -> Outcome {
+    /// A process for the tool in `directory`, with only `PATH` and `HOME` inherited and
+    /// `environment` added.
+    func makeProcess(_ arguments: [String], in directory: String, environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -49,6 +45,17 @@ package struct ToolRunner {
         var variables = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/root"]
         variables.merge(environment) { _, new in new }
         process.environment = variables
+        return process
+    }
+
+    /// Runs the tool with `arguments` in `directory`; `environment` replaces the inherited one
+    /// except for `PATH` and `HOME`. A run longer than `timeout` seconds is killed and reported
+    /// with exit code -1.
+    package func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:],
+        timeout: Double = 60
+    ) throws -> Outcome {
+        let process = makeProcess(arguments, in: directory, environment: environment)
 
         // Files rather than pipes: nothing can block on a full pipe while we wait.
         let scratch = try TemporaryDirectory("run")
