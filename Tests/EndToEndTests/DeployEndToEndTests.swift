@@ -219,6 +219,35 @@ import Testing
         #expect(scenario.run(["rollback", "--root", scenario.root, "--to", bad]).status == 1)
     }
 
+    @Test func theSeedCompatibleFormDeploysAnUploadedRelease() throws {
+        let scenario = try DeployScenario("seed-form")
+        try scenario.writeLaravelApp()
+        let release = scenario.root + "/releases/2026-11-22_14-30-00"
+        try scenario.fileSystem.createDirectory(at: scenario.root + "/releases", permissions: 0o755)
+        try scenario.fileSystem.copyTree(from: scenario.app, to: release)
+        let result = scenario.run(["deploy", release, scenario.root + "/shared", "first"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(scenario.liveRelease == "2026-11-22_14-30-00")
+        #expect(scenario.read(scenario.root + "/shared/public/uploads/demo-1.jpg") == "demo image 1")
+    }
+
+    @Test func withoutASourceTheNewestReleaseNotYetLiveIsDeployed() throws {
+        let scenario = try DeployScenario("newest")
+        try scenario.writeLaravelApp()
+        #expect(scenario.deploy().status == 0)
+        let live = try #require(scenario.liveRelease)
+        let uploaded = "2099-01-01_00-00-00"
+        try scenario.fileSystem.copyTree(from: scenario.app, to: scenario.root + "/releases/" + uploaded)
+        let result = scenario.run(["auto", "--root", scenario.root])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(scenario.liveRelease == uploaded)
+        // With nothing new uploaded, the next run says so and changes nothing.
+        let again = scenario.run(["auto", "--root", scenario.root])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("no new release"))
+        #expect(scenario.liveRelease == uploaded && live != uploaded)
+    }
+
     @Test func planPrintsTheOperationsAndChangesNothing() throws {
         let scenario = try DeployScenario("plan")
         try scenario.writeLaravelApp()

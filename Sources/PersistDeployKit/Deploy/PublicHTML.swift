@@ -187,21 +187,9 @@ package enum PublicHTML {
         }
         var text = original
         for form in ["__DIR__.'/../", "__DIR__ . '/../", "__DIR__.\"/../", "__DIR__ . \"/../"] {
-            let replacement = form.hasSuffix("'/../") ? prefix : "\"" + phpDoubleQuoted(current) + "/"
+            let replacement = form.hasSuffix("'/../") ? prefix : "\"" + PHP.doubleQuotedContent(current) + "/"
             text = Text.replacing(form, with: replacement, in: text)
         }
         return text
-    }
-
-    /// `text` escaped for a PHP double-quoted string.
-    private static func phpDoubleQuoted(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "\\", "\"", "$": output += "\\" + String(character)
-            default: output.append(character)
-            }
-        }
-        return output
     }
 }

@@ -143,8 +143,10 @@ package enum DeploymentHistory {
         var outcome: [String: HistoryRecord.Outcome] = [:]
         var order: [String] = []
         for record in records {
+            // A rollback only switches `current`; it says nothing new about the release.
+            guard record.outcome != .rolledBack else { continue }
             if outcome[record.release] == nil { order.append(record.release) }
-            outcome[record.release] = record.outcome == .rolledBack ? outcome[record.release] ?? .activated : record.outcome
+            outcome[record.release] = record.outcome
         }
         return order.filter { id in
             guard let last = outcome[id] else { return false }

@@ -106,22 +106,10 @@ package enum UploadBundle {
             "record_after": .shellWord("\"" + String(recordJSON[split.upperBound...])),
             "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, current: current)),
             "php_prefix": .shellWord(phpPrefix),
-            "php_double_prefix": .shellWord("\"" + phpDoubleQuoted(current) + "/"),
+            "php_double_prefix": .shellWord("\"" + PHP.doubleQuotedContent(current) + "/"),
         ]
         let text = try Template.embedded("scripts/deploy.sh.tmpl").render(values)
         return File(name: "deploy.sh", text: text, permissions: 0o755)
-    }
-
-    /// `text` escaped for a PHP double-quoted string (as `PublicHTML.laravelIndex` writes it).
-    private static func phpDoubleQuoted(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "\\", "\"", "$": output += "\\" + String(character)
-            default: output.append(character)
-            }
-        }
-        return output
     }
 
     // MARK: README.txt

@@ -7,9 +7,21 @@ package enum Shell {
     }
 }
 
-/// PHP single-quoted string literals (for the shared-hosting `index.php`).
+/// PHP string literals, for the `index.php` written into a synced `public_html`.
 package enum PHP {
     package static func quote(_ value: String) -> String {
         "'" + Text.replacing("'", with: "\\'", in: Text.replacing("\\", with: "\\\\", in: value)) + "'"
+    }
+
+    /// `text` escaped for the inside of a PHP double-quoted string.
+    package static func doubleQuotedContent(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            switch character {
+            case "\\", "\"", "$": output += "\\" + String(character)
+            default: output.append(character)
+            }
+        }
+        return output
     }
 }
