@@ -107,45 +107,6 @@ package struct Deployer {
         return report
     }
 
-    /// `--backup`: a snapshot of shared/ under the deploy's own lock, before anything changes.
-    private func backUpShared() throws(ToolError) {
-        guard (try? context.fileSystem.isDirectory(root.shared, followSymlink: true)) == true else {
-            console.say("No shared/ yet, so there is nothing to back up before this first deploy.")
-            return
-        }
-        let store = BackupStore(root: root, fileSystem: context.fileSystem as? LocalFileSystem ?? LocalFileSystem(), now: context.now)
-        let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
-        let info = try store.create(persistentPaths: paths, keep: 24, console: console)
-        console.say("Backed up shared/ as backups/\(info.id) (\(Text.count(info.files, "file"))) before deploying.")
-    }
-
-    /// `--public-html PATH --sync`: the served folder stays real; the release's web root is
-    /// copied in, and only what the previous sync copied and this release no longer ships is removed.
-    private func syncPublicHTML(_ publicHTML: String, plan: DeployPlan) throws(ToolError) {
-        let fileSystem = context.fileSystem
-        guard let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem) else {
-            throw ToolError("'\(root.configRecord)' is missing after the deploy.", hint: "Run 'persist-deploy generate', then the deploy again.")
-        }
-        let webRoot = PathName.join(plan.releasePath, record.webRoot)
-        let shipped: [String]
-        do {
-            shipped = try fileSystem.files(under: webRoot)
-        } catch {
-            throw ToolError.system(error, while: "Listing the web root '\(webRoot)'")
-        }
-        let previous = (try? fileSystem.readFile(at: root.publicHTMLShipped))
-            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0)) } ?? []
-        let report = try PublicHTML.sync(
-            publicHTML: publicHTML, root: root, record: record, release: plan.releasePath, shipped: shipped,
-            previouslyShipped: previous, allowLinks: false, fileSystem: fileSystem)
-        do {
-            try fileSystem.writeText("[" + shipped.map(Text.jsonString).joined(separator: ",") + "]\n", to: root.publicHTMLShipped)
-        } catch {
-            throw ToolError.system(error, while: "Recording what was synced into '\(publicHTML)'")
-        }
-        console.say("Synced '\(publicHTML)': \(Text.count(report.copied.count, "file")) copied, \(report.removed.count) removed.")
-        for note in report.notes { console.warn(note) }
-    }
 
     private func ensureRootExists() throws(ToolError) {
         if root.path == "/" {
@@ -167,34 +128,4 @@ package struct Deployer {
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Runs the health gate; on failure switches back to the previous release and records the
-    /// new one as bad.
-    private func verify(_ command: String, plan: DeployPlan, executor: PlanExecutor) throws(ToolError) {
-        console.say("Verifying with: \(command)")
-        var environment = context.environment
-        environment["PERSIST_DEPLOY_RELEASE"] = plan.releaseID
-        environment["PERSIST_DEPLOY_ROOT"] = root.path
-        let status: Int32
-        do {
-            status = try Subprocess.shell(command, environment: environment)
-        } catch {
-            throw ToolError.system(error, while: "Running the --verify command")
-        }
-        guard status != 0 else { return }
-        let time = Timestamp.iso8601(context.now())
-        let bad = HistoryRecord(release: plan.releaseID, time: time, outcome: .bad, framework: plan.classification.framework,
-                                paths: [], host: context.hostName, user: context.userName)
-        var steps: [DeployOperation] = [.appendHistory(root: root.path, shared: root.shared, line: Text.json(bad))]
-        if let previous = plan.previousLiveID {
-            let back = HistoryRecord(release: previous, time: time, outcome: .rolledBack, framework: plan.classification.framework,
-                                     paths: [], host: context.hostName, user: context.userName)
-            steps.insert(.switchCurrent(root: root.path, releaseID: previous), at: 0)
-            steps.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(back)))
-        }
-        try executor.apply(steps[...], root: root.path)
-        throw ToolError(
-            "The --verify command failed (exit \(status)) after releases/\(plan.releaseID) went live.",
-            hint: plan.previousLiveID.map { "'current' was switched back to releases/\($0); the new release is marked bad. Nothing in shared/ was changed." }
-                ?? "There was no previous release to go back to; the new release stays live and is marked bad.")
-    }
 }

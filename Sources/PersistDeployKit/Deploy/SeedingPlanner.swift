@@ -1,0 +1,149 @@
+/// Seeding and protecting each persistent path (data rules 1 to 3), then linking it.
+extension DeployPlanner {
+    struct PathStep {
+        var operations: [DeployOperation] = []
+        var warnings: [String] = []
+        var action: PathAction
+        var linkText: String
+        var shipped: [String]?
+        var added: Int?
+        var shadowed: Int?
+    }
+
+    /// The operations for one persistent path: seed or protect shared/, then link the release.
+    func planPersistentPath(
+        _ path: ClassifiedPath, request: DeployRequest, releasePath: String, content: String,
+        live: (id: String, content: String, path: String)?, liveManifest: ReleaseManifest?, framework: Framework
+    ) throws -> PathStep {
+        let shared = root.sharedPath(path.path)
+        let inRelease = PathName.join(releasePath, path.path)
+        let inContent = PathName.join(content, path.path)
+        let linkText = PathName.relativeLink(at: inRelease, to: shared)
+        let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
+        let shippedType = try fileSystem.type(at: inContent)
+        let liveType = try live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
+        let isConfig = path.class == .config
+        var step = PathStep(action: .linked, linkText: linkText)
+        try refuseLinkedParents(of: path.path, in: content)
+        if let live { try refuseLinkedParents(of: path.path, in: live.content) }
+
+        if try fileSystem.type(at: shared) == .symlink, sharedType == nil {
+            throw ToolError(
+                "'\(shared)' is a link that points nowhere.",
+                hint: "Fix or remove that link (your data may live where it pointed); nothing was changed.")
+        }
+        if let sharedType, sharedType != (path.kind == .dir ? .directory : .file) {
+            throw ToolError(
+                "'\(shared)' is a \(sharedType == .directory ? "folder" : "file"), but '\(path.path)' is classified as a \(path.kind == .dir ? "folder" : "file").",
+                hint: "Nothing was changed. Fix the class in persist-deploy.json or move '\(shared)' aside.")
+        }
+        if shippedType == .directory {
+            step.shipped = try fileSystem.files(under: inContent)
+        }
+        let parentOfShared = PathName.parent(shared)
+        if parentOfShared != root.shared { step.operations.append(.createDirectory(path: parentOfShared)) }
+
+        let liveHoldsData: Bool
+        if let live, let liveType, liveType == .directory || liveType == .file {
+            liveHoldsData = try liveType == .file || !fileSystem.files(under: PathName.join(live.content, path.path)).isEmpty
+        } else {
+            liveHoldsData = false
+        }
+
+        if sharedType == nil {
+            if let live, liveHoldsData {
+                let livePath = PathName.join(live.path, path.path)
+                step.action = .adopted
+                step.operations += [
+                    .moveIntoShared(from: livePath, to: shared),
+                    .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
+                ]
+                if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+            } else if shippedType == .directory || shippedType == .file {
+                step.action = .seeded
+                step.operations.append(.moveIntoShared(from: inRelease, to: shared))
+            } else {
+                if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+                let example = inContent + ".example"
+                if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
+                    step.action = .seeded
+                    step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
+                    step.warnings.append("'\(shared)' was copied from \(path.path).example: fill in its secrets.")
+                } else {
+                    step.action = .created
+                    step.operations.append(
+                        path.kind == .dir
+                            ? .createDirectory(path: shared) : .createEmptyFile(path: shared, permissions: isConfig ? 0o600 : 0o644))
+                    if isConfig { step.warnings.append("'\(shared)' was created empty: fill it in.") }
+                }
+            }
+        } else {
+            if let live, liveHoldsData, liveType == .directory {
+                // A real folder where the live release should have a link: someone unpacked over
+                // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
+                let livePath = PathName.join(live.path, path.path)
+                step.action = .adopted
+                step.operations += [
+                    .mergeMoveIntoShared(from: livePath, to: shared, suffix: ".adopted-\(live.id)"),
+                    .removeReleaseCopy(path: livePath),
+                    .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
+                ]
+            }
+            if let files = step.shipped {
+                let candidates: [String]
+                if request.mode == .first {
+                    candidates = files
+                } else if let previous = liveManifest?.shipped[path.path] {
+                    // Files the code shipped before and shared/ lacks were deleted by users: they
+                    // stay deleted. Only files new to the code are added.
+                    let before = Set(previous)
+                    candidates = files.filter { !before.contains($0) }
+                } else {
+                    candidates = []
+                }
+                var missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
+                // A name that is not UTF-8 is listed with U+FFFD and cannot be opened by that name.
+                let unnamed = try missing.filter { try fileSystem.type(at: PathName.join(inContent, $0)) == nil }
+                if !unnamed.isEmpty {
+                    missing.removeAll { unnamed.contains($0) }
+                    step.warnings.append(
+                        "\(Text.count(unnamed.count, "new file")) in '\(path.path)' of the release (e.g. '\(unnamed[0])') "
+                            + "have names that are not UTF-8 and were not added to '\(shared)': copy them by hand.")
+                }
+                if !missing.isEmpty {
+                    step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
+                }
+                step.added = missing.count
+                step.shadowed = files.count - missing.count
+            }
+            if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
+        }
+        if framework == .laravel && path.path == "storage" {
+            for sub in ["app/public", "framework/cache", "framework/sessions", "framework/views", "logs"] {
+                step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
+            }
+        }
+        if isConfig && path.kind == .file {
+            step.operations.append(.setPermissions(path: shared, permissions: 0o600))
+        }
+        if PathName.parent(inRelease) != releasePath {
+            step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
+        }
+        step.operations.append(.link(path: inRelease, target: linkText))
+        return step
+    }
+
+    /// Seeding never follows a link out of the release: a persistent path below a link
+    /// (`data/files` with `data -> /elsewhere`) would be moved, linked and chmod-ed through it.
+    func refuseLinkedParents(of relative: String, in base: String) throws {
+        var parent = base
+        for component in PathName.components(relative).dropLast() {
+            parent = PathName.join(parent, component)
+            if try fileSystem.type(at: parent) == .symlink {
+                throw ToolError(
+                    "'\(parent)' is a link, and the persistent path '\(relative)' lies below it: seeding would follow it out of the release.",
+                    hint: "Nothing was changed. Make it a real folder in the app, or classify the link's own path in persist-deploy.json.")
+            }
+        }
+    }
+}
