@@ -1,0 +1,134 @@
+/// File names on Linux are bytes, not text: any byte but `/` and NUL may appear, and a name need
+/// not be valid UTF-8. The tool keeps paths as `String`s, so this mapping makes that lossless, in
+/// the way PEP 383 ("surrogateescape") does for Python: a byte that is not part of valid UTF-8
+/// becomes the private-use scalar U+F700 + byte (U+F780 to U+F7FF), and a valid UTF-8 sequence that
+/// itself encodes a scalar of that range is escaped byte by byte. `bytes(string(b)) == b` for every
+/// byte sequence `b`, so two different names never become one string.
+///
+/// Swift compares strings by canonical equivalence (NFC "é" equals NFD "é"), but a file system
+/// does not: code that compares or hashes names must use `NameBytes.Key` or the `utf8` view.
+package enum NameBytes {
+    private static let escapeBase: UInt32 = 0xF700
+    private static let escapes: ClosedRange<UInt32> = 0xF780...0xF7FF
+
+    /// The name or path for the given bytes (no NUL expected).
+    package static func string<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        if let text = String(validating: bytes, as: UTF8.self), !containsEscapeRange(text.utf8) {
+            return text
+        }
+        let bytes = Array(bytes)
+        var scalars = String.UnicodeScalarView()
+        var index = 0
+        while index < bytes.count {
+            let length = validSequenceLength(bytes, at: index)
+            guard length > 0 else {
+                scalars.append(escape(bytes[index]))
+                index += 1
+                continue
+            }
+            let sequence = bytes[index..<index + length]
+            let scalar = String(decoding: sequence, as: UTF8.self).unicodeScalars.first!
+            if escapes.contains(scalar.value) {
+                for byte in sequence { scalars.append(escape(byte)) }
+            } else {
+                scalars.append(scalar)
+            }
+            index += length
+        }
+        return String(scalars)
+    }
+
+    /// The bytes a name or path stands for: the inverse of `string(_:)`.
+    package static func bytes(_ string: String) -> [UInt8] {
+        guard containsEscapeRange(string.utf8) else { return Array(string.utf8) }
+        var result: [UInt8] = []
+        result.reserveCapacity(string.utf8.count)
+        for scalar in string.unicodeScalars {
+            if escapes.contains(scalar.value) {
+                result.append(UInt8(scalar.value - escapeBase))
+            } else {
+                result.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+        return result
+    }
+
+    /// Runs `body` with the path as the NUL-terminated bytes a system call takes.
+    package static func withCString<Result, Failure: Error>(
+        _ path: String, _ body: (UnsafePointer<CChar>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        var bytes = bytes(path).map { CChar(bitPattern: $0) }
+        bytes.append(0)
+        let result: Swift.Result<Result, Failure> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(Failure) {
+                return .success(try body(buffer.baseAddress!))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The name for people and JSON: each byte that is not UTF-8 shown as `\xNN`.
+    package static func display(_ string: String) -> String {
+        guard containsEscapeRange(string.utf8) else { return string }
+        var result = ""
+        for scalar in string.unicodeScalars {
+            if escapes.contains(scalar.value) {
+                let hex = String(scalar.value - escapeBase, radix: 16, uppercase: true)
+                result += "\\x" + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// A name compared and hashed by its bytes, never by canonical equivalence.
+    package struct Key: Hashable, Comparable, Sendable {
+        package let string: String
+
+        package init(_ string: String) { self.string = string }
+
+        package static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+        package static func < (a: Key, b: Key) -> Bool {
+            NameBytes.bytes(a.string).lexicographicallyPrecedes(NameBytes.bytes(b.string))
+        }
+        package func hash(into hasher: inout Hasher) {
+            for byte in string.utf8 { hasher.combine(byte) }
+        }
+    }
+
+    private static func escape(_ byte: UInt8) -> Unicode.Scalar {
+        Unicode.Scalar(escapeBase + UInt32(byte))!
+    }
+
+    /// True when the UTF-8 holds EF 9E or EF 9F: the lead of U+F780 to U+F7FF.
+    private static func containsEscapeRange(_ utf8: String.UTF8View) -> Bool {
+        var afterEF = false
+        for byte in utf8 {
+            if afterEF && (byte == 0x9E || byte == 0x9F) { return true }
+            afterEF = byte == 0xEF
+        }
+        return false
+    }
+}
+
+/// The length of the valid UTF-8 sequence starting at `index` (RFC 3629: no overlong forms, no
+/// surrogates, nothing past U+10FFFF), or 0 when the byte there does not start one.
+private func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+    func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+        index + offset < bytes.count && range.contains(bytes[index + offset])
+    }
+    switch bytes[index] {
+    case 0x00...0x7F: return 1
+    case 0xC2...0xDF: return continuation(1) ? 2 : 0
+    case 0xE0: return continuation(1, 0xA0...0xBF) && continuation(2) ? 3 : 0
+    case 0xE1...0xEC, 0xEE...0xEF: return continuation(1) && continuation(2) ? 3 : 0
+    case 0xED: return continuation(1, 0x80...0x9F) && continuation(2) ? 3 : 0
+    case 0xF0: return continuation(1, 0x90...0xBF) && continuation(2) && continuation(3) ? 4 : 0
+    case 0xF1...0xF3: return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+    case 0xF4: return continuation(1, 0x80...0x8F) && continuation(2) && continuation(3) ? 4 : 0
+    default: return 0
+    }
+}

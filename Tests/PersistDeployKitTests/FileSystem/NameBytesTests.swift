@@ -1,0 +1,52 @@
+import Testing
+
+@testable import PersistDeployKit
+
+@Suite struct NameBytesTests {
+    @Test func validUTF8IsItsOwnString() {
+        for name in ["uploads", "café", "名前", "a b'c$(x)", "-rf", "\u{1F600}"] {
+            #expect(NameBytes.string(Array(name.utf8)) == name)
+            #expect(NameBytes.bytes(name) == Array(name.utf8))
+        }
+    }
+
+    @Test func everyByteSequenceRoundTrips() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [[UInt8]] = (0x80...0xFF).map { [UInt8(ascii: "a"), UInt8($0), UInt8(ascii: "z")] }
+        samples += [[0xEF, 0x9E, 0x80], [0xEF, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80],
+                    [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0xFF, 0xFE]]
+        for _ in 0..<2000 {
+            samples.append((0..<Int.random(in: 1...12, using: &generator)).map { _ in UInt8.random(in: 1...255, using: &generator) })
+        }
+        for bytes in samples {
+            #expect(NameBytes.bytes(NameBytes.string(bytes)) == bytes, "\(bytes)")
+        }
+    }
+
+    @Test func namesEqualAfterLossyDecodingStayDifferent() {
+        let latin1 = NameBytes.string([0x63, 0x61, 0x66, 0xE9])  // "caf\xE9"
+        let other = NameBytes.string([0x63, 0x61, 0x66, 0xEA])
+        let replacement = NameBytes.string(Array("caf\u{FFFD}".utf8))
+        #expect(Set([latin1, other, replacement].map(NameBytes.Key.init)).count == 3)
+        #expect(NameBytes.display(latin1) == "caf\\xE9")
+    }
+
+    @Test func canonicallyEquivalentNamesAreDifferentKeys() {
+        let composed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)  // Swift's own ==: the reason Key exists
+        #expect(NameBytes.Key(composed) != NameBytes.Key(decomposed))
+        #expect(Set([NameBytes.Key(composed), NameBytes.Key(decomposed)]).count == 2)
+    }
+
+    @Test func cStringCarriesTheRawBytes() {
+        let name = NameBytes.string([0x78, 0xFF, 0x79])
+        let passed: [UInt8] = NameBytes.withCString(name) { pointer in
+            var out: [UInt8] = []
+            var cursor = pointer
+            while cursor.pointee != 0 { out.append(UInt8(bitPattern: cursor.pointee)); cursor += 1 }
+            return out
+        }
+        #expect(passed == [0x78, 0xFF, 0x79])
+    }
+}
