@@ -8,9 +8,12 @@ package enum PathClass: String, Sendable, Codable, CaseIterable {
     case runtime
     /// Per-server configuration such as `.env`: lives in shared/, linked into every release.
     case config
+    /// Ships with the code, and what the running app writes below it may be dropped with the
+    /// release (framework caches, compiled views): the drift guard does not stop for it.
+    case disposable
 
     /// True for every class that lives in shared/.
-    package var isPersistent: Bool { self != .asset }
+    package var isPersistent: Bool { self != .asset && self != .disposable }
 }
 
 package enum PathKind: String, Sendable, Codable {
