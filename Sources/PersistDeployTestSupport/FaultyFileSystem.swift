@@ -14,13 +14,13 @@ import Synchronization
 package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     /// The `FileSystem` operations, one case each.
     package enum Operation: String, Sendable, CaseIterable {
-        case status, listDirectory, files, readFile, writeFile, createDirectory, createSymlink
+        case status, listDirectory, files, readFile, readBytes, writeFile, appendFile, createDirectory, createSymlink
         case readSymlink, rename, removeTree, copyTree, setPermissions, syncDirectory
 
         /// True for the calls that change the tree (the ones a crash can interrupt).
         package var isMutating: Bool {
             switch self {
-            case .status, .listDirectory, .files, .readFile, .readSymlink, .syncDirectory: false
+            case .status, .listDirectory, .files, .readFile, .readBytes, .readSymlink, .syncDirectory: false
             default: true
             }
         }
@@ -127,6 +127,16 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try check(.readFile, path)
         return try wrapped.readFile(at: path)
+    }
+
+    package func readBytes(at path: String, offset: Int64, count: Int) throws(SystemCallError) -> [UInt8] {
+        try check(.readBytes, path)
+        return try wrapped.readBytes(at: path, offset: offset, count: count)
+    }
+
+    package func appendFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
+        try check(.appendFile, path)
+        try wrapped.appendFile(at: path, contents: contents, permissions: permissions)
     }
 
     package func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {

@@ -111,6 +111,32 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func readBytes(at path: String, offset: Int64, count: Int) throws(SystemCallError) -> [UInt8] {
+        let bytes = try readFile(at: path)
+        let start = min(bytes.count, max(0, Int(offset)))
+        return Array(bytes[start..<min(bytes.count, start + max(0, count))])
+    }
+
+    package func appendFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
+        try state.withLock { tree throws(SystemCallError) in
+            let found = try tree.lookup(path, followFinal: false, call: "open")
+            guard let inode = found.inode else {
+                try tree.checkName(found.name, call: "open", path: path)
+                let created = tree.makeNode(.file(contents), permissions: permissions & 0o7777, in: found.parent)
+                tree.setEntry(found.name, to: created, in: found.parent)
+                return
+            }
+            switch tree.nodes[inode]?.content {
+            case .file(let bytes)?:
+                let time = tree.tick()
+                tree.nodes[inode]?.content = .file(bytes + contents)
+                tree.nodes[inode]?.modificationTime = time
+            case .directory?: throw SystemCallError(call: "open", path: path, code: EISDIR)
+            default: throw SystemCallError(call: "open", path: path, code: ELOOP)
+            }
+        }
+    }
+
     package func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
         try state.withLock { tree throws(SystemCallError) in
             // Like the real one: a new file under a temporary name, renamed over `path`.

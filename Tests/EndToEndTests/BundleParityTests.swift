@@ -106,8 +106,8 @@ final class ParityScenario: @unchecked Sendable {
 
         let binary = DeployRoot(path: binaryRoot)
         let bash = DeployRoot(path: bashRoot)
-        let binaryHistory = DeploymentHistory.load(binary, fileSystem: fileSystem)
-        let bashHistory = DeploymentHistory.load(bash, fileSystem: fileSystem)
+        let binaryHistory = DeploymentHistory.recent(binary, fileSystem: fileSystem, limit: .max)
+        let bashHistory = DeploymentHistory.recent(bash, fileSystem: fileSystem, limit: .max)
         // A rerun after a crash past the history step records the deploy once more.
         func outcomes(_ history: [HistoryRecord]) -> [String] {
             let lines = history.map { "\($0.outcome)" }
@@ -271,7 +271,7 @@ final class ParityScenario: @unchecked Sendable {
         let bashAfterBinary = try parity.deployBash([Self.ids[2]])
         #expect(bashAfterBinary.exitCode == 0, "\(bashAfterBinary)")
         try parity.expectSameResult("script, binary, script")
-        #expect(DeploymentHistory.load(DeployRoot(path: parity.bashRoot), fileSystem: parity.fileSystem).last?.paths
+        #expect(DeploymentHistory.recent(DeployRoot(path: parity.bashRoot), fileSystem: parity.fileSystem, limit: .max).last?.paths
             .first { $0.path == "public/uploads" }?.added == 1)
     }
 

@@ -52,15 +52,18 @@ import Testing
         let reader = Reader(root: proof.root, accepted: accepted)
         var failedSwitches: [String] = []
         let switches = 500
+        let ids = try proof.fileSystem.listDirectory(at: proof.root + "/releases")
         // In process (the same code as the binary) so 500 switches take seconds, not minutes.
+        // A rollback never moves forward, so each one names the other release.
         for _ in 0..<switches {
+            let other = ids.first { $0 != proof.liveRelease } ?? ""
             let output = Captured()
             var context = Context.live()
             context.environment["PERSIST_DEPLOY_ROOT"] = nil
             let status = CommandLineTool.run(
                 // --wait: other tests of this process fork children, which hold a copy of the
                 // lock's descriptor for a moment until they exec (a one-process CLI has no such threads).
-                arguments: ["rollback", "--root", proof.root, "--quiet", "--wait", "10"], context: context,
+                arguments: ["rollback", "--root", proof.root, "--to", other, "--quiet", "--wait", "10"], context: context,
                 stdout: { output.append(out: $0) }, stderr: { output.append(err: $0) })
             if status != 0 { failedSwitches.append(output.err) }
         }

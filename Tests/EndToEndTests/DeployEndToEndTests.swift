@@ -162,7 +162,9 @@ import Testing
         #expect(!(try scenario.fileSystem.exists(scenario.root + "/.persist-deploy/adopting")))
         // It counts as a finished release now (a rollback target), not an unfinished leftover.
         let listing = scenario.run(["releases", "--root", scenario.root, "--json"])
-        #expect(listing.stdout.contains("{\"id\":\"\(adopted)\",\"live\":false,\"status\":\"finished\"}"), "\(listing.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any])
+        let entry = (json["releases"] as? [[String: Any]])?.first { $0["id"] as? String == adopted }
+        #expect(entry?["status"] as? String == "finished" && entry?["marks"] as? [String] == ["previous"], "\(listing.stdout)")
     }
 
     @Test func forcedFirstAddsOnlyWhatIsMissing() throws {

@@ -70,7 +70,7 @@ final class ProofRoot: @unchecked Sendable {
     }
 
     static func isToolFile(_ path: String) -> Bool {
-        DeployRoot.toolFilesInShared.contains(path)
+        DeployRoot.isToolFileInShared(path)
     }
 
     /// Data rule 5 after any command or crash: `current` is absent (nothing was live yet, only

@@ -79,7 +79,7 @@ package struct BackupStore {
         do {
             guard try fileSystem.isDirectory(root.shared) else { return [] }
             return try fileSystem.listDirectory(at: root.shared).filter {
-                !DeployRoot.toolFilesInShared.contains($0) && !SnapshotRestorer.isLeftover($0)
+                !DeployRoot.isToolFileInShared($0) && !SnapshotRestorer.isLeftover($0)
             }
         } catch {
             throw ToolError.system(error, while: "Listing '\(root.shared)'")

@@ -72,13 +72,13 @@ package struct StatusReport: Sendable, Encodable {
         console?.endProgress()
         let backups = try BackupStore(root: root, now: context.now).list()
         let space = try? SystemCall.space(at: root.shared)
-        let history = DeploymentHistory.load(root, fileSystem: fileSystem)
+        let history = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: 5)
         return StatusReport(
             release: release, releaseSince: since.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
             framework: record?.framework.rawValue ?? "unknown", paths: paths, backups: backups.count,
             newestBackup: backups.first?.id, health: lastHealth(root: root, fileSystem: fileSystem),
             freeBytes: space?.available, totalBytes: space?.total,
-            lastDeploys: history.suffix(5).reversed().map { Deploy(release: $0.release, time: $0.time, outcome: $0.outcome.rawValue) },
+            lastDeploys: history.reversed().map { Deploy(release: $0.release, time: $0.time, outcome: $0.outcome.rawValue) },
             releaseSinceSeconds: since)
     }
 

@@ -60,6 +60,7 @@ package enum CommandLineTool {
         case "auto", "first", "subsequent", "plan", "deploy": try DeployCommands.deploy(invocation, context, console)
         case "releases": try DeployCommands.releases(invocation, context, console)
         case "rollback": try DeployCommands.rollback(invocation, context, console)
+        case "prune": try DeployCommands.prune(invocation, context, console)
         case "health-check": try HealthCommands.healthCheck(invocation, context, console)
         case "recover": try HealthCommands.recover(invocation, context, console)
         case "generate": try HealthCommands.generate(invocation, context, console)

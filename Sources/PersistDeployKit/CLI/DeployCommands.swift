@@ -1,4 +1,6 @@
-/// The deploys (`auto`, `first`, `subsequent`, `plan`, `deploy`), `releases` and `rollback`.
+import Glibc
+
+/// The deploys (`auto`, `first`, `subsequent`, `plan`, `deploy`), `releases`, `rollback` and `prune`.
 enum DeployCommands {
     static func deploy(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         var request = DeployRequest()
@@ -48,7 +50,12 @@ enum DeployCommands {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
 
-        let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+        let report: DeployReport
+        do {
+            report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+        } catch {
+            throw diskFullAdvice(error, root: root, context: context)
+        }
         for warning in report.warnings { console.warn(warning) }
         if let operations = report.operations {
             console.say("Plan for releases/\(report.release) (\(operations.count) operations, nothing changed):")
@@ -70,26 +77,64 @@ enum DeployCommands {
         return .success
     }
 
+    /// A deploy that ran out of space says what old releases hold and how to remove them.
+    private static func diskFullAdvice(_ error: ToolError, root: DeployRoot, context: Context) -> ToolError {
+        guard error.systemCode == ENOSPC || error.systemCode == EDQUOT, let advice = Prune.diskFullAdvice(root: root, context: context) else {
+            return error
+        }
+        var advised = error
+        advised.hint = [error.hint, advice].compactMap { $0 }.joined(separator: " ")
+        return advised
+    }
+
     static func releases(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
-        let listing = ReleaseListing(state: state)
+        let listing = ReleaseListing(state: state, root: root, fileSystem: context.fileSystem)
         if listing.releases.isEmpty { console.say("No releases under '\(root.releases)'.") }
-        for entry in listing.releases {
-            console.say("\(entry.live ? "*" : " ") \(entry.id)  \(entry.status)")
-        }
+        for line in listing.lines() { console.say(line) }
         console.result(listing)
         return .success
     }
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
-        let result = try Rollback(context: context, console: console, root: root).run(
-            to: invocation.value("--to"), waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
-            dryRun: invocation.flag("--dry-run"))
-        console.say(invocation.flag("--dry-run")
-            ? "Would switch current from releases/\(result.from ?? "-") to releases/\(result.release)."
-            : "current now points at releases/\(result.release) (was \(result.from.map { "releases/\($0)" } ?? "nothing")).")
+        var request = RollbackRequest()
+        request.target = invocation.value("--to")
+        request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
+        request.dryRun = invocation.flag("--dry-run")
+        let result = try Rollback(context: context, console: console, root: root).run(request)
+        let from = result.from.map { "releases/\(NameBytes.display($0))" } ?? "nothing"
+        let to = "releases/\(NameBytes.display(result.release))"
+        if let operations = result.operations {
+            console.say("Would switch current from \(from) to \(to) (\(operations.count) operations, nothing changed):")
+            for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
+        } else {
+            if !result.relinked.isEmpty {
+                console.say("Re-linked \(to) to shared/ for: \(result.relinked.joined(separator: ", "))")
+            }
+            console.say("current now points at \(to) (was \(from)).")
+        }
+        console.result(result)
+        return .success
+    }
+
+    static func prune(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
+        var request = PruneRequest()
+        if let keep = try invocation.integer("--keep", in: 1...1000) { request.keep = keep }
+        request.dryRun = invocation.flag("--dry-run")
+        request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
+        let result = try Prune(context: context, console: console, root: root).run(request)
+        let names = result.removedReleases.map(NameBytes.display).joined(separator: ", ")
+        if let operations = result.operations {
+            console.say("Plan (\(operations.count) operations, nothing changed):")
+            for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
+        } else if result.removedReleases.isEmpty {
+            console.say("Nothing to remove: \(request.keep) finished release\(request.keep == 1 ? "" : "s") or fewer besides the live and the previous one.")
+        } else {
+            console.say("Removed old releases: \(names)")
+        }
         console.result(result)
         return .success
     }

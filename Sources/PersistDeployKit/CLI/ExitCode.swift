@@ -15,6 +15,9 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
     package var message: String
     package var hint: String?
     package var exitCode: ExitCode
+    /// The `errno` of the failed system call behind it, when there was one (a full disk is
+    /// `ENOSPC`), so a command can add advice only it can give.
+    package var systemCode: Int32?
 
     package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure) {
         self.message = message
@@ -32,7 +35,9 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
 
     /// Wraps a failed system call in a sentence saying what the tool was doing and what to try.
     package static func system(_ error: SystemCallError, while doing: String) -> ToolError {
-        ToolError("\(doing) failed: \(error.call) '\(error.path)': \(error.reason).", hint: hint(for: error))
+        var wrapped = ToolError("\(doing) failed: \(error.call) '\(error.path)': \(error.reason).", hint: hint(for: error))
+        wrapped.systemCode = error.code
+        return wrapped
     }
 
     /// What to do about a failed call. Every command can be run again safely: deploys plan again

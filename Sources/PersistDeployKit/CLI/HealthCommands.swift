@@ -82,7 +82,7 @@ enum HealthCommands {
                 "There is no persistence record at '\(root.configRecord)', so there is nothing to generate from.",
                 hint: "Deploy first (persist-deploy auto --root \(Shell.quote(root.path))); it writes the record and these files.")
         }
-        let history = DeploymentHistory.load(root, fileSystem: context.fileSystem)
+        let history = DeploymentHistory.recent(root, fileSystem: context.fileSystem, limit: DeploymentHistory.guideRecords)
         let publicHTML = invocation.value("--public-html").map(context.absolutePath)
         let written = try SafetyNet.write(root: root, record: record, history: history, publicHTML: publicHTML, fileSystem: context.fileSystem)
         for path in written { console.say("wrote \(path)") }

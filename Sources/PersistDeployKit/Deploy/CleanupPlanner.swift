@@ -1,24 +1,44 @@
-/// Which old releases a deploy removes.
+/// Which old releases a deploy (or `prune`) removes, and how: by the history, whatever the
+/// folders' names (the tool's ids, Deployer's `1`, `2`, Capistrano's stamps, git shas).
 extension DeployPlanner {
-    /// Old releases to remove: all but the newest `keep` finished ones, never the new, the live
-    /// or the previous release, and never a not-yet-deployed release newer than the live one.
+    /// Old releases a deploy removes: all but the newest `keep` finished ones (the new release
+    /// counts), never the new, the live or the previous release, and never a release not yet
+    /// deployed that is newer than the live one.
     package func releasesToRemove(state: DeployState, newID: String, previousLive: String?, keep: Int) -> [String] {
-        let finished = Set(state.finishedIDs)
-        let protected: Set<String> = [newID, previousLive, state.liveID].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
-        let candidates = state.releaseIDs.filter { $0 != newID }
-        var keptFinished = 1  // the new release counts towards keep
+        releasesToRemove(state: state, keep: keep, newID: newID, protecting: [previousLive, state.liveID].compactMap { $0 }, staleBefore: previousLive)
+    }
+
+    /// The releases beyond the newest `keep` finished ones (`newID`, when given, counts as the
+    /// newest), oldest first. `protecting` are never removed. A release recorded as prepared or
+    /// bad whose last deploy came before `staleBefore`'s is removed too; a folder the history does
+    /// not name is left alone, unless it carries the tool's own id and that id is older than
+    /// `staleBefore` (a deploy that failed before it was recorded).
+    package func releasesToRemove(state: DeployState, keep: Int, newID: String?, protecting: [String], staleBefore: String?) -> [String] {
+        let protected = Set((protecting + [newID].compactMap { $0 }).map(NameBytes.Key.init))
+        let newKey = newID.map(NameBytes.Key.init)
+        let staleOrder = staleBefore.flatMap { state.ledger.standing(of: $0)?.deployed }
+        var keptFinished = newID == nil ? 0 : 1
         var removal: [String] = []
-        for id in candidates.reversed() {
-            if protected.contains(id) {
-                if finished.contains(id) { keptFinished += 1 }
+        for id in state.releaseIDs.reversed() where NameBytes.Key(id) != newKey {
+            let standing = state.ledger.standing(of: id)
+            let finished = standing?.isFinished == true
+            if protected.contains(NameBytes.Key(id)) {
+                if finished { keptFinished += 1 }
                 continue
             }
-            if finished.contains(id) {
+            if finished {
                 if keptFinished < keep { keptFinished += 1 } else { removal.append(id) }
-            } else if let live = previousLive, ReleaseID.isOlder(id, than: live) {
+            } else if let standing {
+                if let staleOrder, standing.deployed < staleOrder { removal.append(id) }
+            } else if let stale = staleBefore, ReleaseID.isValid(id), ReleaseID.isValid(stale), ReleaseID.isOlder(id, than: stale) {
                 removal.append(id)
             }
         }
-        return removal.sorted(by: ReleaseID.isOlder)
+        return removal.reversed()
+    }
+
+    /// The operations that remove `ids`: the one removal every cleanup uses (a deploy's, `prune`'s).
+    package func cleanupOperations(_ ids: [String]) -> [DeployOperation] {
+        ids.map { .removeRelease(path: root.release($0)) }
     }
 }

@@ -36,6 +36,14 @@ package enum DeployOperation: Sendable, Equatable {
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
+    /// Renames `shared/.deployment-history` to `archive` (a dated name in shared/) and starts a
+    /// new file with the `carried` lines (each release's standing), written first under a
+    /// temporary name and renamed into place.
+    case rotateHistory(shared: String, archive: String, carried: [String])
+    /// Puts the release's own copy of a persistent path (a release that is not live) into
+    /// shared/: what shared/ lacks moves in, a file identical to shared/'s is dropped, a
+    /// different one is kept beside it with `suffix`. Used to re-link a rollback target.
+    case mergeReleaseCopyIntoShared(from: String, to: String, suffix: String)
     /// Removes an old release: renamed to `.removing-ID` first, so a half-removed release never
     /// looks complete, then deleted without following links.
     case removeRelease(path: String)
@@ -62,6 +70,11 @@ package enum DeployOperation: Sendable, Equatable {
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
+        case .rotateHistory(let shared, let archive, let carried):
+            return "move \(show(PathName.join(shared, ".deployment-history"))) to \(show(PathName.join(shared, archive))), "
+                + "starting the new one with \(Text.count(carried.count, "release")) carried over"
+        case .mergeReleaseCopyIntoShared(let from, let to, _):
+            return "move what \(show(to)) lacks out of \(show(from)) (identical files dropped, different ones kept beside)"
         case .removeRelease(let path): return "remove old release \(show(path))"
         }
     }
@@ -87,6 +100,8 @@ package enum DeployOperation: Sendable, Equatable {
         case .verifyLinks: "verifyLinks"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"
+        case .rotateHistory: "rotateHistory"
+        case .mergeReleaseCopyIntoShared: "mergeReleaseCopyIntoShared"
         case .removeRelease: "removeRelease"
         }
     }

@@ -53,7 +53,12 @@ package struct DeployPlanner {
             }
             return ReleaseTarget(id: PathName.basename(path), contentDirectory: path, staging: [])
         case .newestNotLive:
-            guard let id = state.releaseIDs.last(where: { $0 != state.liveID && !state.finishedIDs.contains($0) }) else {
+            // Not live, not finished, not marked bad: uploaded and waiting (or prepared).
+            let live = state.liveID.map(NameBytes.Key.init)
+            guard let id = state.releaseIDs.last(where: { id in
+                let standing = state.ledger.standing(of: id)
+                return NameBytes.Key(id) != live && standing?.isFinished != true && standing?.outcome != .bad
+            }) else {
                 throw ToolError(
                     "There is no new release under '\(root.releases)' to deploy.",
                     hint: "Upload the release into releases/<id>/ first, or pass --from DIR|FILE.tar.gz, or --release DIR.")
@@ -100,6 +105,7 @@ package struct DeployPlanner {
     ) throws -> DeployPlan {
         try checkRoot()
         var operations = prelude + state.leftovers.map { DeployOperation.removeLeftover(path: $0) }
+        operations += historyRotation(state: state, framework: classification.framework)
         var warnings = classification.warnings
         let releasePath = root.release(target.id)
 
@@ -197,7 +203,7 @@ package struct DeployPlanner {
         let record = PersistenceRecord(classification: recorded, root: root, updated: time)
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
-        let historyAfter = state.history + [history]
+        let historyAfter = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: DeploymentHistory.guideRecords - 1) + [history]
         for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
@@ -206,7 +212,7 @@ package struct DeployPlanner {
         if request.activate {
             let cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
             removed = cleanup
-            operations += cleanup.map { .removeRelease(path: root.release($0)) }
+            operations += cleanupOperations(cleanup)
         }
         return DeployPlan(
             releaseID: target.id, releasePath: releasePath, operations: operations, paths: records, warnings: warnings,

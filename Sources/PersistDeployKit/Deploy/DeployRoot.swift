@@ -40,6 +40,12 @@ package struct DeployRoot: Sendable, Equatable {
         "DEPLOYMENT-SUMMARY.md", "MANUAL-SETUP-GUIDE.md", "SHARED-HOSTING-SETUP.md",
     ]
 
+    /// True for a name in shared/ that belongs to the tool: `toolFilesInShared` and the dated
+    /// files a rotation moved older history lines to.
+    package static func isToolFileInShared(_ name: String) -> Bool {
+        toolFilesInShared.contains(name) || name.hasPrefix(HistoryFiles.archivePrefix)
+    }
+
     /// Like `resolve`, for commands that read an existing root: a missing one is an error.
     package static func existing(option: String?, sharedOption: String?, context: Context) throws(ToolError) -> DeployRoot {
         let root = resolve(option: option, sharedOption: sharedOption, context: context)

@@ -12,21 +12,26 @@ package struct DeployState: Sendable {
     }
 
     package var current: Current
-    /// Release folders with valid ids, oldest first.
+    /// Every release folder, whatever its name (hidden names excepted), oldest first: the
+    /// history's order of their last deploys, with folders it never recorded merged in by their
+    /// modification time.
     package var releaseIDs: [String]
     /// Leftovers of a crashed command (`.staging-*`, `.removing-*`) in releases/.
     package var leftovers: [String]
-    package var history: [HistoryRecord]
+    /// What the history says about the release folders.
+    package var ledger: ReleaseLedger
+    /// The size of `shared/.deployment-history` in bytes (a long one is rotated).
+    package var historyBytes: Int64
     package var record: PersistenceRecord?
     /// An in-place site whose adoption a crash interrupted after `current` was renamed into
     /// releases/ and before `current` pointed at it: its release id.
     package var interruptedAdoption: String?
 
-    /// Every id this root has used: the folders there now and every release the history names.
-    /// A new id must avoid all of them, or a release removed by cleanup could come back under an
-    /// id that sorts before newer ones.
+    /// Every id this root has used: the folders there now and the releases the history's newest
+    /// lines name. A new id must avoid them, or a release just removed by cleanup could come back
+    /// under its id and inherit its lines.
     package var usedIDs: Set<String> {
-        Set(releaseIDs).union(history.map(\.release))
+        Set(releaseIDs).union(ledger.named.map(\.string))
     }
 
     package var liveID: String? {
@@ -34,24 +39,34 @@ package struct DeployState: Sendable {
         return nil
     }
 
+    /// True when `id` names one of the release folders (compared by bytes).
+    package func hasRelease(_ id: String) -> Bool {
+        releaseIDs.contains { $0.utf8.elementsEqual(id.utf8) }
+    }
+
     /// Reads the state; a missing root or releases/ folder reads as empty.
     package static func read(_ root: DeployRoot, fileSystem: any FileSystem) throws(ToolError) -> DeployState {
         do {
             let names = try fileSystem.isDirectory(root.releases) ? try fileSystem.listDirectory(at: root.releases) : []
-            let ids = names.filter(ReleaseID.isValid).filter { (try? fileSystem.isDirectory(root.release($0))) == true }
-                .sorted(by: ReleaseID.isOlder)
+            var folders: [(id: String, modified: Double)] = []
+            for name in names where !name.hasPrefix(".") {
+                guard let status = try fileSystem.status(at: root.release(name), followSymlink: false), status.type == .directory else { continue }
+                folders.append((name, status.modificationTime))
+            }
             let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
                 .map { root.release($0) }
             let current = try readCurrent(root, fileSystem: fileSystem)
+            let ledger = ReleaseLedger.read(root, fileSystem: fileSystem, releases: folders.map(\.id))
+            let ids = historyOrder(folders, ledger: ledger)
             var interrupted: String?
             if case .inPlaceDirectory = current {
             } else if let text = try? fileSystem.readText(at: root.adoptionMarker) {
                 let id = Text.trimmed(text)
-                if ids.contains(id) { interrupted = id }
+                if ids.contains(where: { $0.utf8.elementsEqual(id.utf8) }) { interrupted = id }
             }
             return DeployState(
-                current: current, releaseIDs: ids, leftovers: leftovers,
-                history: DeploymentHistory.load(root, fileSystem: fileSystem),
+                current: current, releaseIDs: ids, leftovers: leftovers, ledger: ledger,
+                historyBytes: (try fileSystem.status(at: root.historyFile, followSymlink: false))?.size ?? 0,
                 record: try PersistenceRecord.load(from: root, fileSystem: fileSystem), interruptedAdoption: interrupted)
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")
@@ -76,6 +91,39 @@ package struct DeployState: Sendable {
         }
     }
 
-    /// Releases recorded as having gone live (and not marked bad), oldest first.
-    package var finishedIDs: [String] { DeploymentHistory.finishedReleases(history) }
+    /// The release folders whose last deploy went live and was not marked bad since, oldest first.
+    package var finishedIDs: [String] { releaseIDs.filter { ledger.standing(of: $0)?.isFinished == true } }
+
+    /// Where `rollback` would go from the live release (see `ReleaseLedger.rollbackTarget`).
+    package var rollbackTarget: String? { ledger.rollbackTarget(from: liveID, among: releaseIDs) }
+
+    /// Recorded folders in the order of their last deploy; folders the history never names
+    /// (uploaded and not deployed yet, or older than the history) merged in by modification
+    /// time against the recorded deploy times, ties by name.
+    private static func historyOrder(_ folders: [(id: String, modified: Double)], ledger: ReleaseLedger) -> [String] {
+        var recorded: [(id: String, order: Int, time: String)] = []
+        var unrecorded: [(id: String, time: String)] = []
+        for folder in folders {
+            if let standing = ledger.standing(of: folder.id) {
+                recorded.append((folder.id, standing.deployed, standing.time ?? ""))
+            } else {
+                unrecorded.append((folder.id, Timestamp.iso8601(Date(timeIntervalSince1970: folder.modified.rounded(.down)))))
+            }
+        }
+        recorded.sort { $0.order < $1.order }
+        unrecorded.sort { $0.time == $1.time ? PathName.bytewiseLess($0.id, $1.id) : $0.time < $1.time }
+        var merged: [String] = []
+        var r = 0
+        var u = 0
+        while r < recorded.count || u < unrecorded.count {
+            if u == unrecorded.count || (r < recorded.count && recorded[r].time <= unrecorded[u].time) {
+                merged.append(recorded[r].id)
+                r += 1
+            } else {
+                merged.append(unrecorded[u].id)
+                u += 1
+            }
+        }
+        return merged
+    }
 }

@@ -20,7 +20,7 @@ extension Deployer {
         var steps: [DeployOperation] = [.appendHistory(root: root.path, shared: root.shared, line: Text.json(bad))]
         if let previous = plan.previousLiveID {
             let back = HistoryRecord(release: previous, time: time, outcome: .rolledBack, framework: plan.classification.framework,
-                                     paths: [], host: context.hostName, user: context.userName)
+                                     paths: [], host: context.hostName, user: context.userName, from: plan.releaseID)
             steps.insert(.switchCurrent(root: root.path, releaseID: previous), at: 0)
             steps.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(back)))
         }

@@ -93,11 +93,11 @@ package struct PlanExecutor {
         case .switchCurrent(let root, let releaseID):
             try switchCurrent(root: root, releaseID: releaseID)
         case .appendHistory(let root, let shared, let line):
-            let deployRoot = DeployRoot(path: root, shared: shared)
-            guard let record = try? JSONDecoder().decode(HistoryRecord.self, from: Data(line.utf8)) else {
-                throw ToolError("The history line for '\(deployRoot.historyFile)' could not be encoded.", hint: "This is a bug in persist-deploy; please report it.")
-            }
-            try DeploymentHistory.append(record, to: deployRoot, fileSystem: fileSystem)
+            try DeploymentHistory.append(line, to: DeployRoot(path: root, shared: shared), fileSystem: fileSystem)
+        case .rotateHistory(let shared, let archive, let carried):
+            try rotateHistory(shared: shared, archive: archive, carried: carried)
+        case .mergeReleaseCopyIntoShared(let from, let to, let suffix):
+            try mergeReleaseCopy(from, into: to, suffix: suffix)
         case .removeRelease(let path):
             let aside = PathName.join(PathName.parent(path), ".removing-\(PathName.basename(path))")
             if try fileSystem.exists(path) {
@@ -111,7 +111,7 @@ package struct PlanExecutor {
 
     /// Rename when possible; across file systems copy to a temporary name beside the
     /// destination, rename that into place, and only then remove the source.
-    private func moveWithoutOverwriting(_ source: String, to destination: String) throws {
+    func moveWithoutOverwriting(_ source: String, to destination: String) throws {
         try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
         if try renamedWithinFileSystem(source, to: destination) { return }
         let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).seeding")
@@ -140,7 +140,7 @@ package struct PlanExecutor {
     }
 
     /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
-    private func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
+    func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
         if try !fileSystem.exists(path) { return path }
         var attempt = 1
         while true {

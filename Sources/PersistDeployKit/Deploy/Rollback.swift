@@ -1,42 +1,23 @@
-/// The releases, newest first, with the live one and each one's standing in the history.
-package struct ReleaseListing: Codable {
-    package struct Entry: Codable {
-        package var id: String
-        package var live: Bool
-        /// `live`, `finished` (went live before), `prepared`, `bad` or `unrecorded`.
-        package var status: String
-    }
-
-    package var live: String?
-    package var releases: [Entry]
-
-    package init(state: DeployState) {
-        let finished = Set(state.finishedIDs)
-        var last: [String: HistoryRecord.Outcome] = [:]
-        for record in state.history where record.outcome != .rolledBack { last[record.release] = record.outcome }
-        live = state.liveID
-        releases = state.releaseIDs.reversed().map { id in
-            let status: String
-            if id == state.liveID {
-                status = "live"
-            } else if finished.contains(id) {
-                status = "finished"
-            } else if let outcome = last[id] {
-                status = outcome.rawValue
-            } else {
-                status = "unrecorded"
-            }
-            return Entry(id: id, live: id == state.liveID, status: status)
-        }
-    }
+/// What `rollback` was asked to do.
+package struct RollbackRequest: Sendable {
+    /// `--to ID`: the release to go to; nil for the one the history says was live before.
+    package var target: String?
+    package var waitSeconds = 0
+    package var dryRun = false
+    package init() {}
 }
 
-/// `rollback`: points `current` at the previous finished release (by the history, never by folder
-/// times) or a named one, with the same atomic switch as a deploy.
+/// `rollback`: points `current` at the release that was live before the current one, by the
+/// history (never by folder names, never forward), or at a named one, with the same atomic switch
+/// as a deploy. A target from before a path became persistent is re-linked first.
 package struct Rollback {
     package struct Result: Codable {
         package var release: String
         package var from: String?
+        /// Persistent paths the target had as real files or folders (or lacked) and now links.
+        package var relinked: [String]
+        /// Present for `--dry-run`: the operations, in order.
+        package var operations: [PlannedOperationJSON]?
     }
 
     let context: Context
@@ -49,46 +30,93 @@ package struct Rollback {
         self.root = root
     }
 
-    package func run(to requested: String?, waitSeconds: Int, dryRun: Bool) throws(ToolError) -> Result {
-        let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: waitSeconds, context: context)
+    package func run(_ request: RollbackRequest) throws(ToolError) -> Result {
+        let lock = request.dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: request.waitSeconds, context: context)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
-        let finished = state.finishedIDs.filter { state.releaseIDs.contains($0) }
-        let target: String
-        if let requested {
-            guard state.releaseIDs.contains(requested) else {
-                throw ToolError("There is no release '\(requested)' under '\(root.releases)'.", hint: "Run 'persist-deploy releases' to see them.")
+        if request.target == nil, let unrecorded = unrecordedRollback(state) {
+            // A rollback stopped between its switch and its line (or `current` was moved back
+            // by hand to where a rollback would go): only the line is missing.
+            let record = HistoryRecord(
+                release: unrecorded.to, time: Timestamp.iso8601(context.now()), outcome: .rolledBack,
+                framework: state.record?.framework ?? .unknown, paths: [], host: context.hostName, user: context.userName,
+                from: unrecorded.from)
+            let operations: [DeployOperation] = [.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))]
+            var result = Result(release: unrecorded.to, from: unrecorded.from, relinked: [])
+            if request.dryRun {
+                result.operations = operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
+                return result
             }
-            guard finished.contains(requested) else {
-                throw ToolError(
-                    "releases/\(requested) never finished a deploy (or was marked bad), so it is not safe to make live.",
-                    hint: "Deploy it with 'persist-deploy auto --release \(requested)' instead, which checks it first.")
-            }
-            target = requested
-        } else {
-            // The release that went live before the current one, by the order of the history.
-            let live = state.liveID
-            let candidates = finished.filter { $0 != live }
-            let beforeLive = live.flatMap { id in finished.firstIndex(of: id) }.map { Array(finished[..<$0]) } ?? candidates
-            guard let previous = (beforeLive.last ?? candidates.last) else {
-                throw ToolError(
-                    "There is no earlier finished release under '\(root.releases)' to roll back to.",
-                    hint: "Run 'persist-deploy releases --root \(root.path)' to see them; only releases this tool deployed (named YYYY-MM-DD_HH-MM-SS) can be rolled back to.")
-            }
-            target = previous
+            console.say("current already points at releases/\(NameBytes.display(unrecorded.to)), where a rollback from releases/\(NameBytes.display(unrecorded.from)) goes; recording it.")
+            try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(operations[...], root: root.path)
+            return result
         }
-        if target == state.liveID {
-            throw ToolError("releases/\(target) is already live.", hint: "Nothing was changed.")
+        let target = try self.target(request.target, state: state)
+        if let live = state.liveID, live.utf8.elementsEqual(target.utf8) {
+            throw ToolError("releases/\(NameBytes.display(target)) is already live.", hint: "Nothing was changed.")
         }
+        let planner = DeployPlanner(fileSystem: context.fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
+        let framework = state.record?.framework ?? .unknown
+        let relink = try planner.relinkPlan(release: target, record: state.record)
         let record = HistoryRecord(
-            release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack,
-            framework: state.record?.framework ?? .unknown, paths: [], host: context.hostName, user: context.userName)
-        if !dryRun {
-            try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(
-                [.switchCurrent(root: root.path, releaseID: target),
-                 .appendHistory(root: root.path, shared: root.shared, line: Text.json(record))][...],
-                root: root.path)
+            release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack, framework: framework, paths: [],
+            host: context.hostName, user: context.userName, from: state.liveID)
+        let operations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
+            .verifyLinks(release: root.release(target), links: relink.links),
+            .switchCurrent(root: root.path, releaseID: target),
+            .appendHistory(root: root.path, shared: root.shared, line: Text.json(record)),
+        ]
+        var result = Result(release: target, from: state.liveID, relinked: relink.relinked)
+        if request.dryRun {
+            result.operations = operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
+            return result
         }
-        return Result(release: target, from: state.liveID)
+        try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(operations[...], root: root.path)
+        return result
+    }
+
+    /// The history says `from` is live, `current` points at `to`, and `to` is where a rollback
+    /// from `from` goes: a rollback whose switch happened and whose line did not.
+    private func unrecordedRollback(_ state: DeployState) -> (from: String, to: String)? {
+        guard let historyLive = state.ledger.live, let live = state.liveID, !historyLive.utf8.elementsEqual(live.utf8),
+            state.hasRelease(historyLive),
+            let target = state.ledger.rollbackTarget(from: historyLive, among: state.releaseIDs), target.utf8.elementsEqual(live.utf8)
+        else { return nil }
+        return (historyLive, live)
+    }
+
+    /// The release to go to: the named one when it finished a deploy, else the history's choice.
+    private func target(_ requested: String?, state: DeployState) throws(ToolError) -> String {
+        if let requested {
+            guard state.hasRelease(requested) else {
+                throw ToolError("There is no release '\(NameBytes.display(requested))' under '\(root.releases)'.", hint: "Run 'persist-deploy releases' to see them.")
+            }
+            guard state.ledger.standing(of: requested)?.isFinished == true else {
+                throw ToolError(
+                    "releases/\(NameBytes.display(requested)) never finished a deploy (or was marked bad), so it is not safe to make live.",
+                    hint: "Deploy it with 'persist-deploy auto --release \(Shell.quote(requested))' instead, which checks it first.")
+            }
+            return requested
+        }
+        if let previous = state.rollbackTarget { return previous }
+        let live = state.liveID.map { "releases/\(NameBytes.display($0))" } ?? "the live release"
+        var skipped: [String] = []
+        for id in state.releaseIDs where !(state.liveID?.utf8.elementsEqual(id.utf8) ?? false) {
+            guard let standing = state.ledger.standing(of: id) else { continue }
+            if standing.outcome == .bad {
+                skipped.append("\(NameBytes.display(id)) (marked bad)")
+            } else if standing.rolledBackFrom {
+                skipped.append("\(NameBytes.display(id)) (rolled back from)")
+            } else if standing.isFinished, let liveDeployed = state.liveID.flatMap({ state.ledger.standing(of: $0)?.deployed }),
+                standing.deployed > liveDeployed
+            {
+                skipped.append("\(NameBytes.display(id)) (deployed after it: a rollback never moves forward)")
+            }
+        }
+        throw ToolError(
+            "There is no release before \(live) to roll back to"
+                + (skipped.isEmpty ? "." : "; skipped: " + skipped.joined(separator: ", ") + "."),
+            hint: "Nothing was changed. See the releases and their marks with: persist-deploy releases --root \(Shell.quote(root.path)) "
+                + "(to go to one that finished a deploy anyway: persist-deploy rollback --root \(Shell.quote(root.path)) --to ID).")
     }
 }

@@ -44,6 +44,13 @@ package protocol FileSystem: Sendable {
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
+    /// Up to `count` bytes of the file at `path` from byte `offset` on (fewer at its end), so a
+    /// log can be read from its end without reading all of it.
+    func readBytes(at path: String, offset: Int64, count: Int) throws(SystemCallError) -> [UInt8]
+    /// Appends `contents` in one `write(2)` on a descriptor opened with `O_APPEND` (creating the
+    /// file with `permissions` when missing, never following a final link), then `fsync`s it,
+    /// and its directory when the file is new. Nothing already in the file is rewritten.
+    func appendFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError)
     /// Writes through a temporary name and a rename, so readers see the old or the new file.
     func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError)
     /// Creates `path` and any missing parents; succeeds when it is already a directory.

@@ -68,6 +68,34 @@ package struct LocalFileSystem: FileSystem {
         }
     }
 
+    package func readBytes(at path: String, offset: Int64, count: Int) throws(SystemCallError) -> [UInt8] {
+        let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_CLOEXEC)
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: max(0, count))
+        var filled = 0
+        while filled < bytes.count {
+            let got = try SystemCall.retrying("pread", path) {
+                bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(offset) + off_t(filled)) }
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return Array(bytes[0..<filled])
+    }
+
+    package func appendFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
+        let existed = try SystemCall.status(of: path, followSymlink: false) != nil
+        let descriptor = try SystemCall.open(
+            path, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode: mode_t(permissions))
+        defer { close(descriptor) }
+        if !existed {
+            try SystemCall.retrying("fchmod", path) { fchmod(descriptor, mode_t(permissions)) }
+        }
+        try SystemCall.writeAll(descriptor, contents, path: path)
+        try SystemCall.retrying("fsync", path) { fsync(descriptor) }
+        if !existed { try SystemCall.syncDirectory(at: PathName.parent(path)) }
+    }
+
     package func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError) {
         // Short and unique whatever the target's name: a name derived from a 255-byte basename
         // would itself be too long, and two threads writing one path must not share a file.

@@ -81,7 +81,7 @@ struct Guides {
             "- \(Markdown.code(id)): \(outcome[id].map { "\($0.outcome.rawValue) at \($0.time)" } ?? "")"
         }
         lines.append("")
-        lines.append("Newest first, from the history. `persist-deploy releases` shows the folders that are still kept.")
+        lines.append("Newest first, from the last \(DeploymentHistory.guideRecords) lines of the history. `persist-deploy releases` shows the folders that are still kept.")
         return lines.joined(separator: "\n")
     }
 

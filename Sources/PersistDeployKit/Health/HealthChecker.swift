@@ -124,12 +124,10 @@ package struct HealthChecker {
         }
 
         let historySize = (try? fileSystem.status(at: root.historyFile, followSymlink: true))?.size ?? 0
-        if historySize > 0 {
-            if let last = DeploymentHistory.load(root, fileSystem: fileSystem).last {
-                add(.pass, "history", ".deployment-history", "last deploy: \(last.release)")
-            } else {
-                add(.pass, "history", ".deployment-history", "has entries")
-            }
+        if let last = DeploymentHistory.last(root, fileSystem: fileSystem) {
+            add(.pass, "history", ".deployment-history", "last deploy: \(last.release)")
+        } else if historySize > 0 {
+            add(.pass, "history", ".deployment-history", "has entries")
         } else {
             add(.warn, "history", ".deployment-history", "no deploy is recorded")
         }

@@ -309,8 +309,8 @@ import Testing
         try fixture.fileSystem.createDirectory(at: root.state, permissions: 0o755)
         try fixture.fileSystem.writeText("{\"status\": \"warning\", \"passed\": 3}", to: root.lastHealthCheck)
         try DeploymentHistory.append(
-            HistoryRecord(release: "2026-11-22_14-30-00", time: "2026-11-22T14:30:00Z", outcome: .activated,
-                          framework: .laravel, paths: [], host: "h", user: "u"),
+            Text.json(HistoryRecord(release: "2026-11-22_14-30-00", time: "2026-11-22T14:30:00Z", outcome: .activated,
+                                    framework: .laravel, paths: [], host: "h", user: "u")),
             to: root, fileSystem: fixture.fileSystem)
         let human = fixture.run(["status"])
         #expect(human.code == 0, "\(human.err)")

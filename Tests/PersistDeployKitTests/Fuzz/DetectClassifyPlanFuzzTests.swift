@@ -110,7 +110,9 @@ import Testing
         switch operation {
         case .removeLeftover(let path), .createDirectory(let path), .removeReleaseCopy(let path), .removeRelease(let path): [path]
         case .copyRelease(_, let to), .extractRelease(_, let to), .addMissingFiles(_, let to, _), .copyFile(_, let to, _): [to]
-        case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _): [from, to]
+        case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _),
+             .mergeReleaseCopyIntoShared(let from, let to, _): [from, to]
+        case .rotateHistory(let shared, _, _): [shared]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
         case .verifyLinks: []

@@ -100,7 +100,7 @@ import Testing
             #expect(try fileSystem.readText(at: root + "/shared/" + relative) == text, "\(relative)")
         }
         #expect(try fileSystem.readText(at: root + "/shared/public/user-uploads/demo-avatar.jpg").isEmpty == false)
-        let history = DeploymentHistory.load(DeployRoot(path: root), fileSystem: fileSystem)
+        let history = DeploymentHistory.recent(DeployRoot(path: root), fileSystem: fileSystem, limit: .max)
         #expect(history.map(\.release) == ids && history.allSatisfy { $0.outcome == .activated })
 
         let health = try bash([root + "/shared/health-check.sh"], in: temporary.path)

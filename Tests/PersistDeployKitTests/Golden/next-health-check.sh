@@ -217,11 +217,22 @@ else
 fi
 
 # --- deployment history ------------------------------------------------------------------
+# Only the end is read: the newest whole line (one a newline ends; a crash can leave the last
+# one torn) that is not a rotation's carried summary ({"checkpoint":...).
 history="$SHARED/.deployment-history"
 if [[ -s $history ]]; then
-  last=$(tail -n 1 -- "$history")
-  if [[ $last =~ \"release\":\"([^\"]*)\" ]]; then
-    record pass history .deployment-history "last deploy: ${BASH_REMATCH[1]}"
+  last_release=""
+  history_tail=$(tail -n 16 -- "$history"; printf x)
+  history_tail=${history_tail%x}
+  if [[ $history_tail != *$'\n' ]]; then
+    if [[ $history_tail == *$'\n'* ]]; then history_tail=${history_tail%$'\n'*}; else history_tail=""; fi
+  fi
+  while IFS= read -r line; do
+    [[ $line == '{"checkpoint":'* ]] && continue
+    [[ $line =~ ^\{.*\"release\":\"([^\"]*)\".*\}$ ]] && last_release=${BASH_REMATCH[1]}
+  done <<<"$history_tail"
+  if [[ -n $last_release ]]; then
+    record pass history .deployment-history "last deploy: $last_release"
   else
     record pass history .deployment-history "has entries"
   fi

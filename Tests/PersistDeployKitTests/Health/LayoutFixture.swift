@@ -77,7 +77,7 @@ struct LayoutFixture {
             HistoryRecord(release: Self.live, time: "2026-11-22T14:30:00Z", outcome: .activated, framework: .laravel,
                           paths: [PathRecord(path: "storage", class: .runtime, action: .linked)], host: "web1", user: "deploy"),
         ]
-        for entry in history { try DeploymentHistory.append(entry, to: root, fileSystem: fs) }
+        for entry in history { try DeploymentHistory.append(Text.json(entry), to: root, fileSystem: fs) }
         try SafetyNet.write(root: root, record: record, history: history, publicHTML: nil, fileSystem: fs)
     }
 
