@@ -17,15 +17,14 @@ extension DeployPlanner {
         let protected = Set((protecting + [newID].compactMap { $0 }).map(NameBytes.Key.init))
         let newKey = newID.map(NameBytes.Key.init)
         let staleOrder = staleBefore.flatMap { state.ledger.standing(of: $0)?.deployed }
-        var keptFinished = newID == nil ? 0 : 1
+        // What is kept anyway counts first: the new release, the live and the previous one.
+        var keptFinished = (newID == nil ? 0 : 1) + state.releaseIDs.filter { id in
+            NameBytes.Key(id) != newKey && protected.contains(NameBytes.Key(id)) && state.ledger.standing(of: id)?.isFinished == true
+        }.count
         var removal: [String] = []
-        for id in state.releaseIDs.reversed() where NameBytes.Key(id) != newKey {
+        for id in state.releaseIDs.reversed() where NameBytes.Key(id) != newKey && !protected.contains(NameBytes.Key(id)) {
             let standing = state.ledger.standing(of: id)
             let finished = standing?.isFinished == true
-            if protected.contains(NameBytes.Key(id)) {
-                if finished { keptFinished += 1 }
-                continue
-            }
             if finished {
                 if keptFinished < keep { keptFinished += 1 } else { removal.append(id) }
             } else if let standing {

@@ -35,7 +35,8 @@ package struct HistoryFiles {
         var number = 1
         if rest.count > 10 {
             let suffix = rest[10...]
-            guard suffix.first == UInt8(ascii: "-"), suffix.count > 1, suffix.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }),
+            guard suffix.first == UInt8(ascii: "-"), suffix.count > 1, suffix.dropFirst().first != UInt8(ascii: "0"),
+                suffix.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }),
                 let value = Int(String(decoding: suffix.dropFirst(), as: UTF8.self)), value >= 2
             else { return nil }
             number = value
@@ -60,14 +61,17 @@ package struct HistoryFiles {
 
     /// Calls `body` with each line, newest first: the current file from its end, then each dated
     /// file from its end. `complete` is false for a line no newline ended (a torn append).
-    /// `body` returns false to stop; so does this function when it was stopped.
+    /// `body` returns false to stop; so does this function when it was stopped. Before each
+    /// dated file, `intoOlderFile` says whether to go on (a file that opened with carried lines
+    /// summarises everything older).
     @discardableResult
     package func linesNewestFirst(
+        intoOlderFile: () -> Bool = { true },
         _ body: (_ line: ArraySlice<UInt8>, _ complete: Bool, _ file: String) -> Bool
     ) -> Bool {
         guard lines(of: root.historyFile, body) else { return false }
         for archive in archives() {
-            guard lines(of: root.sharedPath(archive), body) else { return false }
+            guard intoOlderFile(), lines(of: root.sharedPath(archive), body) else { return false }
         }
         return true
     }

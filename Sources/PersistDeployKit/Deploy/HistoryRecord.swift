@@ -30,6 +30,13 @@ package struct HistoryRecord: Sendable, Codable, Equatable {
         package var lastLive: Int?
         /// A rollback left it after its last deploy.
         package var rolledBackFrom: Bool
+
+        package init(archive: String, deployed: Int, lastLive: Int?, rolledBackFrom: Bool) {
+            self.archive = archive
+            self.deployed = deployed
+            self.lastLive = lastLive
+            self.rolledBackFrom = rolledBackFrom
+        }
     }
 
     package var release: String

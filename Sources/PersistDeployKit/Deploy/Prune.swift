@@ -45,7 +45,7 @@ package struct Prune {
     }
 
     /// The releases `prune --keep keep` removes: the live one and the rollback target stay.
-    static func releasesToRemove(state: DeployState, planner: DeployPlanner, keep: Int) -> [String] {
+    package static func releasesToRemove(state: DeployState, planner: DeployPlanner, keep: Int) -> [String] {
         planner.releasesToRemove(
             state: state, keep: keep, newID: nil, protecting: [state.liveID, state.rollbackTarget].compactMap { $0 },
             staleBefore: state.liveID)

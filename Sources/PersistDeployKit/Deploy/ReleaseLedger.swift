@@ -42,9 +42,8 @@ package struct ReleaseLedger: Sendable {
         var carried: [(line: HistoryLine, checkpoint: HistoryRecord.Checkpoint)] = []
         var carriedFile: String?
         let decoder = JSONDecoder()
-        HistoryFiles(fileSystem: fileSystem, root: root).linesNewestFirst { bytes, complete, file in
-            // The carried lines open their file: older files hold what they summarise.
-            if let carriedFile, file != carriedFile { return false }
+        // The carried lines open their file: older files hold only what they summarise.
+        HistoryFiles(fileSystem: fileSystem, root: root).linesNewestFirst(intoOlderFile: { carriedFile == nil }) { bytes, complete, file in
             guard complete, let line = HistoryLine.scan(bytes) else { return true }
             if let raw = line.checkpoint {
                 if let checkpoint = try? decoder.decode(HistoryRecord.Checkpoint.self, from: Data(raw)) {
