@@ -37,7 +37,13 @@ extension DeployPlanner {
             let linkText = PathName.relativeLink(at: inRelease, to: shared)
             plan.links[inRelease] = linkText
             let inReleaseType = try fileSystem.type(at: inRelease)
-            if inReleaseType == .symlink, try fileSystem.readSymlink(at: inRelease) == linkText { continue }
+            // As every deploy leaves it (and so a rerun after a crash still does it).
+            let privateConfig: [DeployOperation] = path.class == .config && path.kind == .file
+                ? [.setPermissions(path: shared, permissions: 0o600)] : []
+            if inReleaseType == .symlink, try fileSystem.readSymlink(at: inRelease) == linkText {
+                plan.operations += privateConfig
+                continue
+            }
             let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
             let expected: EntryType = path.kind == .dir ? .directory : .file
             func refuse(_ why: String, _ hint: String) -> ToolError {
@@ -64,9 +70,6 @@ extension DeployPlanner {
                         .removeReleaseCopy(path: inRelease),
                     ]
                 }
-                if path.class == .config && path.kind == .file {
-                    plan.operations.append(.setPermissions(path: shared, permissions: 0o600))
-                }
             case .symlink?, nil:
                 guard sharedType != nil else {
                     throw refuse(
@@ -76,6 +79,7 @@ extension DeployPlanner {
             case .other?:
                 throw refuse("its '\(path.path)' is a socket, pipe or device", "Move '\(inRelease)' aside, then roll back again.")
             }
+            plan.operations += privateConfig
             if PathName.parent(inRelease) != releasePath { plan.operations.append(.createDirectory(path: PathName.parent(inRelease))) }
             plan.operations.append(.link(path: inRelease, target: linkText))
             plan.relinked.append(path.path)
