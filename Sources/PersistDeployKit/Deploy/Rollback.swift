@@ -34,7 +34,7 @@ package struct Rollback {
         let lock = request.dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: request.waitSeconds, context: context)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
-        if request.target == nil, let unrecorded = unrecordedRollback(state) {
+        if let unrecorded = unrecordedRollback(state, requested: request.target) {
             // A rollback stopped between its switch and its line (or `current` was moved back
             // by hand to where a rollback would go): only the line is missing.
             let record = HistoryRecord(
@@ -75,12 +75,14 @@ package struct Rollback {
         return result
     }
 
-    /// The history says `from` is live, `current` points at `to`, and `to` is where a rollback
-    /// from `from` goes: a rollback whose switch happened and whose line did not.
-    private func unrecordedRollback(_ state: DeployState) -> (from: String, to: String)? {
+    /// The history says `from` is live, `current` points at `to`, and `to` is where this
+    /// rollback goes (the named release, or the history's choice from `from`): a rollback whose
+    /// switch happened and whose line did not.
+    private func unrecordedRollback(_ state: DeployState, requested: String?) -> (from: String, to: String)? {
         guard let historyLive = state.ledger.live, let live = state.liveID, !historyLive.utf8.elementsEqual(live.utf8),
             state.hasRelease(historyLive),
-            let target = state.ledger.rollbackTarget(from: historyLive, among: state.releaseIDs), target.utf8.elementsEqual(live.utf8)
+            let target = requested ?? state.ledger.rollbackTarget(from: historyLive, among: state.releaseIDs),
+            target.utf8.elementsEqual(live.utf8), state.ledger.standing(of: live)?.isFinished == true
         else { return nil }
         return (historyLive, live)
     }
