@@ -133,6 +133,7 @@ package struct DeployPlanner {
         let liveManifest = live.flatMap { ReleaseManifest.load($0.id, root: root, fileSystem: fileSystem) }
 
         let persistent = persistentPaths(classification, record: state.record)
+        warnings += try caseOnlyRenameWarnings(persistent)
         if let live, let liveManifest {
             try checkDrift(live: live.content, manifest: liveManifest, record: state.record, persistent: Set(persistent.map(\.path)))
         }
@@ -209,7 +210,7 @@ package struct DeployPlanner {
             operations += cleanup.map { .removeRelease(path: root.release($0)) }
         }
         return DeployPlan(
-            releaseID: target.id, releasePath: releasePath, operations: operations, paths: records, warnings: warnings,
+            releaseID: target.id, releasePath: releasePath, operations: operations.withoutRepeatedDirectories(), paths: records, warnings: warnings,
             removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
     }
 

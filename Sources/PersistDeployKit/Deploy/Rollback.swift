@@ -55,7 +55,8 @@ package struct Rollback {
     ///   step undoing its own deploy must not undo someone else's, or one already undone by
     ///   `--verify`); otherwise nothing changes and the result says `rolledBack: false`.
     package func run(to requested: String?, ifCurrent: String? = nil, waitSeconds: Int, dryRun: Bool) throws(ToolError) -> Result {
-        let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: waitSeconds, context: context)
+        let lock = dryRun ? nil : try DeployLock.acquire(
+            root: root, command: "rollback", waitSeconds: waitSeconds, context: context, notice: console.notice)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
         if let ifCurrent, state.liveID != ifCurrent {

@@ -68,13 +68,13 @@ extension DeployPlanner {
                 if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
                     step.action = .seeded
                     step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
-                    step.warnings.append("'\(shared)' was copied from \(path.path).example: fill in its secrets.")
+                    step.warnings.append("'\(shared)' starts as a copy of \(path.path).example: fill in its secrets.")
                 } else {
                     step.action = .created
                     step.operations.append(
                         path.kind == .dir
                             ? .createDirectory(path: shared) : .createEmptyFile(path: shared, permissions: isConfig ? 0o600 : 0o644))
-                    if isConfig { step.warnings.append("'\(shared)' was created empty: fill it in.") }
+                    if isConfig { step.warnings.append("'\(shared)' starts empty: fill it in.") }
                 }
             }
         } else {
