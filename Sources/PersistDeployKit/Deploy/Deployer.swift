@@ -33,12 +33,7 @@ package struct Deployer {
     }
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
-        if options.dryRun {
-            if (try? context.fileSystem.type(at: root.path)) == nil {
-                console.notice("The deploy root '\(root.path)' does not exist; this deploy would create it.")
-            }
-            return try deploy(request, options: options)
-        }
+        if options.dryRun { return try deploy(request, options: options) }
         let createdRoot = try ensureRootExists(for: request)
         let lock = try DeployLock.acquire(
             root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)

@@ -3,11 +3,22 @@
 # `persist-deploy health-check`. Written by persist-deploy (version in
 # TOOL_VERSION below); run `persist-deploy generate` to write it again.
 #
-# Usage: health-check.sh [--json]
+# Usage: health-check.sh [--json] [--quiet]
+#   --quiet  print nothing when healthy, and only the problems otherwise (for cron, which mails
+#            what a job prints): */5 * * * * /bin/bash /ABSOLUTE/PATH/shared/health-check.sh --quiet
 # Exit codes: 0 healthy, 1 warnings only, 2 at least one check failed, 64 bad usage.
-# Needs bash and coreutils only. It never changes anything.
+# Needs bash and coreutils only. It changes nothing but its report in .persist-deploy/, which
+# `persist-deploy status` reads.
 # shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
 # $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
+# `sh health-check.sh` would run it with another shell: start again under bash.
+if [ -z "${BASH_VERSION:-}" ]; then
+  command -v bash >/dev/null 2>&1 && exec bash "$0" "$@"
+  printf '%s needs bash, which is not on PATH: run it as  /path/to/bash %s\n' "$0" "$0" >&2
+  exit 64
+fi
+# bash started as sh runs in POSIX mode, where process substitution may be off.
+set +o posix
 set -u
 export LC_ALL=C
 
@@ -36,22 +47,25 @@ APP_LINKS=(
 SECRETS=(
   '.env'
 )
-MIN_FREE_KB=$((500 * 1024))
+# The disk check warns under this share of the file system free.
 MIN_FREE_PERCENT=5
 
 json=0
-case "${1:-}" in
-  "") ;;
-  --json) json=1 ;;
-  -h | --help)
-    printf 'Usage: %s [--json]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
-    exit 0
-    ;;
-  *)
-    printf 'error: unknown option %s\nUsage: %s [--json]\n' "$1" "${0##*/}" >&2
-    exit 64
-    ;;
-esac
+quiet=0
+for argument in "$@"; do
+  case $argument in
+    --json) json=1 ;;
+    --quiet) quiet=1 ;;
+    -h | --help)
+      printf 'Usage: %s [--json] [--quiet]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\n--quiet prints only problems (nothing when healthy).\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
+      exit 0
+      ;;
+    *)
+      printf 'error: unknown option %s\nUsage: %s [--json] [--quiet]\n' "$argument" "${0##*/}" >&2
+      exit 64
+      ;;
+  esac
+done
 
 SHARED=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P) || exit 2
 if [[ -n $ROOT_FALLBACK ]]; then ROOT=$ROOT_FALLBACK; else ROOT=$(dirname -- "$SHARED"); fi
@@ -60,6 +74,8 @@ names=()
 paths=()
 statuses=()
 messages=()
+# Under --quiet the lines of problems, printed at the end only when there are any.
+problem_lines=()
 passed=0
 warned=0
 failed=0
@@ -77,7 +93,11 @@ record() {
   esac
   local label
   case $1 in pass) label=PASS ;; warn) label=WARN ;; *) label=FAIL ;; esac
-  say "$label $2 $3: $4"
+  if ((!quiet)); then
+    say "$label $2 $3: $4"
+  elif [[ $1 != pass ]]; then
+    problem_lines+=("$label $2 $3: $4")
+  fi
 }
 
 # say LINE: a line for people (on stderr under --json, so stdout holds the JSON alone).
@@ -85,11 +105,25 @@ say() {
   if ((json)); then printf '%s\n' "$1" >&2; else printf '%s\n' "$1"; fi
 }
 
-say "Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+# shell_quote TEXT: TEXT single-quoted for pasting, each ' written as '\'' (as the tool
+# quotes), in $REPLY.
+shell_quote() {
+  local squote="'"
+  REPLY="'${1//$squote/$squote\\$squote$squote}'"
+}
+
+header="Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+((quiet)) || say "$header"
 
 # resolved PATH: the canonical path of an existing PATH, or nothing.
 resolved() {
   readlink -e -- "$1" 2>/dev/null
+}
+
+# absolute_link LINK: the warning for a link that works but is absolute; it breaks when the root
+# is moved or mounted elsewhere, and recovery rewrites it relative.
+absolute_link() {
+  printf 'is an absolute link to %s; recover (or emergency-recovery.sh) makes it relative, so the root can move' "$(readlink -- "$1")"
 }
 
 # --- current -----------------------------------------------------------------------------
@@ -128,6 +162,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
         record fail link "$path" "resolves to something that is not a directory"
       elif [[ $kind == file && ! -f $got ]]; then
         record fail link "$path" "resolves to something that is not a file"
+      elif [[ $(readlink -- "$link") == /* ]]; then
+        record warn link "$path" "$(absolute_link "$link")"
       else
         record pass link "$path" "links to shared/$path"
       fi
@@ -179,7 +215,9 @@ if [[ -n $live ]]; then
     link="$live/$path"
     got=$(resolved "$link")
     want=$(resolved "$live/$target")
-    if [[ -L $link && -n $got && $got == "$want" ]]; then
+    if [[ -L $link && -n $got && $got == "$want" && $(readlink -- "$link") == /* ]]; then
+      record warn app-link "$path" "$(absolute_link "$link")"
+    elif [[ -L $link && -n $got && $got == "$want" ]]; then
       record pass app-link "$path" "links to $target"
     elif [[ -L $link ]]; then
       record fail app-link "$path" "does not resolve to $target"
@@ -207,8 +245,8 @@ done
 read -r total_kb free_kb < <(df -k --output=size,avail -- "$SHARED" 2>/dev/null | tail -n 1)
 if [[ ${total_kb:-} =~ ^[0-9]+$ && ${free_kb:-} =~ ^[0-9]+$ && $total_kb -gt 0 ]]; then
   percent=$((free_kb * 100 / total_kb))
-  if ((free_kb < MIN_FREE_KB || percent < MIN_FREE_PERCENT)); then
-    record warn disk shared "$((free_kb / 1024)) MB free ($percent%); deploys and uploads may fail"
+  if ((percent < MIN_FREE_PERCENT)); then
+    record warn disk shared "$((free_kb / 1024)) MB free ($percent%, under $MIN_FREE_PERCENT%); deploys and uploads may fail"
   else
     record pass disk shared "$((free_kb / 1024)) MB free ($percent%)"
   fi
@@ -264,18 +302,53 @@ json_string() {
   REPLY="\"$text\""
 }
 
-say "Results: $passed passed, $warned warnings, $failed failed"
-if ((json)); then
-  out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checks\":["
+summary="Results: $passed passed, $warned warnings, $failed failed"
+if ((!quiet)); then
+  say "$summary"
+elif ((${#problem_lines[@]} > 0)); then
+  say "$header"
+  for line in "${problem_lines[@]}"; do say "$line"; done
+  say "$summary"
+fi
+
+# --- what to do next (the same lines as `persist-deploy health-check`) ---------------------
+if ((failed > 0)); then
+  shell_quote "$ROOT"
+  quoted_root=$REPLY
+  shell_quote "$SHARED/emergency-recovery.sh"
+  say "Next: persist-deploy recover --root $quoted_root (or, without the tool: bash $REPLY); it loses nothing."
   for ((i = 0; i < ${#names[@]}; i++)); do
-    ((i > 0)) && out+=","
-    json_string "${names[i]}"
-    out+="{\"name\":$REPLY"
-    json_string "${paths[i]}"
-    out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
-    json_string "${messages[i]}"
-    out+=",\"message\":$REPLY}"
+    [[ ${names[i]} == shared && ${statuses[i]} == fail && ${messages[i]} == "is missing from shared/" ]] || continue
+    shell_quote "${paths[i]}"
+    quoted_path=$REPLY
+    shell_quote "$ROOT/backups"
+    say "Data missing from shared/${paths[i]}: put it back from a backup with persist-deploy restore --root $quoted_root --path $quoted_path (backups are in $REPLY)."
   done
-  printf '%s]}\n' "$out"
+fi
+
+# --- the report, for --json and for `persist-deploy status` --------------------------------
+checked=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checked\":\"$checked\",\"checks\":["
+for ((i = 0; i < ${#names[@]}; i++)); do
+  ((i > 0)) && out+=","
+  json_string "${names[i]}"
+  out+="{\"name\":$REPLY"
+  json_string "${paths[i]}"
+  out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
+  json_string "${messages[i]}"
+  out+=",\"message\":$REPLY}"
+done
+out+="]}"
+((json)) && printf '%s\n' "$out"
+
+# Kept where the tool keeps its own (only in a deploy root, which has that folder), written to
+# a temporary name and renamed so a reader never sees half a report.
+state="$ROOT/.persist-deploy"
+if [[ -d $state && ! -L $state ]]; then
+  kept="$state/.last-health-check.$$"
+  if ! { printf '%s\n' "$out" >"$kept" && mv -f -- "$kept" "$state/last-health-check.json"; } 2>/dev/null; then
+    rm -f -- "$kept" 2>/dev/null
+    ((quiet)) || printf 'warning: could not keep the report in %s\n' "$state/last-health-check.json" >&2
+  fi
 fi
 exit "$code"
