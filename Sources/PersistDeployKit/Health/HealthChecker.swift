@@ -5,7 +5,7 @@ package struct HealthChecker {
     package static let minimumFreeKB: UInt64 = 500 * 1024
     package static let minimumFreePercent: UInt64 = 5
 
-    private let fileSystem: any FileSystem
+    let fileSystem: any FileSystem
     private let probe: HostProbe
 
     package init(fileSystem: any FileSystem) {
@@ -98,6 +98,10 @@ package struct HealthChecker {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
             }
+        }
+
+        if let live, let record {
+            checks += driftChecks(live: live, root: root, record: record)
         }
 
         for path in expectations?.secrets ?? [] {
