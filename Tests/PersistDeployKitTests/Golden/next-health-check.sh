@@ -267,27 +267,28 @@ drift_walk_folder() {
   done
 }
 
-# drift_stat DIR: drift_now_size and drift_now_time for every walked entry that is not a folder,
-# read in batches (one stat per entry would cost a process each).
+# drift_stat DIR: drift_now_size and drift_now_time (SECONDS.NANOSECONDS) for every walked entry
+# that is not a folder, read in batches (one stat per entry would cost a process each). The
+# nanoseconds come from %y, which every coreutils prints with them.
 drift_stat() {
   declare -gA drift_now_size=() drift_now_time=()
-  local i line size rest paths=() batch=()
+  local i line size seconds clock fraction stat_paths=()
   for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
-    [[ ${DRIFT_KINDS[i]} != d ]] && paths+=("$1/${DRIFT_ITEMS[i]}")
+    [[ ${DRIFT_KINDS[i]} != d ]] && stat_paths+=("${DRIFT_ITEMS[i]}")
   done
-  for ((i = 0; i < ${#paths[@]}; i += 1000)); do
-    batch=("${paths[@]:i:1000}")
+  for ((i = 0; i < ${#stat_paths[@]}; i += 1000)); do
     while IFS= read -r -d '' line; do
-      size=${line%% *} rest=${line#* }
-      drift_now_size[${rest#* }]=$size
-      drift_now_time[${rest#* }]=${rest%% *}
-    done < <(cd -- "$1" && stat --printf '%s %.9Y %n\0' -- "${batch[@]#"$1/"}" 2>/dev/null)
+      size=${line%% *} line=${line#* }
+      seconds=${line%% *} line=${line#* }
+      line=${line#* }
+      clock=${line%% *} line=${line#* }
+      fraction=000000000
+      [[ $clock == *.* ]] && fraction="${clock#*.}000000000" && fraction=${fraction:0:9}
+      line=${line#* }
+      drift_now_size[$line]=$size
+      drift_now_time[$line]="$seconds.$fraction"
+    done < <(cd -- "$1" && stat --printf '%s %Y %y %n\0' -- "${stat_paths[@]:i:1000}" 2>/dev/null)
   done
-}
-
-# drift_stat_works: true when this host's stat prints times to the nanosecond (coreutils 8.30+).
-drift_stat_works() {
-  [[ $(stat --printf '%.9Y' -- / 2>/dev/null) =~ ^[0-9]+\.[0-9]{9}$ ]]
 }
 
 # drift_load_manifest FILE: the baseline is the manifest FILE; false when it is not one.
@@ -368,7 +369,7 @@ drift_scan() {
   local persistent=("$@")
   drift_walk "$release"
   drift_stat "$release"
-  local -A added=() top_of=() files=() bytes=() kind_of=()
+  local -A added=() top_of=() top_files=() top_bytes=() kind_of=()
   DRIFT_TOPS=() DRIFT_CHANGED=() DRIFT_GROUPS=()
   for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
     path=${DRIFT_ITEMS[i]} type=${DRIFT_KINDS[i]}
@@ -401,13 +402,13 @@ drift_scan() {
       DRIFT_TOPS+=("$path")
     fi
     if [[ $type != d ]]; then
-      files[${top_of[$path]}]=$((${files[${top_of[$path]}]:-0} + 1))
-      [[ $type == f ]] && bytes[${top_of[$path]}]=$((${bytes[${top_of[$path]}]:-0} + ${drift_now_size[$path]:-0}))
+      top_files[${top_of[$path]}]=$((${top_files[${top_of[$path]}]:-0} + 1))
+      [[ $type == f ]] && top_bytes[${top_of[$path]}]=$((${top_bytes[${top_of[$path]}]:-0} + ${drift_now_size[$path]:-0}))
     fi
   done
   for path in ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
-    files[$path]=1 bytes[$path]=0
-    [[ ${kind_of[$path]} == f ]] && bytes[$path]=${drift_now_size[$path]:-0}
+    top_files[$path]=1 top_bytes[$path]=0
+    [[ ${kind_of[$path]} == f ]] && top_bytes[$path]=${drift_now_size[$path]:-0}
   done
 
   # A folder holding new or changed files is kept whole when it ships no code (only with a
@@ -448,14 +449,14 @@ drift_scan() {
     done
     if [[ -n ${grown[$above]+set} && $above != "$path" ]]; then
       drift_group_change[$above]=grown
-      drift_group_files[$above]=$((${drift_group_files[$above]:-0} + ${files[$path]:-0}))
-      drift_group_bytes[$above]=$((${drift_group_bytes[$above]:-0} + ${bytes[$path]:-0}))
+      drift_group_files[$above]=$((${drift_group_files[$above]:-0} + ${top_files[$path]:-0}))
+      drift_group_bytes[$above]=$((${drift_group_bytes[$above]:-0} + ${top_bytes[$path]:-0}))
     elif [[ -z ${added[$path]+set} ]]; then
-      drift_group_change[$path]=changed drift_group_files[$path]=1 drift_group_bytes[$path]=${bytes[$path]:-0}
+      drift_group_change[$path]=changed drift_group_files[$path]=1 drift_group_bytes[$path]=${top_bytes[$path]:-0}
     else
       drift_group_change[$path]=new-file
       [[ ${kind_of[$path]} == d ]] && drift_group_change[$path]=new-dir
-      drift_group_files[$path]=${files[$path]:-0} drift_group_bytes[$path]=${bytes[$path]:-0}
+      drift_group_files[$path]=${top_files[$path]:-0} drift_group_bytes[$path]=${top_bytes[$path]:-0}
     fi
   done
   for path in "${!grown[@]}"; do
@@ -489,10 +490,6 @@ drift_check() {
   manifest="$ROOT/.persist-deploy/manifests/$id.tree"
   if [[ ! -f $manifest ]]; then
     record pass drift current "releases/$id has no manifest of what it shipped; the next deploy compares it with the new release"
-    return
-  fi
-  if ! drift_stat_works; then
-    record warn drift current "this host's stat cannot print times in nanoseconds; run 'persist-deploy health-check' instead"
     return
   fi
   drift_reset
