@@ -87,6 +87,9 @@ extension DeployPlanner {
                 }
             }
         } else {
+            if let live, liveType == .file, sharedType == .file {
+                step.operations += try replacedLink(path.path, live: live, shared: shared)
+            }
             if let live, liveHoldsData, liveType == .directory {
                 // A real folder where the live release should have a link: someone unpacked over
                 // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
@@ -140,6 +143,26 @@ extension DeployPlanner {
         }
         step.operations.append(.link(path: inRelease, target: linkText))
         return step
+    }
+
+    /// A real file in the live release where the link into shared/ was: the app replaced the link
+    /// (it wrote a temporary file and renamed it over the link). The same bytes as shared/'s copy
+    /// make it a duplicate, replaced by the link again; different bytes are data that only one
+    /// of the two can hold at that path, so the deploy stops and says how to choose.
+    private func replacedLink(_ relative: String, live: LiveRelease, shared: String) throws -> [DeployOperation] {
+        let livePath = PathName.join(live.path, relative)
+        let liveBytes = try fileSystem.readFile(at: PathName.join(live.content, relative))
+        guard liveBytes != (try fileSystem.readFile(at: shared)) else {
+            return [.removeReleaseCopy(path: livePath), .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared))]
+        }
+        throw ToolError(
+            "'\(PathName.join(live.content, relative))' is a real file where the link to '\(shared)' was, and the two differ: "
+                + "the running app replaced the link (it writes a temporary file and renames it over the link), so its newest "
+                + "'\(relative)' is in the live release, not in shared/.",
+            hint: "Nothing was changed. To keep the live release's copy: mv -- \(Shell.quote(PathName.join(live.content, relative))) "
+                + "\(Shell.quote(shared)), then deploy again. To keep shared/'s copy and the other beside it: persist-deploy recover. "
+                + "An app that renames over this file needs its folder persistent instead: classify '\(PathName.parent(relative))' "
+                + "(or a folder of its own) in persist-deploy.json.")
     }
 
     /// True when `directory` holds at least one entry that is not a folder, at any depth; reads
