@@ -53,6 +53,7 @@ package enum CommandTable {
         OptionSpec("--sync", help: "With --public-html: copy into a real folder where links are refused."),
         OptionSpec("--verify", value: "CMD", help: "Run CMD after the switch; on failure put the previous release back."),
         OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
+        OptionSpec("--leave-behind", help: "This once, move what the app wrote into the live release outside shared/ to .persist-deploy/left-behind/ instead of stopping."),
         OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock (default 0)."),
     ]
 

@@ -44,6 +44,11 @@ enum DeployCommands {
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
+        request.leaveBehind = invocation.flag("--leave-behind")
+        if request.leaveBehind && !request.activate {
+            throw ToolError.usage(
+                "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
+        }
         if request.syncPublicHTML && request.publicHTML == nil {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }

@@ -103,7 +103,7 @@ package struct Deployer {
         // The archive's extraction already ran; apply the rest, and hold back cleanup until a
         // `--verify` has passed.
         let firstToApply = prelude.isEmpty ? 0 : 2
-        let cleanupStart = plan.operations.firstIndex { if case .removeRelease = $0 { true } else { false } } ?? plan.operations.count
+        let cleanupStart = Self.afterVerifyStart(plan.operations)
         try executor.apply(plan.operations[firstToApply..<cleanupStart], root: root.path, counted: firstToApply)
         report.activated = plan.activates
 
@@ -111,6 +111,7 @@ package struct Deployer {
             try verify(command, plan: plan, executor: executor)
         }
         try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
+        report.warnings += executor.notes.all
         if plan.activates, let publicHTML = request.publicHTML {
             if request.syncPublicHTML {
                 try syncPublicHTML(publicHTML, plan: plan)
@@ -122,6 +123,20 @@ package struct Deployer {
         return report
     }
 
+
+    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
+    /// into the old release and the removal of old releases (a failed verify puts the old
+    /// release back live, whole).
+    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
+        var start = operations.count
+        while start > 0 {
+            switch operations[start - 1] {
+            case .leaveBehind, .removeRelease: start -= 1
+            default: return start
+            }
+        }
+        return start
+    }
 
     /// Creates a missing deploy root, saying so (a mistyped `--root` must not pass unseen), but
     /// only for a deploy that brings its release with it: a new root holds no release to deploy.

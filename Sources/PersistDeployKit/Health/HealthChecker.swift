@@ -5,7 +5,7 @@ package struct HealthChecker {
     /// is plenty on a small VPS disk and a warning too late on a 2 TB one.
     package static let minimumFreePercent: UInt64 = 5
 
-    private let fileSystem: any FileSystem
+    let fileSystem: any FileSystem
     private let probe: HostProbe
 
     package init(fileSystem: any FileSystem) {
@@ -102,6 +102,10 @@ package struct HealthChecker {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
             }
+        }
+
+        if let live, let record {
+            checks += driftChecks(live: live, root: root, record: record)
         }
 
         for path in expectations?.secrets ?? [] {
