@@ -46,6 +46,11 @@ enum DeployCommands {
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
+        request.leaveBehind = invocation.flag("--leave-behind")
+        if request.leaveBehind && !request.activate {
+            throw ToolError.usage(
+                "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
+        }
         if request.syncPublicHTML && request.publicHTML == nil {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
@@ -103,10 +108,14 @@ enum DeployCommands {
         request.target = invocation.value("--to")
         request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         request.dryRun = invocation.flag("--dry-run")
+        request.ifCurrent = invocation.value("--if-current")
         let result = try Rollback(context: context, console: console, root: root).run(request)
         let from = result.from.map { "releases/\(NameBytes.display($0))" } ?? "nothing"
         let to = "releases/\(NameBytes.display(result.release))"
-        if let operations = result.operations {
+        if !result.rolledBack {
+            console.say("Nothing rolled back: current points at \(result.from.map { "releases/\(NameBytes.display($0))" } ?? "no release"), "
+                + "not at releases/\(NameBytes.display(request.ifCurrent ?? "")), so this release is no longer live.")
+        } else if let operations = result.operations {
             console.say("Would switch current from \(from) to \(to) (\(operations.count) operations, nothing changed):")
             for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
         } else {

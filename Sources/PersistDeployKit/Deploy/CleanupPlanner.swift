@@ -36,8 +36,19 @@ extension DeployPlanner {
         return removal.reversed()
     }
 
-    /// The operations that remove `ids`: the one removal every cleanup uses (a deploy's, `prune`'s).
-    package func cleanupOperations(_ ids: [String]) -> [DeployOperation] {
-        ids.map { .removeRelease(path: root.release($0)) }
+    /// The operations that remove `ids`: the one removal every cleanup uses (a deploy's, `prune`'s),
+    /// which moves what the app wrote into a release to left-behind/ first. `exclusions` are the
+    /// paths its drift scan passes over; `compareWith` the release to compare one without a
+    /// manifest with (nil: the live one).
+    package func cleanupOperations(_ ids: [String], exclusions: [String], compareWith: String?) -> [DeployOperation] {
+        ids.map { .removeRelease(path: root.release($0), exclusions: exclusions, compareWith: compareWith) }
+    }
+
+    /// The drift scan's exclusions from the record alone (for a cleanup with no new release):
+    /// persistent paths, links to other app paths, disposable paths.
+    package static func recordedExclusions(_ record: PersistenceRecord?) -> [String] {
+        let paths = record?.paths ?? []
+        let kept = paths.filter { ($0.class.isPersistent) || $0.linkTarget != nil || $0.class == .disposable }
+        return Array(Set(kept.map(\.path))).sorted()
     }
 }

@@ -48,10 +48,10 @@ package struct DeployState: Sendable {
     package static func read(_ root: DeployRoot, fileSystem: any FileSystem) throws(ToolError) -> DeployState {
         do {
             let names = try fileSystem.isDirectory(root.releases) ? try fileSystem.listDirectory(at: root.releases) : []
-            var folders: [(id: String, modified: Double)] = []
+            var folders: [(id: String, arrived: Double)] = []
             for name in names where !name.hasPrefix(".") {
                 guard let status = try fileSystem.status(at: root.release(name), followSymlink: false), status.type == .directory else { continue }
-                folders.append((name, status.modificationTime))
+                folders.append((name, status.changeTime))
             }
             let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
                 .map { root.release($0) }
@@ -98,16 +98,17 @@ package struct DeployState: Sendable {
     package var rollbackTarget: String? { ledger.rollbackTarget(from: liveID, among: releaseIDs) }
 
     /// Recorded folders in the order of their last deploy; folders the history never names
-    /// (uploaded and not deployed yet, or older than the history) merged in by modification
-    /// time against the recorded deploy times, ties by name.
-    private static func historyOrder(_ folders: [(id: String, modified: Double)], ledger: ReleaseLedger) -> [String] {
+    /// (uploaded and not deployed yet, or older than the history) merged in by when they arrived
+    /// (their ctime: `cp -a`, `rsync -a` and `tar` keep an upload's modification times) against
+    /// the recorded deploy times, ties by name.
+    private static func historyOrder(_ folders: [(id: String, arrived: Double)], ledger: ReleaseLedger) -> [String] {
         var recorded: [(id: String, order: Int, time: String)] = []
         var unrecorded: [(id: String, time: String)] = []
         for folder in folders {
             if let standing = ledger.standing(of: folder.id) {
                 recorded.append((folder.id, standing.deployed, standing.time ?? ""))
             } else {
-                unrecorded.append((folder.id, Timestamp.iso8601(Date(timeIntervalSince1970: folder.modified.rounded(.down)))))
+                unrecorded.append((folder.id, Timestamp.iso8601(Date(timeIntervalSince1970: folder.arrived.rounded(.down)))))
             }
         }
         recorded.sort { $0.order < $1.order }

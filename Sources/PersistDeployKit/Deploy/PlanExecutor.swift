@@ -9,6 +9,9 @@ package struct PlanExecutor {
     /// SIGKILL (set from `PERSIST_DEPLOY_CRASH_AFTER`).
     let crashAfter: Int?
     let environment: [String: String]
+    /// What steps had to say (files left behind by a cleanup): the deploy's report adds them to
+    /// its warnings.
+    package let notes = ExecutorNotes()
 
     package init(fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:]) {
         self.fileSystem = fileSystem
@@ -30,6 +33,11 @@ package struct PlanExecutor {
             done += 1
             if let crashAfter, done == crashAfter { kill(getpid(), SIGKILL) }
         }
+    }
+
+    /// Says something a step did that the report must carry (the command prints it).
+    func note(_ text: String) {
+        notes.add(text)
     }
 
     /// Wraps any failure of a step in a message naming the step.
@@ -98,14 +106,12 @@ package struct PlanExecutor {
             try rotateHistory(shared: shared, archive: archive, carried: carried)
         case .mergeReleaseCopyIntoShared(let from, let to, let suffix):
             try mergeReleaseCopy(from, into: to, suffix: suffix)
-        case .removeRelease(let path):
-            let aside = PathName.join(PathName.parent(path), ".removing-\(PathName.basename(path))")
-            if try fileSystem.exists(path) {
-                try fileSystem.rename(path, to: aside, replacing: false)
-            }
-            try fileSystem.removeTree(at: aside)
-            let root = PathName.parent(PathName.parent(path))
-            try fileSystem.removeTree(at: DeployRoot(path: root).manifest(of: PathName.basename(path)))
+        case .recordReleaseTree(let release, let manifest, let disposable):
+            try recordTree(of: release, in: manifest, disposable: disposable)
+        case .leaveBehind(let release, let paths, let copies, let to):
+            try leaveBehind(paths, copies: copies, of: release, in: to)
+        case .removeRelease(let path, let exclusions, let compareWith):
+            try removeRelease(path, exclusions: exclusions, compareWith: compareWith)
         }
     }
 

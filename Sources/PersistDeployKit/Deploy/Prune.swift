@@ -34,7 +34,14 @@ package struct Prune {
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
         let planner = DeployPlanner(fileSystem: context.fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let removed = Self.releasesToRemove(state: state, planner: planner, keep: request.keep)
-        let operations = state.leftovers.map { DeployOperation.removeLeftover(path: $0) } + planner.cleanupOperations(removed)
+        let exclusions = DeployPlanner.recordedExclusions(state.record)
+        // A release whose removal a crash interrupted is finished the way cleanup does it.
+        let leftovers = state.leftovers.map { leftover in
+            PathName.basename(leftover).hasPrefix(".removing-")
+                ? DeployOperation.removeRelease(path: leftover, exclusions: exclusions, compareWith: nil)
+                : .removeLeftover(path: leftover)
+        }
+        let operations = leftovers + planner.cleanupOperations(removed, exclusions: exclusions, compareWith: nil)
         var result = Result(removedReleases: removed, dryRun: request.dryRun)
         if request.dryRun {
             result.operations = operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }

@@ -10,7 +10,8 @@ package struct ReleaseLedger: Sendable {
         package var time: String?
         /// Order of its last deploy: larger is later.
         package var deployed: Int
-        /// Order of the last time it went live after that deploy (deploy or rollback).
+        /// Order of the last time it went live (deploy or rollback), as far as the lines read show;
+        /// a release prepared again keeps it (it still went live once).
         package var lastLive: Int?
         /// A rollback moved `current` away from it after it last went live.
         package var rolledBackFrom: Bool
@@ -86,7 +87,7 @@ package struct ReleaseLedger: Sendable {
             standings[key] = Standing(outcome: line.outcome, time: line.time, deployed: order, lastLive: order, rolledBackFrom: false)
             live = line.release
         case .prepared:
-            standings[key] = Standing(outcome: .prepared, time: line.time, deployed: order, lastLive: nil, rolledBackFrom: false)
+            standings[key] = Standing(outcome: .prepared, time: line.time, deployed: order, lastLive: standings[key]?.lastLive, rolledBackFrom: false)
         case .bad:
             if standings[key] == nil {
                 standings[key] = Standing(outcome: .bad, time: line.time, deployed: order, lastLive: nil, rolledBackFrom: false)

@@ -2,6 +2,10 @@
 package struct RollbackRequest: Sendable {
     /// `--to ID`: the release to go to; nil for the one the history says was live before.
     package var target: String?
+    /// `--if-current ID`: roll back only while `current` points at this release (a CI step
+    /// undoing its own deploy must not undo someone else's, or one already undone by
+    /// `--verify`); otherwise nothing changes and the result says `rolledBack: false`.
+    package var ifCurrent: String?
     package var waitSeconds = 0
     package var dryRun = false
     package init() {}
@@ -18,6 +22,8 @@ package struct Rollback {
         package var relinked: [String]
         /// Present for `--dry-run`: the operations, in order.
         package var operations: [PlannedOperationJSON]?
+        /// False when `--if-current` found `current` elsewhere and nothing was changed.
+        package var rolledBack = true
     }
 
     let context: Context
@@ -31,9 +37,15 @@ package struct Rollback {
     }
 
     package func run(_ request: RollbackRequest) throws(ToolError) -> Result {
-        let lock = request.dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: request.waitSeconds, context: context)
+        let lock = request.dryRun ? nil : try DeployLock.acquire(
+            root: root, command: "rollback", waitSeconds: request.waitSeconds, context: context, notice: console.notice)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
+        if let ifCurrent = request.ifCurrent, !(state.liveID?.utf8.elementsEqual(ifCurrent.utf8) ?? false) {
+            var result = Result(release: state.liveID ?? "", from: state.liveID, relinked: [])
+            result.rolledBack = false
+            return result
+        }
         if let unrecorded = unrecordedRollback(state, requested: request.target) {
             // A rollback stopped between its switch and its line (or `current` was moved back
             // by hand to where a rollback would go): only the line is missing.

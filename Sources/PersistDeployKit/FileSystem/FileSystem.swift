@@ -11,21 +11,40 @@ package struct FileStatus: Sendable, Equatable {
     package var size: Int64
     /// Seconds since 1970 (UTC), with nanoseconds in the fraction.
     package var modificationTime: Double
+    /// The same time, exactly, in nanoseconds since 1970: what manifests store and compare (a
+    /// `Double` cannot hold every nanosecond of today's dates).
+    package var modificationNanoseconds: Int64
     /// The file system the path lives on: two paths with different devices cannot be renamed
     /// into each other.
     package var device: UInt64
     package var inode: UInt64
+    /// Seconds since 1970 of the last change of the entry itself (ctime): unlike the
+    /// modification time, no copy or archive can set it, so it tells when a folder arrived.
+    package var changeTime: Double
 
     package init(
         type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
-        device: UInt64 = 1, inode: UInt64 = 0
+        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil, changeTime: Double? = nil
     ) {
         self.type = type
         self.permissions = permissions
         self.size = size
         self.modificationTime = modificationTime
+        self.modificationNanoseconds = modificationNanoseconds ?? Int64((modificationTime * 1e9).rounded())
         self.device = device
         self.inode = inode
+        self.changeTime = changeTime ?? modificationTime
+    }
+}
+
+/// One entry met by `FileSystem.walk`: its path relative to the walked folder and its status.
+package struct WalkedEntry: Sendable, Equatable {
+    package var path: String
+    package var status: FileStatus
+
+    package init(path: String, status: FileStatus) {
+        self.path = path
+        self.status = status
     }
 }
 
@@ -43,6 +62,9 @@ package protocol FileSystem: Sendable {
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
+    /// Every entry below `directory` (folders, files, links and others) with its `lstat` facts,
+    /// parents before their children, never following a link: what a release manifest records.
+    func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
     /// Up to `count` bytes of the file at `path` from byte `offset` on (fewer at its end), so a
     /// log can be read from its end without reading all of it.
