@@ -51,7 +51,9 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         try state.withLock { tree throws(SystemCallError) in
             let found = try tree.lookup(path, followFinal: false, call: "utimensat")
             guard let inode = found.inode else { throw SystemCallError(call: "utimensat", path: path, code: ENOENT) }
+            let changed = tree.tick()
             tree.nodes[inode]?.modificationTime = time
+            tree.nodes[inode]?.changeTime = changed
         }
     }
 
@@ -140,6 +142,7 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
                 let time = tree.tick()
                 tree.nodes[inode]?.content = .file(bytes + contents)
                 tree.nodes[inode]?.modificationTime = time
+                tree.nodes[inode]?.changeTime = time
             case .directory?: throw SystemCallError(call: "open", path: path, code: EISDIR)
             default: throw SystemCallError(call: "open", path: path, code: ELOOP)
             }
@@ -237,7 +240,9 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
             if case .symlink = tree.nodes[inode]?.content {
                 throw SystemCallError(call: "chmod", path: path, code: ELOOP)
             }
+            let changed = tree.tick()
             tree.nodes[inode]?.permissions = permissions & 0o7777
+            tree.nodes[inode]?.changeTime = changed
         }
     }
 
@@ -268,6 +273,9 @@ private struct Node {
     var permissions: UInt32
     var modificationTime: Double
     var device: UInt64
+    /// ctime: set by every change of the entry itself (creation, rename, chmod, times), never
+    /// copied.
+    var changeTime: Double = 0
 
     var isDirectory: Bool {
         if case .directory = content { return true }
@@ -283,7 +291,7 @@ private struct Node {
             }
         return FileStatus(
             type: type, permissions: permissions, size: size, modificationTime: modificationTime,
-            device: device, inode: inode)
+            device: device, inode: inode, changeTime: changeTime)
     }
 }
 
@@ -417,9 +425,10 @@ private struct Tree {
     mutating func makeNode(_ content: Node.Content, permissions: UInt32, in parent: UInt64) -> UInt64 {
         let inode = nextInode
         nextInode += 1
+        let time = tick()
         nodes[inode] = Node(
-            content: content, permissions: permissions, modificationTime: tick(),
-            device: nodes[parent]?.device ?? 1)
+            content: content, permissions: permissions, modificationTime: time,
+            device: nodes[parent]?.device ?? 1, changeTime: time)
         return inode
     }
 
@@ -495,6 +504,8 @@ private struct Tree {
         removeEntry(from.name, from: from.parent)
         if let replaced = to.inode { release(replaced) }
         setEntry(to.name, to: moving, in: to.parent)
+        let changed = tick()
+        nodes[moving]?.changeTime = changed
     }
 
     /// True when `directory` is `ancestor` or lies below it.
@@ -513,6 +524,7 @@ private struct Tree {
         nextInode += 1
         var copied = node
         copied.device = nodes[parent]?.device ?? 1
+        copied.changeTime = tick()
         nodes[copyInode] = copied
         if case .directory(let entries) = node.content {
             var copiedEntries: [String: UInt64] = [:]

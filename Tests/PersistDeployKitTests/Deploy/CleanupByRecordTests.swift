@@ -7,7 +7,7 @@ import Testing
 @Suite struct CleanupByRecordTests {
     static let root = DeployRoot(path: "/srv/app")
 
-    /// A root holding `folders` under releases/ (created in that order, one second apart),
+    /// A root holding `folders` under releases/ (arriving in that order, after the history's lines),
     /// `history` as its history and `current` pointing at `live`.
     static func state(folders: [String], history: ReleaseLedgerTests.Story, live: String?) throws -> (DeployState, InMemoryFileSystem) {
         let fs = try InMemoryFileSystem(directories: [root.shared])
@@ -97,7 +97,7 @@ import Testing
         let (state, fs) = try Self.state(folders: ["A", "broken", "zz-uploaded-first", "aa-uploaded-last"], history: story, live: "A")
         var request = DeployRequest()
         request.source = .newestNotLive
-        // Uploads are ordered by when they arrived (modification time), not by name.
+        // Uploads are ordered by when they arrived (ctime: a copy keeps modification times), not by name.
         #expect(try Self.planner(fs).target(for: request, state: state).id == "aa-uploaded-last")
         let (onlyBad, badFS) = try Self.state(folders: ["A", "broken"], history: story, live: "A")
         #expect(throws: ToolError.self) { try Self.planner(badFS).target(for: request, state: onlyBad) }

@@ -8,8 +8,9 @@ import Testing
 @Suite struct DeploymentHistoryTests {
     static let root = DeployRoot(path: "/srv/app")
 
+    /// A history line, written (by default) before any folder of an in-memory tree was made.
     static func line(_ release: String, _ outcome: HistoryRecord.Outcome = .activated, from: String? = nil) -> String {
-        Text.json(HistoryLineTests.record(release, outcome, from: from))
+        Text.json(HistoryLineTests.record(release, outcome, from: from, time: "2020-01-01T00:00:00Z"))
     }
 
     static func fileSystem(history: String? = nil) throws -> FaultyFileSystem {

@@ -6,9 +6,12 @@ import Testing
 /// The one-pass reader of a history line's few fields: it must agree with the full decoder on
 /// every line the tool (or deploy.sh) writes, and refuse what the decoder refuses.
 @Suite struct HistoryLineTests {
-    static func record(_ release: String, _ outcome: HistoryRecord.Outcome, from: String? = nil, path: String = "public/uploads") -> HistoryRecord {
+    static func record(
+        _ release: String, _ outcome: HistoryRecord.Outcome, from: String? = nil, path: String = "public/uploads",
+        time: String = "2026-11-22T14:30:00Z"
+    ) -> HistoryRecord {
         HistoryRecord(
-            release: release, time: "2026-11-22T14:30:00Z", outcome: outcome, framework: .laravel,
+            release: release, time: time, outcome: outcome, framework: .laravel,
             paths: [PathRecord(path: path, class: .user, action: .linked, added: 2, shadowed: 1)], host: "web-1", user: "deploy", from: from)
     }
 

@@ -43,3 +43,21 @@ import Testing
         #expect(errnoOf { _ = try fs.readBytes(at: box.path("missing"), offset: 0, count: 1) } == ENOENT)
     }
 }
+
+/// The change time (ctime) tells when an entry arrived: a copy keeps modification times, never it.
+@Suite struct FileSystemChangeTimeContractTests {
+    @Test(arguments: Backend.allCases)
+    func aCopyKeepsTheModificationTimeButNotTheChangeTime(_ backend: Backend) throws {
+        let box = try FileSystemSandbox(backend)
+        defer { box.remove() }
+        try box.write("upload/index.php", "<?php")
+        try box.setModificationTime("upload", to: 1_000_000_000)
+        try box.fileSystem.copyTree(from: box.path("upload"), to: box.path("releases-copy"))
+        let copy = try #require(try box.fileSystem.status(at: box.path("releases-copy"), followSymlink: false))
+        #expect(copy.modificationTime == 1_000_000_000)
+        #expect(copy.changeTime > 1_000_000_001)
+        try box.fileSystem.rename(box.path("releases-copy"), to: box.path("renamed"), replacing: false)
+        let renamed = try #require(try box.fileSystem.status(at: box.path("renamed"), followSymlink: false))
+        #expect(renamed.changeTime >= copy.changeTime && renamed.modificationTime == 1_000_000_000)
+    }
+}
