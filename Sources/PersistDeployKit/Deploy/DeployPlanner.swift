@@ -29,6 +29,10 @@ package struct DeployPlanner {
     let now: Date
     let host: String
     let user: String
+    /// Where running processes are listed (`/proc`), to keep releases still in use.
+    package var processTable = "/proc"
+    /// This process, which never counts as using a release.
+    package var ownPID: Int32 = 0
 
     package init(fileSystem: any FileSystem, root: DeployRoot, now: Date, host: String, user: String) {
         self.fileSystem = fileSystem
@@ -150,7 +154,7 @@ package struct DeployPlanner {
         for path in persistent {
             let step = try planPersistentPath(
                 path, request: request, releasePath: releasePath, content: target.contentDirectory,
-                live: live, liveManifest: liveManifest, framework: classification.framework)
+                live: live, liveManifest: liveManifest, framework: classification.framework, record: state.record)
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
@@ -185,6 +189,9 @@ package struct DeployPlanner {
             operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
             operations.append(.removeLeftover(path: root.adoptionMarker))
         }
+        if let command = request.hooks.beforeSwitch {
+            operations.append(.runHook(hook(.beforeSwitch, command, request: request, target: target.id, previous: live?.id)))
+        }
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
         }
@@ -194,7 +201,9 @@ package struct DeployPlanner {
 
         var recorded = classification
         recorded.paths = mergedRecordPaths(classification, record: state.record)
-        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        var record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        record.webUser = request.webAccess?.user?.name
+        record.webGroup = request.webAccess?.group.name
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = state.history + [history]
@@ -202,15 +211,31 @@ package struct DeployPlanner {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
 
+        if request.activate, let command = request.hooks.afterSwitch {
+            operations.append(.runHook(hook(.afterSwitch, command, request: request, target: target.id, previous: live?.id)))
+        }
+        warnings += ReleaseHygiene.findings(appDirectory: target.contentDirectory, webRoot: classification.webRoot, fileSystem: fileSystem)
+            .map { "\($0.path) \($0.message)." }
+
         var removed: [String] = []
         if request.activate {
-            let cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
+            var cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
+            let inUse = ReleasesInUse.scan(cleanup.map(root.release), processTable: processTable, fileSystem: fileSystem, ownPID: ownPID)
+            for (path, uses) in inUse.sorted(by: { $0.key < $1.key }) {
+                warnings.append(ReleasesInUse.warning(release: PathName.basename(path), uses: uses))
+            }
+            cleanup.removeAll { inUse[root.release($0)] != nil }
             removed = cleanup
             operations += cleanup.map { .removeRelease(path: root.release($0)) }
         }
         return DeployPlan(
             releaseID: target.id, releasePath: releasePath, operations: operations, paths: records, warnings: warnings,
             removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
+    }
+
+    private func hook(_ stage: Hook.Stage, _ command: String, request: DeployRequest, target: String, previous: String?) -> Hook {
+        Hook(stage: stage, command: command, releaseID: target, releasePath: root.release(target), root: root.path,
+             shared: root.shared, previousID: previous, timeoutSeconds: request.hooks.timeoutSeconds)
     }
 
     /// Refuses roots the tool must never manage.

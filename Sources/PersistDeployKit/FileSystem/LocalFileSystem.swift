@@ -192,6 +192,10 @@ package struct LocalFileSystem: FileSystem {
     package func syncDirectory(at path: String) throws(SystemCallError) {
         try SystemCall.syncDirectory(at: path)
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try SystemCall.setOwner(of: PathName.withoutTrailingSlashes(path), user: user, group: group)
+    }
 }
 
 extension FileStatus {
@@ -206,6 +210,6 @@ extension FileStatus {
         self.init(
             type: type, permissions: UInt32(info.st_mode & 0o7777), size: Int64(info.st_size),
             modificationTime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), owner: info.st_uid, group: info.st_gid)
     }
 }
