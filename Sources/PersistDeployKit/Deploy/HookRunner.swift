@@ -56,7 +56,8 @@ package struct HookRunner {
     package static func ending(_ result: ProcessGroup.Result) -> String {
         let seconds = (result.seconds * 10).rounded() / 10
         switch result.end {
-        case .exited(let status): return "exited \(status) after \(seconds) s"
+        case .exited(0): return "finished after \(seconds) s"
+        case .exited(let status): return "failed (exit \(status), after \(seconds) s)"
         case .timedOut: return "did not finish within its time limit (\(seconds) s) and its process group was stopped (SIGTERM, then SIGKILL)"
         case .interrupted(let signal): return "was stopped because the deploy got \(Interruption.name(of: signal))"
         }

@@ -120,7 +120,7 @@ extension DeployPlanner {
             if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
         }
         if framework == .laravel && path.path == "storage" {
-            for sub in ["app/public", "framework/cache", "framework/sessions", "framework/views", "logs"] {
+            for sub in LaravelStorage.subfolders {
                 step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
             }
         }

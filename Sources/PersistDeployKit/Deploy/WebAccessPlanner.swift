@@ -22,6 +22,11 @@ extension DeployPlanner {
         var operations: [DeployOperation] = [
             .grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: true, secret: false, recursive: recursive))
         ]
+        let folder = PathName.parent(shared)
+        if path.kind == .file && folder != root.shared {
+            // A SQLite database needs its folder writable too, for its journal.
+            operations.append(.grantWebGroup(WebGroupGrant(path: folder, group: access.group, writable: true, secret: false, recursive: false)))
+        }
         if !recursive {
             // Folders the deploy creates inside it (Laravel's storage/framework/cache…).
             for case .createDirectory(let created) in seedingSteps where PathName.isWithin(created, shared) && created != shared {
@@ -39,4 +44,9 @@ extension ClassifiedPath {
     package var isSecret: Bool {
         kind == .file && (self.class == .config || PathName.basename(path).hasPrefix(".env"))
     }
+}
+
+/// The folders Laravel writes below `storage/` and fails without (created by every deploy).
+package enum LaravelStorage {
+    package static let subfolders = ["app/public", "framework/cache", "framework/sessions", "framework/views", "logs"]
 }

@@ -17,6 +17,9 @@ package enum SafetyNet {
         healthValues["framework"] = .shellWord(record.framework.rawValue)
         healthValues["web_root"] = .shellWord(record.webRoot)
         healthValues["asset_rows"] = .shellRows(expectations.assets.map { [$0] })
+        healthValues["web_user"] = .shellWord(expectations.webUser)
+        healthValues["web_group"] = .shellWord(expectations.webGroup)
+        healthValues["writable_rows"] = .shellRows(expectations.writableSubfolders.map { [$0] })
         let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),

@@ -113,6 +113,9 @@ import Testing
         case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _): [from, to]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
+        case .restrictSecret(let path): [path]
+        case .grantWebGroup(let grant): [grant.path]
+        case .runHook(let hook): [hook.releasePath]
         case .verifyLinks: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
         }
