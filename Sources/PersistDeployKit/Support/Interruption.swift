@@ -32,6 +32,13 @@ package final class Interruption: @unchecked Sendable {
             signal(SIGINT, interruptionHandler)
             signal(SIGTERM, interruptionHandler)
         }
+        // A parent may have started us with them blocked (a libdispatch worker thread blocks
+        // every signal, and children inherit the mask): they would stay pending forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         InterruptionHandler.users += 1
         return Interruption(descriptor: InterruptionHandler.readEnd)
     }
