@@ -68,7 +68,8 @@ package enum DeployOperation: Sendable, Equatable {
         case .writeFile(let path, _, _): return "write \(show(path))"
         case .restrictSecret(let path): return "chmod o-rwx \(show(path))"
         case .grantWebGroup(let grant):
-            let access = grant.writable ? "g+rwX\(grant.secret ? ",o-rwx" : "") (setgid on folders, ACL where supported)" : "g+r\(grant.secret ? ",o-rwx" : "")"
+            let others = grant.secret ? ",o-rwx" : ""
+            let access = !grant.writable ? "g+r\(others)" : grant.folder ? "g+rwX,g+s\(others) (and a default ACL where supported)" : "g+rw\(others)"
             return "chgrp\(grant.recursive ? " -R" : "") \(grant.group.name) \(show(grant.path)); \(access)"
         case .runHook(let hook):
             return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"

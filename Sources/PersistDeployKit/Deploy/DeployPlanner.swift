@@ -166,7 +166,8 @@ package struct DeployPlanner {
             operations += step.operations
             links[PathName.join(releasePath, path.path)] = step.linkText
         }
-        operations += try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
+        let writableCache = try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
+        operations += writableCache + releaseWritableGrants(writableCache, request: request)
 
         var webRootFiles: [String] = []
         for asset in classification.assetPaths where asset.kind == .dir {

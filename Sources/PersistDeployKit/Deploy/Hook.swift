@@ -99,12 +99,15 @@ package struct WebGroupGrant: Sendable, Equatable {
     package var secret: Bool
     /// Every entry below `path` too (what seeding moved in); otherwise `path` alone.
     package var recursive: Bool
+    /// A folder (for the plan's wording; the executor looks at what is there).
+    package var folder: Bool
 
-    package init(path: String, group: Account, writable: Bool, secret: Bool, recursive: Bool) {
+    package init(path: String, group: Account, writable: Bool, secret: Bool, recursive: Bool, folder: Bool) {
         self.path = path
         self.group = group
         self.writable = writable
         self.secret = secret
         self.recursive = recursive
+        self.folder = folder
     }
 }

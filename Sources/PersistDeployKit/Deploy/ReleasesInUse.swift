@@ -10,6 +10,12 @@ package enum ReleasesInUse {
         /// "its working folder", "an open file", "a mapped file".
         package var how: String
 
+        package init(pid: Int32, command: String, how: String) {
+            self.pid = pid
+            self.command = command
+            self.how = how
+        }
+
         package var description: String { "pid \(pid) (\(command)) has \(how) in it" }
     }
 

@@ -15,27 +15,39 @@ extension DeployPlanner {
             return [isNew ? .setPermissions(path: shared, permissions: 0o600) : .restrictSecret(path: shared)]
         }
         if secret || path.class == .config {
-            return [.grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: false, secret: secret, recursive: false))]
+            return [.grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: false, secret: secret, recursive: false, folder: path.kind == .dir))]
         }
         // A new group (or the first deploy with one) opens what is already there once.
         let recursive = path.kind == .dir && (isNew || record?.webGroup != access.group.name)
         var operations: [DeployOperation] = [
-            .grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: true, secret: false, recursive: recursive))
+            .grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: true, secret: false, recursive: recursive, folder: path.kind == .dir))
         ]
         let folder = PathName.parent(shared)
         if path.kind == .file && folder != root.shared {
             // A SQLite database needs its folder writable too, for its journal.
-            operations.append(.grantWebGroup(WebGroupGrant(path: folder, group: access.group, writable: true, secret: false, recursive: false)))
+            operations.append(.grantWebGroup(WebGroupGrant(path: folder, group: access.group, writable: true, secret: false, recursive: false, folder: true)))
         }
         if !recursive {
             // Folders the deploy creates inside it (Laravel's storage/framework/cache…).
             for case .createDirectory(let created) in seedingSteps where PathName.isWithin(created, shared) && created != shared {
                 if (try? fileSystem.type(at: created)) == nil {
-                    operations.append(.grantWebGroup(WebGroupGrant(path: created, group: access.group, writable: true, secret: false, recursive: false)))
+                    operations.append(.grantWebGroup(WebGroupGrant(path: created, group: access.group, writable: true, secret: false, recursive: false, folder: true)))
                 }
             }
         }
         return operations
+    }
+}
+
+extension DeployPlanner {
+    /// Folders of the release the app writes at run time (Laravel's bootstrap/cache), opened to
+    /// the web group when there is one.
+    func releaseWritableGrants(_ operations: [DeployOperation], request: DeployRequest) -> [DeployOperation] {
+        guard let access = request.webAccess else { return [] }
+        return operations.compactMap { operation in
+            guard case .setPermissions(let path, _) = operation else { return nil }
+            return .grantWebGroup(WebGroupGrant(path: path, group: access.group, writable: true, secret: false, recursive: true, folder: true))
+        }
     }
 }
 
