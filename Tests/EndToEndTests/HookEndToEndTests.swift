@@ -39,7 +39,10 @@ import Testing
         let names = operations.map(\.op)
         let before = try #require(names.firstIndex(of: "runHook"))
         let switchIndex = try #require(names.firstIndex(of: "switchCurrent"))
-        #expect(before == switchIndex - 1, "\(names)")
+        // After the links are checked, before the release's tree is recorded (what the hook
+        // writes ships with the release) and before the switch.
+        #expect(names.firstIndex(of: "verifyLinks")! == before - 1, "\(names)")
+        #expect(before < switchIndex && (names.firstIndex(of: "recordReleaseTree") ?? switchIndex) > before, "\(names)")
         #expect(names.lastIndex(of: "runHook")! > switchIndex)
     }
 

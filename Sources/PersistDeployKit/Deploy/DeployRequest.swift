@@ -45,5 +45,8 @@ package struct DeployRequest: Sendable {
     package var hookTimeoutOption: Int?
     /// The hooks the deploy runs, resolved from the options and `persist-deploy.json`.
     package var hooks = HookCommands()
+    /// For this deploy only: move what the running app wrote into the live release outside
+    /// shared/ to `.persist-deploy/left-behind/<id>/` instead of stopping (data rule 4).
+    package var leaveBehind = false
     package init() {}
 }

@@ -7,7 +7,7 @@ extension Deployer {
         _ plan: DeployPlan, from first: Int, executor: PlanExecutor, request: DeployRequest, report: inout DeployReport
     ) throws(ToolError) {
         let operations = plan.operations
-        let cleanupStart = operations.firstIndex { if case .removeRelease = $0 { true } else { false } } ?? operations.count
+        let cleanupStart = Self.afterVerifyStart(operations)
         var next = first
         for index in first..<cleanupStart {
             guard case .runHook(let hook) = operations[index] else { continue }
@@ -40,14 +40,21 @@ extension Deployer {
     private func cleanUp(
         _ operations: ArraySlice<DeployOperation>, from start: Int, executor: PlanExecutor, report: inout DeployReport
     ) throws(ToolError) {
-        let removals = operations.compactMap { if case .removeRelease(let path) = $0 { path } else { nil } }
+        let removals = operations.compactMap { if case .removeRelease(let path, _, _) = $0 { path } else { nil } }
         let inUse = ReleasesInUse.scan(removals, fileSystem: context.fileSystem, ownPID: context.processID)
         for path in removals where inUse[path] != nil {
             let id = PathName.basename(path)
             report.warnings.append(ReleasesInUse.warning(release: id, uses: inUse[path] ?? []))
             report.removedReleases.removeAll { $0 == id }
         }
-        let kept = operations.filter { if case .removeRelease(let path) = $0 { inUse[path] == nil } else { true } }
+        // A kept release keeps what the app wrote in it too: nothing is moved out from under the process.
+        let kept = operations.filter { operation in
+            switch operation {
+            case .removeRelease(let path, _, _): inUse[path] == nil
+            case .leaveBehind(let release, _, _, _): inUse[release] == nil
+            default: true
+            }
+        }
         try executor.apply(kept[...], root: root.path, counted: start)
     }
 

@@ -69,6 +69,10 @@ package struct OwningFileSystem: FileSystem {
         try base.files(under: directory)
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try base.walk(directory)
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try base.readFile(at: path)
     }

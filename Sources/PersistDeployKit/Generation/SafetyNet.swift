@@ -20,6 +20,8 @@ package enum SafetyNet {
         healthValues["web_user"] = .shellWord(expectations.webUser)
         healthValues["web_group"] = .shellWord(expectations.webGroup)
         healthValues["writable_rows"] = .shellRows(expectations.writableSubfolders.map { [$0] })
+        healthValues["disposable_rows"] = .shellRows(expectations.disposable.map { [$0] })
+        healthValues["drift_functions"] = .scriptPart("scripts/drift-functions.sh.tmpl")
         let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),
