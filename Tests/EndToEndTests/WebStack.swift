@@ -148,10 +148,12 @@ final class WebStack: @unchecked Sendable {
         return process
     }
 
+    /// Until PHP answers: nginx may be up before PHP-FPM's socket (a 502).
     private func waitUntilServing() throws {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if get().status != 0 { return }
+            let answer = get()
+            if answer.status == 200 && answer.body.hasPrefix("release ") { return }
             if processes.contains(where: { !$0.isRunning }) { break }
             usleep(50_000)
         }

@@ -54,7 +54,7 @@ package enum CommandTable {
         OptionSpec("--verify", value: "CMD", help: "Run CMD after the switch; on failure put the previous release back."),
         OptionSpec("--before-switch", value: "CMD", help: "Run CMD in the new release once its links exist; on failure nothing goes live."),
         OptionSpec("--after-switch", value: "CMD", help: "Run CMD after the switch (reload PHP-FPM, restart workers); a failure is a warning."),
-        OptionSpec("--hook-timeout", value: "SECONDS", help: "Stop a hook or --verify after this long (default 600)."),
+        OptionSpec("--hook-timeout", value: "SECONDS", help: "Stop a hook (or the verify command) after this long (default 600)."),
         OptionSpec("--web-user", value: "USER", help: "The user PHP runs as: shared folders writable, config readable for it (remembered)."),
         OptionSpec("--web-group", value: "GROUP", help: "The group shared/ is opened to (default: the web user's group)."),
         OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
