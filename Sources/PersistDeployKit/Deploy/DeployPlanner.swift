@@ -248,22 +248,13 @@ package struct DeployPlanner {
         var removed: [String] = []
         if request.activate {
             var cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
-            let inUse = ReleasesInUse.scan(cleanup.map(root.release), processTable: processTable, fileSystem: fileSystem, ownPID: ownPID)
-            for (path, uses) in inUse.sorted(by: { $0.key < $1.key }) {
-                warnings.append(ReleasesInUse.warning(release: PathName.basename(path), uses: uses))
-            }
-            cleanup.removeAll { inUse[root.release($0)] != nil }
+            cleanup = keepingReleasesInUse(cleanup, warnings: &warnings)
             removed = cleanup
             operations += cleanup.map { .removeRelease(path: root.release($0), exclusions: exclusions, compareWith: releasePath) }
         }
         return DeployPlan(
             releaseID: target.id, releasePath: releasePath, operations: operations.withoutRepeatedDirectories(), paths: records, warnings: warnings,
             removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
-    }
-
-    private func hook(_ stage: Hook.Stage, _ command: String, request: DeployRequest, target: String, previous: String?) -> Hook {
-        Hook(stage: stage, command: command, releaseID: target, releasePath: root.release(target), root: root.path,
-             shared: root.shared, previousID: previous, timeoutSeconds: request.hooks.timeoutSeconds)
     }
 
     /// Refuses roots the tool must never manage.
