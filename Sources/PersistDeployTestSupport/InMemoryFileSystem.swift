@@ -251,6 +251,22 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
             _ = try tree.openDirectory(path, call: "open", noFollow: false)
         }
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
+        return try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.existingInode(path, followFinal: false, call: "chown")
+            if let user { tree.nodes[inode]?.owner = user }
+            if let group { tree.nodes[inode]?.group = group }
+        }
+    }
+
+    /// The ids new entries get, as if this user created them (root, 0:0, by default).
+    package func actAs(user: UInt32, group: UInt32) {
+        state.withLock { tree in
+            tree.creator = (user, group)
+        }
+    }
 }
 
 /// Where a path leads: the directory holding its last component, that component, and the node
@@ -276,6 +292,8 @@ private struct Node {
     /// ctime: set by every change of the entry itself (creation, rename, chmod, times), never
     /// copied.
     var changeTime: Double = 0
+    var owner: UInt32 = 0
+    var group: UInt32 = 0
 
     var isDirectory: Bool {
         if case .directory = content { return true }
@@ -291,7 +309,7 @@ private struct Node {
             }
         return FileStatus(
             type: type, permissions: permissions, size: size, modificationTime: modificationTime,
-            device: device, inode: inode, changeTime: changeTime)
+            device: device, inode: inode, owner: owner, group: group, changeTime: changeTime)
     }
 }
 
@@ -306,6 +324,7 @@ private struct Tree {
     var nextDevice: UInt64 = 1
     var mountPoints: Set<UInt64> = []
     var clock: Double = 1_700_000_000
+    var creator: (user: UInt32, group: UInt32) = (0, 0)
 
     init() {
         nodes = [Tree.rootInode: Node(content: .directory([:]), permissions: 0o755, modificationTime: clock, device: 1)]
@@ -425,10 +444,13 @@ private struct Tree {
     mutating func makeNode(_ content: Node.Content, permissions: UInt32, in parent: UInt64) -> UInt64 {
         let inode = nextInode
         nextInode += 1
+        // A folder with the setgid bit passes its group on, as on Linux.
+        let parentNode = nodes[parent]
+        let group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         let time = tick()
         nodes[inode] = Node(
             content: content, permissions: permissions, modificationTime: time,
-            device: nodes[parent]?.device ?? 1, changeTime: time)
+            device: parentNode?.device ?? 1, changeTime: time, owner: creator.user, group: group)
         return inode
     }
 
@@ -525,6 +547,10 @@ private struct Tree {
         var copied = node
         copied.device = nodes[parent]?.device ?? 1
         copied.changeTime = tick()
+        // Like the real copier: the copy belongs to whoever made it (owners are not kept).
+        let parentNode = nodes[parent]
+        copied.owner = creator.user
+        copied.group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         nodes[copyInode] = copied
         if case .directory(let entries) = node.content {
             var copiedEntries: [String: UInt64] = [:]

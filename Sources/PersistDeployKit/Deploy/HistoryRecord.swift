@@ -11,9 +11,12 @@ package struct HistoryRecord: Sendable, Codable, Equatable {
         case bad
         /// An in-place site was adopted as this release.
         case adopted
+        /// Its before-switch hook failed: it never went live.
+        case failed
 
-        /// The words that start a release's life in the history (a new deploy of it).
-        var isDeploy: Bool { self == .activated || self == .prepared || self == .adopted }
+        /// The words that end a deploy of the release (the last word of its newest deploy is
+        /// one of them).
+        var isDeploy: Bool { self == .activated || self == .prepared || self == .adopted || self == .failed }
         /// The words after which the history says `current` points at the record's release.
         var setsLive: Bool { self == .activated || self == .adopted || self == .rolledBack }
     }

@@ -10,6 +10,10 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
     package var deployRoot: String
     package var shared: String
     package var updated: String
+    /// The user and group PHP runs as (`--web-user`, `--web-group`): later deploys keep opening
+    /// shared/ to them, and the health check checks access for them.
+    package var webUser: String?
+    package var webGroup: String?
 
     package init(classification: Classification, root: DeployRoot, updated: String) {
         self.toolVersion = PersistDeployKit.toolVersion

@@ -4,7 +4,7 @@
 /// follows the releases kept, not the length of the history.
 package struct ReleaseLedger: Sendable {
     package struct Standing: Sendable, Equatable {
-        /// The release's last deploy word (`activated`, `adopted`, `prepared`), or `bad`.
+        /// The release's last deploy word (`activated`, `adopted`, `prepared`, `failed`), or `bad`.
         package var outcome: HistoryRecord.Outcome
         /// When it was last deployed (the record's time).
         package var time: String?
@@ -86,8 +86,8 @@ package struct ReleaseLedger: Sendable {
         case .activated, .adopted:
             standings[key] = Standing(outcome: line.outcome, time: line.time, deployed: order, lastLive: order, rolledBackFrom: false)
             live = line.release
-        case .prepared:
-            standings[key] = Standing(outcome: .prepared, time: line.time, deployed: order, lastLive: standings[key]?.lastLive, rolledBackFrom: false)
+        case .prepared, .failed:
+            standings[key] = Standing(outcome: line.outcome, time: line.time, deployed: order, lastLive: standings[key]?.lastLive, rolledBackFrom: false)
         case .bad:
             if standings[key] == nil {
                 standings[key] = Standing(outcome: .bad, time: line.time, deployed: order, lastLive: nil, rolledBackFrom: false)

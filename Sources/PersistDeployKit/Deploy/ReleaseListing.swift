@@ -3,12 +3,12 @@ package struct ReleaseListing: Codable {
     package struct Entry: Codable {
         package var id: String
         package var live: Bool
-        /// `live`, `finished` (went live before), `prepared`, `bad` or `unrecorded` (a folder the
-        /// history does not name).
+        /// `live`, `finished` (went live before), `prepared`, `failed` (its before-switch hook
+        /// failed), `bad` or `unrecorded` (a folder the history does not name).
         package var status: String
         /// Any of `live`, `previous` (where `rollback` goes), `bad`, `rolled-back-from` (a
-        /// rollback left it) and `unfinished` (prepared and never made live, or a deploy of it
-        /// stopped before it was recorded).
+        /// rollback left it) and `unfinished` (prepared or failed and never made live, or a deploy
+        /// of it stopped before it was recorded).
         package var marks: [String]
         /// When it was last deployed, from the history.
         package var deployed: String?
@@ -33,7 +33,7 @@ package struct ReleaseListing: Codable {
             if standing?.outcome == .bad { marks.append("bad") }
             if standing?.rolledBackFrom == true { marks.append("rolled-back-from") }
             let startedUnrecorded = standing == nil && (try? fileSystem.exists(root.manifest(of: id))) == true
-            if standing?.outcome == .prepared || startedUnrecorded { marks.append("unfinished") }
+            if standing?.outcome == .prepared || standing?.outcome == .failed || startedUnrecorded { marks.append("unfinished") }
             let status: String
             if key == liveKey {
                 status = "live"

@@ -21,10 +21,14 @@ package struct FileStatus: Sendable, Equatable {
     /// Seconds since 1970 of the last change of the entry itself (ctime): unlike the
     /// modification time, no copy or archive can set it, so it tells when a folder arrived.
     package var changeTime: Double
+    /// The owning user and group ids (`st_uid`, `st_gid`).
+    package var owner: UInt32
+    package var group: UInt32
 
     package init(
         type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
-        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil, changeTime: Double? = nil
+        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil, owner: UInt32 = 0, group: UInt32 = 0,
+        changeTime: Double? = nil
     ) {
         self.type = type
         self.permissions = permissions
@@ -34,6 +38,8 @@ package struct FileStatus: Sendable, Equatable {
         self.device = device
         self.inode = inode
         self.changeTime = changeTime ?? modificationTime
+        self.owner = owner
+        self.group = group
     }
 }
 
@@ -90,6 +96,9 @@ package protocol FileSystem: Sendable {
     func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError)
     /// Makes the directory's entries (new names, renames) durable.
     func syncDirectory(at path: String) throws(SystemCallError)
+    /// Changes the owner and/or group of `path` itself, never what a link points at (lchown(2));
+    /// nil leaves that id as it is. Only root may give a file away (`EPERM` otherwise).
+    func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError)
 }
 
 extension FileSystem {

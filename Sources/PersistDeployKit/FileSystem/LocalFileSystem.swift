@@ -230,6 +230,10 @@ package struct LocalFileSystem: FileSystem {
     package func syncDirectory(at path: String) throws(SystemCallError) {
         try SystemCall.syncDirectory(at: path)
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try SystemCall.setOwner(of: PathName.withoutTrailingSlashes(path), user: user, group: group)
+    }
 }
 
 extension FileStatus {
@@ -246,6 +250,7 @@ extension FileStatus {
             modificationTime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
             modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            owner: info.st_uid, group: info.st_gid,
             changeTime: Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9)
     }
 }
