@@ -50,7 +50,13 @@ package struct ReleaseListing: Codable {
     package func lines() -> [String] {
         let width = releases.map { NameBytes.display($0.id).count }.max() ?? 0
         return releases.map { entry in
-            let words = entry.marks.isEmpty ? [entry.status] : entry.marks.map { $0 == "rolled-back-from" ? "rolled back from" : $0 }
+            let words = entry.marks.isEmpty ? [entry.status] : entry.marks.map { mark in
+                switch mark {
+                case "rolled-back-from": "rolled back from"
+                case "unfinished" where entry.status == "prepared" || entry.status == "failed": "unfinished (\(entry.status))"
+                default: mark
+                }
+            }
             let when = entry.deployed.map { "  (deployed \($0))" } ?? (entry.status == "unrecorded" ? "  (not in the history)" : "")
             return "\(entry.live ? "*" : " ") \(Text.padded(NameBytes.display(entry.id), to: width))  \(words.joined(separator: ", "))\(when)"
         }
