@@ -1,3 +1,4 @@
+import Foundation
 import PersistDeployKit
 import PersistDeployTestSupport
 import Testing
@@ -48,14 +49,17 @@ import Testing
     }
 
     @Test(arguments: [["detect", "--json"], ["classify", "--json"], ["health-check", "--json"], ["status", "--json"]])
-    func jsonOnAnErrorKeepsStdoutEmpty(arguments: [String]) throws {
+    func jsonOnAnErrorPrintsTheErrorObjectAlone(arguments: [String]) throws {
         let temporary = try TemporaryDirectory("e2e")
         defer { temporary.remove() }
         let missing = PathName.join(temporary.path, "no such dir")
         let outcome = try tool.run(arguments + ["--root", missing] + (arguments[0] == "detect" || arguments[0] == "classify" ? [missing] : []),
                                    in: temporary.path)
         #expect(outcome.exitCode != 0, "\(outcome)")
-        #expect(outcome.stdout.isEmpty, "\(outcome)")
+        // The contract: one JSON object on stdout, `error`, `hint` and `exitCode`.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome)")
+        #expect(object["exitCode"] as? Int == Int(outcome.exitCode))
+        #expect((object["error"] as? String)?.contains("no such dir") == true, "\(outcome)")
         #expect(outcome.stderr.contains("error: "), "\(outcome)")
         expectNoCrash(outcome)
     }

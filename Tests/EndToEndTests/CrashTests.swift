@@ -122,7 +122,7 @@ import Testing
                 try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
                 try proof.writeUserData("inplace")
             },
-            command: { ["auto", "--root", $0.root, "--from", $0.app] }))
+            command: { ["auto", "--root", $0.root, "--from", $0.app, "--adopt"] }))
     }
 
     @Test func rollback() throws {

@@ -53,6 +53,9 @@ package enum CommandTable {
         OptionSpec("--sync", help: "With --public-html: copy into a real folder where links are refused."),
         OptionSpec("--verify", value: "CMD", help: "Run CMD after the switch; on failure put the previous release back."),
         OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
+        OptionSpec("--adopt", help: "Move a site deployed in place (a real current/ folder) into releases/ (asked at a terminal)."),
+        OptionSpec("--allow-framework-change", help: "Deploy a release whose framework or web root differs from the live one."),
+        OptionSpec("--reclassify", help: "Let a persistent path become an asset (its data stays in shared/; asked at a terminal)."),
         OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock (default 0)."),
     ]
 

@@ -60,10 +60,12 @@ package final class Console: ProgressSink, @unchecked Sendable {
         writeErr(paint("warning: ", code: "33") + line + "\n")
     }
 
+    /// The error for people on stderr, and under `--json` the error object on stdout.
     package func error(_ error: ToolError) {
         endProgress()
         writeErr(paint("error: ", code: "31") + error.message + "\n")
         if let hint = error.hint { writeErr(hint + "\n") }
+        if json { writeOut(Text.json(error.json) + "\n") }
     }
 
     /// The command's JSON result, when `--json` was given.

@@ -44,6 +44,10 @@ enum DeployCommands {
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
+        request.adopt = invocation.flag("--adopt")
+        request.allowFrameworkChange = invocation.flag("--allow-framework-change")
+        request.reclassify = invocation.flag("--reclassify")
+        options.prompter = .live
         if request.syncPublicHTML && request.publicHTML == nil {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }

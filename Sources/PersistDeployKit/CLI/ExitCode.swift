@@ -15,11 +15,32 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
     package var message: String
     package var hint: String?
     package var exitCode: ExitCode
+    /// For a command that can move `current`: whether it is left pointing at the new release
+    /// (nil when the command never got that far, so nothing went live).
+    package var activated: Bool?
+    /// The release `current` points at after the failure, when the command moved it.
+    package var live: String?
 
-    package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure) {
+    package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure, activated: Bool? = nil, live: String? = nil) {
         self.message = message
         self.hint = hint
         self.exitCode = exitCode
+        self.activated = activated
+        self.live = live
+    }
+
+    /// The contract's error object for `--json`: `error`, `hint`, `exitCode`, plus `activated`
+    /// and `live` when the command moved `current` before it failed.
+    package struct JSON: Encodable {
+        var error: String
+        var hint: String?
+        var exitCode: Int32
+        var activated: Bool?
+        var live: String?
+    }
+
+    package var json: JSON {
+        JSON(error: message, hint: hint, exitCode: exitCode.rawValue, activated: activated, live: live)
     }
 
     package var description: String { hint.map { "\(message)\n\($0)" } ?? message }

@@ -23,6 +23,7 @@ package final class DeployLock {
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds releases/, shared/ and current. Nothing was changed.")
         }
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         let path = root.lockFile
         do {
             try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)

@@ -33,6 +33,10 @@ package enum DeployOperation: Sendable, Equatable {
     case writeFile(path: String, contents: String, permissions: UInt32)
     /// Checks every link of the release resolves where it must before it can go live.
     case verifyLinks(release: String, links: [String: String])
+    /// Runs the checks `health-check` makes on a release about to go live (its links, the
+    /// shared folders they reach, its asset folders, its links inside the app) and refuses it
+    /// on any failure, before the switch.
+    case checkRelease(release: String, record: PersistenceRecord)
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
@@ -60,6 +64,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .setPermissions(let path, let mode): return "chmod \(String(mode, radix: 8)) \(show(path))"
         case .writeFile(let path, _, _): return "write \(show(path))"
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
+        case .checkRelease(let release, _): return "check \(show(release)) as health-check would (links, shared folders, assets)"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
         case .removeRelease(let path): return "remove old release \(show(path))"
@@ -85,6 +90,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .setPermissions: "setPermissions"
         case .writeFile: "writeFile"
         case .verifyLinks: "verifyLinks"
+        case .checkRelease: "checkRelease"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"
         case .removeRelease: "removeRelease"

@@ -99,8 +99,9 @@ package struct DeployPlanner {
         prelude: [DeployOperation]
     ) throws -> DeployPlan {
         try checkRoot()
+        let allowed = try checkBeforeChanging(request, classification: classification, state: state, content: target.contentDirectory)
         var operations = prelude + state.leftovers.map { DeployOperation.removeLeftover(path: $0) }
-        var warnings = classification.warnings
+        var warnings = classification.warnings + allowed
         let releasePath = root.release(target.id)
 
         // The live release, where its content can be read now, and where it will be once an
@@ -179,6 +180,21 @@ package struct DeployPlanner {
         operations.append(.verifyLinks(release: releasePath, links: links))
 
         let time = Timestamp.iso8601(now)
+        var recorded = classification
+        recorded.paths = mergedRecordPaths(classification, record: state.record)
+        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        // Everything that can still refuse the release runs before the switch (data rule 5):
+        // the checks `health-check` makes, then every write into shared/ that can fail (a full
+        // disk, an immutable or read-only shared/), so an exit 1 means nothing went live.
+        operations.append(.checkRelease(release: releasePath, record: record))
+        operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
+        let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
+                                    framework: classification.framework, paths: records, host: host, user: user)
+        // The safety net is rendered now, from the record and history this deploy will leave.
+        let historyAfter = state.history + [history]
+        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
+            operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
+        }
         if let adoptedID {
             let adopted = HistoryRecord(release: adoptedID, time: time, outcome: .adopted, framework: classification.framework,
                                         paths: records.filter { $0.action == .adopted }, host: host, user: user)
@@ -188,19 +204,9 @@ package struct DeployPlanner {
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
         }
-        let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
-                                    framework: classification.framework, paths: records, host: host, user: user)
+        // The one write after the switch: the history states a fact only once it is true. If it
+        // fails, the deployer puts the previous release back.
         operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
-
-        var recorded = classification
-        recorded.paths = mergedRecordPaths(classification, record: state.record)
-        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
-        operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
-        // The safety net is rendered now, from the record and history this deploy will leave.
-        let historyAfter = state.history + [history]
-        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
-            operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
-        }
 
         var removed: [String] = []
         if request.activate {

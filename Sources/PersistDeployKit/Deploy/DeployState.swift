@@ -14,7 +14,7 @@ package struct DeployState: Sendable {
     package var current: Current
     /// Release folders with valid ids, oldest first.
     package var releaseIDs: [String]
-    /// Leftovers of a crashed command (`.staging-*`, `.removing-*`) in releases/.
+    /// Leftovers of a crashed command in releases/: `.staging-*`, `.removing-*`, an adoption's link.
     package var leftovers: [String]
     package var history: [HistoryRecord]
     package var record: PersistenceRecord?
@@ -40,18 +40,32 @@ package struct DeployState: Sendable {
             let names = try fileSystem.isDirectory(root.releases) ? try fileSystem.listDirectory(at: root.releases) : []
             let ids = names.filter(ReleaseID.isValid).filter { (try? fileSystem.isDirectory(root.release($0))) == true }
                 .sorted(by: ReleaseID.isOlder)
-            let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
+            // An adoption that crashed before its swap leaves its link: `releases/ID` -> `releases/ID`
+            // (a text that only resolves once it sits at `current`).
+            let adoptionLinks = try names.filter { name in
+                try ReleaseID.isValid(name) && fileSystem.type(at: root.release(name)) == .symlink
+                    && fileSystem.readSymlink(at: root.release(name)) == "releases/\(name)"
+            }
+            let leftovers = (names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") } + adoptionLinks)
                 .map { root.release($0) }
             let current = try readCurrent(root, fileSystem: fileSystem)
+            let history = DeploymentHistory.load(root, fileSystem: fileSystem)
             var interrupted: String?
+            var staleMarker: [String] = []
             if case .inPlaceDirectory = current {
             } else if let text = try? fileSystem.readText(at: root.adoptionMarker) {
+                // A marker whose adoption the history already records outlived a crash just
+                // before its removal: it names nothing to finish.
                 let id = Text.trimmed(text)
-                if ids.contains(id) { interrupted = id }
+                if ids.contains(id) && !history.contains(where: { $0.release == id }) {
+                    interrupted = id
+                } else {
+                    staleMarker = [root.adoptionMarker]
+                }
             }
             return DeployState(
-                current: current, releaseIDs: ids, leftovers: leftovers,
-                history: DeploymentHistory.load(root, fileSystem: fileSystem),
+                current: current, releaseIDs: ids, leftovers: leftovers + staleMarker,
+                history: history,
                 record: try PersistenceRecord.load(from: root, fileSystem: fileSystem), interruptedAdoption: interrupted)
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")

@@ -24,10 +24,21 @@ extension Deployer {
             steps.insert(.switchCurrent(root: root.path, releaseID: previous), at: 0)
             steps.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(back)))
         }
-        try executor.apply(steps[...], root: root.path)
+        do throws(ToolError) {
+            try executor.apply(steps[...], root: root.path)
+        } catch {
+            let live = (try? context.fileSystem.readSymlink(at: root.current)).map(PathName.basename)
+            throw ToolError(
+                "The --verify command failed (exit \(status)) after releases/\(plan.releaseID) went live, and putting the previous "
+                    + "release back did not finish: \(error.message)",
+                hint: "current points at \(live.map { "releases/\($0)" } ?? "nothing"). Run 'persist-deploy rollback' once the cause is fixed. "
+                    + "Nothing in shared/ was changed.",
+                activated: live == plan.releaseID, live: live)
+        }
         throw ToolError(
             "The --verify command failed (exit \(status)) after releases/\(plan.releaseID) went live.",
             hint: plan.previousLiveID.map { "'current' was switched back to releases/\($0); the new release is marked bad. Nothing in shared/ was changed." }
-                ?? "There was no previous release to go back to; the new release stays live and is marked bad.")
+                ?? "There was no previous release to go back to; the new release stays live and is marked bad.",
+            activated: plan.previousLiveID == nil, live: plan.previousLiveID ?? plan.releaseID)
     }
 }

@@ -17,6 +17,9 @@ package struct DeployOptions: Sendable {
     package var waitSeconds = 0
     /// A shell command run after the switch; on failure the previous release is put back.
     package var verifyCommand: String?
+    /// Where a yes can be asked (adopting an in-place site, reclassifying a persistent path);
+    /// nil or not a terminal: the flag is needed.
+    package var prompter: Prompter?
     package init() {}
 }
 
@@ -34,6 +37,8 @@ package struct Deployer {
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
         let fileSystem = context.fileSystem
+        var request = request
+        try root.refuseUnsafeDestinations(fileSystem: fileSystem)
         var lock: DeployLock?
         if !options.dryRun {
             try ensureRootExists()
@@ -42,12 +47,20 @@ package struct Deployer {
         defer { lock?.release() }
 
         let state = try DeployState.read(root, fileSystem: fileSystem)
+        var notes: [String] = []
+        if state.current == .inPlaceDirectory && !request.adopt {
+            if options.dryRun {
+                notes.append("'\(root.current)' is a real folder (a site deployed in place): the deploy itself needs --adopt to move it into releases/.")
+            } else {
+                request.adopt = try confirm(options, question: "'\(root.current)' is a real folder: a site deployed in place. Adopt it (it becomes a release, current links to it)? [y/N] ",
+                                            refusal: adoptionRefusal(state))
+            }
+        }
         let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
 
         // An archive is extracted first (into staging, or a scratch folder for a dry run) so the
         // release can be classified; that step leads the printed plan.
-        var prelude: [DeployOperation] = []
         var scratch: String?
         defer { if let scratch { try? fileSystem.removeTree(at: scratch) } }
         // An in-place site being adopted is older than the new release: its id comes first.
@@ -62,51 +75,40 @@ package struct Deployer {
             let staging = root.release(".staging-\(id)")
             let extractTo = options.dryRun ? try scratchDirectory() : staging
             if options.dryRun { scratch = extractTo }
-            let extract = DeployOperation.extractRelease(archive: archive, to: staging)
-            try executor.apply([.createDirectory(path: PathName.parent(extractTo)), .extractRelease(archive: archive, to: extractTo)][...], root: root.path)
-            prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
+            try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
+                try executor.apply([.createDirectory(path: PathName.parent(extractTo)), .extractRelease(archive: archive, to: extractTo)][...], root: root.path)
+            }
+            let prelude: [DeployOperation] = [.createDirectory(path: root.releases), .extractRelease(archive: archive, to: staging),
+                                              .publishRelease(from: staging, to: root.release(id))]
             target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
         } else {
             target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }
-
-        let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
-        let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
+        let madeHere: String? = target.staging.isEmpty || options.dryRun ? nil : target.id
+        let plan = try discardOnRefusal(madeHere) { () throws(ToolError) in
+            let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
+            let reclassified = planner.reclassifiedPaths(classification, record: state.record)
+            if !reclassified.isEmpty && !request.reclassify && !options.dryRun {
+                request.reclassify = try confirm(options, question: Self.reclassifyQuestion(reclassified, root: root),
+                                                 refusal: DeployPlanner.reclassifyRefusal(reclassified, root: root))
+            }
+            return try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
+        }
 
         var report = DeployReport(
             release: plan.releaseID, activated: false, paths: plan.paths, removedReleases: plan.removedReleases,
-            warnings: plan.warnings, operations: nil)
+            warnings: plan.warnings + notes, operations: nil)
         if options.dryRun {
             report.operations = plan.operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return report
         }
 
         if request.backupFirst {
-            try backUpShared()
+            try discardOnRefusal(madeHere) { () throws(ToolError) in try backUpShared() }
         }
-
-        // The archive's extraction already ran; apply the rest, and hold back cleanup until a
-        // `--verify` has passed.
-        let firstToApply = prelude.isEmpty ? 0 : 2
-        let cleanupStart = plan.operations.firstIndex { if case .removeRelease = $0 { true } else { false } } ?? plan.operations.count
-        try executor.apply(plan.operations[firstToApply..<cleanupStart], root: root.path, counted: firstToApply)
-        report.activated = plan.activates
-
-        if plan.activates, let command = options.verifyCommand {
-            try verify(command, plan: plan, executor: executor)
-        }
-        try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
-        if plan.activates, let publicHTML = request.publicHTML {
-            if request.syncPublicHTML {
-                try syncPublicHTML(publicHTML, plan: plan)
-            } else {
-                let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-                console.say(message)
-            }
-        }
+        try apply(plan, request: request, executor: executor, madeHere: madeHere != nil, report: &report, options: options)
         return report
     }
-
 
     private func ensureRootExists() throws(ToolError) {
         if root.path == "/" {

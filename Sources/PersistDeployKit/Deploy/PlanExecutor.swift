@@ -52,12 +52,7 @@ package struct PlanExecutor {
             try fileSystem.rename(from, to: to, replacing: false)
             try fileSystem.syncDirectory(at: PathName.parent(to))
         case .adoptInPlaceSite(let current, let release):
-            let root = DeployRoot(path: PathName.parent(current))
-            try fileSystem.createDirectory(at: root.state, permissions: 0o755)
-            try fileSystem.writeText(PathName.basename(release) + "\n", to: root.adoptionMarker)
-            try fileSystem.createDirectory(at: PathName.parent(release), permissions: 0o755)
-            try fileSystem.rename(current, to: release, replacing: false)
-            try switchCurrent(root: PathName.parent(current), releaseID: PathName.basename(release))
+            try adopt(current, as: release)
         case .createDirectory(let path):
             try fileSystem.createDirectory(at: path, permissions: 0o755)
         case .moveIntoShared(let from, let to):
@@ -90,6 +85,8 @@ package struct PlanExecutor {
             try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
         case .verifyLinks(let release, let links):
             try verify(release: release, links: links)
+        case .checkRelease(let release, let record):
+            try checkRelease(release, record: record)
         case .switchCurrent(let root, let releaseID):
             try switchCurrent(root: root, releaseID: releaseID)
         case .appendHistory(let root, let shared, let line):
@@ -186,7 +183,7 @@ package struct PlanExecutor {
     }
 
     /// Data rule 5: a temporary link renamed over `current`, confirmed by reading it back.
-    private func switchCurrent(root: String, releaseID: String) throws {
+    func switchCurrent(root: String, releaseID: String) throws {
         let current = PathName.join(root, "current")
         let target = "releases/\(releaseID)"
         let temporary = PathName.join(root, ".current.tmp-\(getpid())")

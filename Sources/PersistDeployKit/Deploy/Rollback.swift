@@ -84,11 +84,34 @@ package struct Rollback {
             release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack,
             framework: state.record?.framework ?? .unknown, paths: [], host: context.hostName, user: context.userName)
         if !dryRun {
-            try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(
-                [.switchCurrent(root: root.path, releaseID: target),
-                 .appendHistory(root: root.path, shared: root.shared, line: Text.json(record))][...],
-                root: root.path)
+            let executor = PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment)
+            try executor.apply([.switchCurrent(root: root.path, releaseID: target)][...], root: root.path)
+            do throws(ToolError) {
+                try executor.apply([.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))][...], root: root.path, counted: 1)
+            } catch {
+                throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root)
+            }
         }
         return Result(release: target, from: state.liveID)
+    }
+
+    /// The history could not record the rollback: `current` goes back where it was, so the
+    /// command's exit 1 means nothing moved; or the error says where it points.
+    static func undo(target: String, from previous: String?, failure: ToolError, executor: PlanExecutor, root: DeployRoot) -> ToolError {
+        guard let previous else {
+            return ToolError("current now points at releases/\(target), but recording the rollback failed: \(failure.message)",
+                             hint: failure.hint, activated: true, live: target)
+        }
+        do throws(ToolError) {
+            try executor.apply([.switchCurrent(root: root.path, releaseID: previous)][...], root: root.path)
+        } catch {
+            return ToolError(
+                "current now points at releases/\(target), but recording the rollback failed: \(failure.message) "
+                    + "Switching back to releases/\(previous) failed too: \(error.message)",
+                hint: failure.hint, activated: true, live: target)
+        }
+        return ToolError(
+            "\(failure.message) The rollback could not be recorded, so current was put back to releases/\(previous); nothing changed.",
+            hint: failure.hint, activated: false, live: previous)
     }
 }

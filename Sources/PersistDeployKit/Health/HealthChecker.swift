@@ -17,7 +17,9 @@ package struct HealthChecker {
         self.probe = probe
     }
 
-    package func check(root: DeployRoot, record: PersistenceRecord?) -> HealthReport {
+    /// Checks the live layout; with `release`, checks that release as if it were live (a deploy
+    /// runs this before its switch, so a release `health-check` would fail never goes live).
+    package func check(root: DeployRoot, record: PersistenceRecord?, release: String? = nil) -> HealthReport {
         var checks: [HealthCheckResult] = []
         func add(_ status: HealthCheckResult.Status, _ name: String, _ path: String, _ message: String) {
             checks.append(HealthCheckResult(name: name, path: path, status: status, message: message))
@@ -27,7 +29,7 @@ package struct HealthChecker {
             add(.fail, "record", ".persistence-config", "is missing; deploy first, then run persist-deploy generate")
         }
 
-        let live = liveRelease(root: root, add: add)
+        let live = release ?? liveRelease(root: root, add: add)
 
         for persistent in expectations?.persistent ?? [] {
             let path = persistent.path

@@ -113,7 +113,7 @@ import Testing
         case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _): [from, to]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
-        case .verifyLinks: []
+        case .verifyLinks, .checkRelease: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
         }
     }

@@ -1,0 +1,128 @@
+/// Applying a plan so that an exit 1 means nothing went live: everything that can refuse runs
+/// before the switch; what fails after it puts the previous release back or says plainly that
+/// the new one is live.
+extension Deployer {
+    func apply(
+        _ plan: DeployPlan, request: DeployRequest, executor: PlanExecutor, madeHere: Bool, report: inout DeployReport,
+        options: DeployOptions
+    ) throws(ToolError) {
+        let operations = plan.operations
+        // An archive's extraction already ran, before it could be classified.
+        let first = operations.count > 1 && operations[1].name == "extractRelease" ? 2 : 0
+        let cleanupStart = operations.firstIndex { $0.name == "removeRelease" } ?? operations.count
+        let switchAt = operations.firstIndex { operation in
+            if case .switchCurrent(_, let id) = operation { id == plan.releaseID } else { false }
+        }
+
+        try discardOnRefusal(madeHere ? plan.releaseID : nil) { () throws(ToolError) in
+            try executor.apply(operations[first..<(switchAt ?? cleanupStart)], root: root.path, counted: first)
+        }
+        guard let switchAt else {
+            return try executor.apply(operations[cleanupStart...], root: root.path, counted: cleanupStart)
+        }
+        do throws(ToolError) {
+            try executor.apply(operations[switchAt..<cleanupStart], root: root.path, counted: switchAt)
+        } catch {
+            guard currentPoints(at: plan.releaseID) else { throw error }
+            throw putBack(after: error, plan: plan, executor: executor)
+        }
+        report.activated = true
+
+        if let command = options.verifyCommand {
+            try verify(command, plan: plan, executor: executor)
+        }
+        // Old releases go after the deploy is done: a failure there is a leftover the next
+        // deploy removes, not a failed deploy.
+        for (index, operation) in operations[cleanupStart...].enumerated() {
+            do throws(ToolError) {
+                try executor.apply([operation][...], root: root.path, counted: cleanupStart + index)
+            } catch {
+                if case .removeRelease(let path) = operation { report.removedReleases.removeAll { root.release($0) == path } }
+                report.warnings.append("\(error.message) releases/\(plan.releaseID) is live; the next deploy retries the removal.")
+            }
+        }
+        if let publicHTML = request.publicHTML {
+            do throws(ToolError) {
+                if request.syncPublicHTML {
+                    try syncPublicHTML(publicHTML, plan: plan)
+                } else {
+                    let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
+                    console.say(message)
+                }
+            } catch {
+                throw ToolError(
+                    "releases/\(plan.releaseID) is live, but the served folder was not updated: \(error.message)",
+                    hint: error.hint, activated: true, live: plan.releaseID)
+            }
+        }
+    }
+
+    /// After a failure past the switch: `current` goes back to the release that was live before,
+    /// or, when there is none or that fails too, the error says the new release is live.
+    func putBack(after failure: ToolError, plan: DeployPlan, executor: PlanExecutor) -> ToolError {
+        let new = plan.releaseID
+        guard let previous = plan.previousLiveID else {
+            return ToolError(
+                "releases/\(new) is live, but the deploy did not finish: \(failure.message)",
+                hint: (failure.hint.map { $0 + " " } ?? "") + "There was no earlier release to put back. Nothing in shared/ was lost.",
+                activated: true, live: new)
+        }
+        do throws(ToolError) {
+            try executor.apply([.switchCurrent(root: root.path, releaseID: previous)][...], root: root.path)
+        } catch {
+            return ToolError(
+                "releases/\(new) is live, but the deploy did not finish: \(failure.message) Putting releases/\(previous) back failed too: \(error.message)",
+                hint: "Run 'persist-deploy rollback --to \(previous)' once the cause is fixed, or leave the new release live. Nothing in shared/ was lost.",
+                activated: true, live: new)
+        }
+        return ToolError(
+            "\(failure.message) This came after the switch, so current was put back to releases/\(previous); releases/\(new) is not live.",
+            hint: (failure.hint.map { $0 + " " } ?? "") + "Nothing in shared/ was lost; deploy again once the cause is fixed.",
+            activated: false, live: previous)
+    }
+
+    private func currentPoints(at id: String) -> Bool {
+        (try? context.fileSystem.readSymlink(at: root.current)) == "releases/\(id)"
+    }
+
+    /// Runs `body`; when it refuses, the release this deploy made (`id`, published or still in
+    /// staging) is removed at once, so a refused upload leaves nothing behind to be deployed by
+    /// mistake. Its shared/ paths are links or were moved there: nothing of the data goes.
+    func discardOnRefusal<T>(_ id: String?, _ body: () throws(ToolError) -> T) throws(ToolError) -> T {
+        do throws(ToolError) {
+            return try body()
+        } catch {
+            guard let id else { throw error }
+            let executor = PlanExecutor(fileSystem: context.fileSystem, console: nil)
+            let leftovers: [DeployOperation] = [.removeLeftover(path: root.release(".staging-\(id)")), .removeRelease(path: root.release(id))]
+            var refused = error
+            if (try? executor.apply(leftovers[...], root: root.path)) != nil {
+                refused.hint = (error.hint.map { $0 + " " } ?? "") + "The new release's folder was removed; shared/ keeps everything."
+            }
+            throw refused
+        }
+    }
+
+    /// The flag given, or a yes at a terminal; otherwise `refusal`.
+    func confirm(_ options: DeployOptions, question: String, refusal: ToolError) throws(ToolError) -> Bool {
+        guard let prompter = options.prompter, prompter.isTerminal else { throw refusal }
+        let answer = Text.trimmed(prompter.ask(question) ?? "").lowercased()
+        guard answer == "y" || answer == "yes" else { throw refusal }
+        return true
+    }
+
+    func adoptionRefusal(_ state: DeployState) -> ToolError {
+        let history = state.history.isEmpty ? "no deploy is recorded here" : "the history names \(Text.count(state.history.count, "deploy"))"
+        return ToolError(
+            "'\(root.current)' is a real folder, not a link: a site deployed in place (\(history)). Deploying here adopts it: "
+                + "the folder becomes a release under releases/ and its users' files move into shared/.",
+            hint: "Nothing was changed. If '\(root.path)' is the right deploy root, run the deploy again with --adopt "
+                + "(see what it would do first with 'persist-deploy plan' and the same options).")
+    }
+
+    static func reclassifyQuestion(_ paths: [ClassifiedPath], root: DeployRoot) -> String {
+        let names = paths.map { "'\($0.path)'" }.joined(separator: ", ")
+        return "\(names) \(paths.count == 1 ? "was" : "were") persistent and \(paths.count == 1 ? "is" : "are") now classified asset: "
+            + "the release's own copy replaces the link, and the data stays in \(root.shared). Go on? [y/N] "
+    }
+}
