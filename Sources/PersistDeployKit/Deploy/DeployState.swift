@@ -14,7 +14,8 @@ package struct DeployState: Sendable {
     package var current: Current
     /// Release folders with valid ids, oldest first.
     package var releaseIDs: [String]
-    /// Leftovers of a crashed command in releases/: `.staging-*`, `.removing-*`, an adoption's link.
+    /// Leftovers of an interrupted command (see `Leftovers`), and an adoption marker the history
+    /// already answers.
     package var leftovers: [String]
     package var history: [HistoryRecord]
     package var record: PersistenceRecord?
@@ -40,14 +41,6 @@ package struct DeployState: Sendable {
             let names = try fileSystem.isDirectory(root.releases) ? try fileSystem.listDirectory(at: root.releases) : []
             let ids = names.filter(ReleaseID.isValid).filter { (try? fileSystem.isDirectory(root.release($0))) == true }
                 .sorted(by: ReleaseID.isOlder)
-            // An adoption that crashed before its swap leaves its link: `releases/ID` -> `releases/ID`
-            // (a text that only resolves once it sits at `current`).
-            let adoptionLinks = try names.filter { name in
-                try ReleaseID.isValid(name) && fileSystem.type(at: root.release(name)) == .symlink
-                    && fileSystem.readSymlink(at: root.release(name)) == "releases/\(name)"
-            }
-            let leftovers = (names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") } + adoptionLinks)
-                .map { root.release($0) }
             let current = try readCurrent(root, fileSystem: fileSystem)
             let history = DeploymentHistory.load(root, fileSystem: fileSystem)
             var interrupted: String?
@@ -63,10 +56,13 @@ package struct DeployState: Sendable {
                     staleMarker = [root.adoptionMarker]
                 }
             }
+            let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem)
+            let leftovers = Leftovers.find(
+                root: root, persistent: record?.persistentPaths.map(\.path) ?? [],
+                appLinks: record?.paths.filter { $0.linkTarget != nil }.map(\.path) ?? [], fileSystem: fileSystem)
             return DeployState(
-                current: current, releaseIDs: ids, leftovers: leftovers + staleMarker,
-                history: history,
-                record: try PersistenceRecord.load(from: root, fileSystem: fileSystem), interruptedAdoption: interrupted)
+                current: current, releaseIDs: ids, leftovers: leftovers.map(\.path) + staleMarker,
+                history: history, record: record, interruptedAdoption: interrupted)
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")
         } catch let error as ToolError {

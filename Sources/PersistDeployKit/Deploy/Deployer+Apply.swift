@@ -94,9 +94,10 @@ extension Deployer {
         } catch {
             guard let id else { throw error }
             let executor = PlanExecutor(fileSystem: context.fileSystem, console: nil)
+            let made = [root.release(".staging-\(id)"), root.release(id)].filter { (try? context.fileSystem.exists($0)) == true }
             let leftovers: [DeployOperation] = [.removeLeftover(path: root.release(".staging-\(id)")), .removeRelease(path: root.release(id))]
             var refused = error
-            if (try? executor.apply(leftovers[...], root: root.path)) != nil {
+            if !made.isEmpty, (try? executor.apply(leftovers[...], root: root.path)) != nil {
                 refused.hint = (error.hint.map { $0 + " " } ?? "") + "The new release's folder was removed; shared/ keeps everything."
             }
             throw refused

@@ -75,8 +75,9 @@ package struct Deployer {
             let staging = root.release(".staging-\(id)")
             let extractTo = options.dryRun ? try scratchDirectory() : staging
             if options.dryRun { scratch = extractTo }
-            try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
-                try executor.apply([.createDirectory(path: PathName.parent(extractTo)), .extractRelease(archive: archive, to: extractTo)][...], root: root.path)
+            notes += try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
+                try executor.apply([.createDirectory(path: PathName.parent(extractTo))][...], root: root.path)
+                return try executor.extractRelease(archive, into: extractTo, counted: 1)
             }
             let prelude: [DeployOperation] = [.createDirectory(path: root.releases), .extractRelease(archive: archive, to: staging),
                                               .publishRelease(from: staging, to: root.release(id))]

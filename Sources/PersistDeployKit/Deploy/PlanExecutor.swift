@@ -47,7 +47,7 @@ package struct PlanExecutor {
             try fileSystem.removeTree(at: to)
             try fileSystem.copyTree(from: from, to: to)
         case .extractRelease(let archive, let to):
-            try extract(archive, into: to)
+            for note in try extract(archive, into: to) { console?.warn(note) }
         case .publishRelease(let from, let to):
             try fileSystem.rename(from, to: to, replacing: false)
             try fileSystem.syncDirectory(at: PathName.parent(to))
@@ -197,15 +197,42 @@ package struct PlanExecutor {
         try fileSystem.syncDirectory(at: root)
     }
 
-    private func extract(_ archive: String, into directory: String) throws {
+    /// `extractRelease` on its own, counted as one operation, so the deploy can report what was
+    /// left out of the archive.
+    package func extractRelease(_ archive: String, into directory: String, counted: Int) throws(ToolError) -> [String] {
+        let operation = DeployOperation.extractRelease(archive: archive, to: directory)
+        console?.detail("  \(operation.describe(relativeTo: PathName.parent(PathName.parent(directory))))")
+        let notes: [String]
+        do {
+            notes = try extract(archive, into: directory)
+        } catch {
+            throw Self.toolError(error, step: operation.describe(relativeTo: PathName.parent(PathName.parent(directory))))
+        }
+        if let crashAfter, counted + 1 == crashAfter { kill(getpid(), SIGKILL) }
+        return notes
+    }
+
+    /// The archive is judged first (nothing written when it is refused), then extracted without
+    /// owners or preserved modes, without its device nodes and FIFOs; what `tar` kept anyway is
+    /// removed or restricted. Returns what was left out or changed, for the report.
+    private func extract(_ archive: String, into directory: String) throws -> [String] {
+        let inspection = try ArchiveInspection.inspect(archive, base: directory, environment: environment)
         try fileSystem.removeTree(at: directory)
         try fileSystem.createDirectory(at: directory, permissions: 0o755)
-        let status = try Subprocess.run(
-            ["tar", "-xzf", archive, "-C", directory, "--no-same-owner"], environment: environment)
+        var arguments = ["tar", "-xzf", archive, "-C", directory, "--no-same-owner", "--no-same-permissions"]
+        if !inspection.special.isEmpty {
+            arguments += ["--anchored", "--no-wildcards"] + inspection.special.map { "--exclude=" + NameBytes.string($0) }
+        }
+        let status = try Subprocess.run(arguments, environment: environment)
         if status != 0 {
             throw ToolError(
                 "Extracting '\(archive)' failed (tar exited with \(status)).",
                 hint: "Check that it is a .tar.gz of the app and that the disk has room; nothing live was changed.")
         }
+        let report = try ArchiveSanitizer.clean(directory, fileSystem: fileSystem)
+        let special = inspection.special.map { name in
+            NameBytes.string(Array(name.split(separator: UInt8(ascii: "/")).filter { $0 != [UInt8(ascii: ".")] }.joined(separator: [UInt8(ascii: "/")])))
+        }
+        return ArchiveSanitizer.notes(report, special: special)
     }
 }

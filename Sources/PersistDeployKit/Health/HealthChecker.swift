@@ -113,6 +113,13 @@ package struct HealthChecker {
             }
         }
 
+        if release == nil {
+            let leftovers = Leftovers.find(
+                root: root, persistent: expectations?.persistent.map(\.path) ?? [],
+                appLinks: expectations?.appLinks.map(\.path) ?? [], fileSystem: fileSystem)
+            for leftover in leftovers { add(.warn, "leftover", leftover.label, leftover.message) }
+        }
+
         if let space = probe.diskSpace(root.shared), space.totalKB > 0 {
             let percent = space.availableKB * 100 / space.totalKB
             let megabytes = space.availableKB / 1024
