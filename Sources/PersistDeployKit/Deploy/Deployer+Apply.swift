@@ -112,10 +112,9 @@ extension Deployer {
         return true
     }
 
-    func adoptionRefusal(_ state: DeployState) -> ToolError {
-        let history = state.history.isEmpty ? "no deploy is recorded here" : "the history names \(Text.count(state.history.count, "deploy"))"
-        return ToolError(
-            "'\(root.current)' is a real folder, not a link: a site deployed in place (\(history)). Deploying here adopts it: "
+    func adoptionRefusal() -> ToolError {
+        ToolError(
+            "'\(root.current)' is a real folder, not a link: a site deployed in place. Deploying here adopts it: "
                 + "the folder becomes a release under releases/ and its users' files move into shared/.",
             hint: "Nothing was changed. If '\(root.path)' is the right deploy root, run the deploy again with --adopt "
                 + "(see what it would do first with 'persist-deploy plan' and the same options).")

@@ -39,6 +39,17 @@ package struct Deployer {
         let fileSystem = context.fileSystem
         var request = request
         try root.refuseUnsafeDestinations(fileSystem: fileSystem)
+        // Asked before the root is touched at all (not even the lock): a mistyped --root must
+        // leave someone's site exactly as it was.
+        var notes: [String] = []
+        if try DeployState.read(root, fileSystem: fileSystem).current == .inPlaceDirectory && !request.adopt {
+            if options.dryRun {
+                notes.append("'\(root.current)' is a real folder (a site deployed in place): the deploy itself needs --adopt to move it into releases/.")
+            } else {
+                request.adopt = try confirm(options, question: "'\(root.current)' is a real folder: a site deployed in place. Adopt it (it becomes a release, current links to it)? [y/N] ",
+                                            refusal: adoptionRefusal())
+            }
+        }
         var lock: DeployLock?
         if !options.dryRun {
             try ensureRootExists()
@@ -47,15 +58,7 @@ package struct Deployer {
         defer { lock?.release() }
 
         let state = try DeployState.read(root, fileSystem: fileSystem)
-        var notes: [String] = []
-        if state.current == .inPlaceDirectory && !request.adopt {
-            if options.dryRun {
-                notes.append("'\(root.current)' is a real folder (a site deployed in place): the deploy itself needs --adopt to move it into releases/.")
-            } else {
-                request.adopt = try confirm(options, question: "'\(root.current)' is a real folder: a site deployed in place. Adopt it (it becomes a release, current links to it)? [y/N] ",
-                                            refusal: adoptionRefusal(state))
-            }
-        }
+        if state.current == .inPlaceDirectory && !request.adopt && !options.dryRun { throw adoptionRefusal() }
         let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
 
