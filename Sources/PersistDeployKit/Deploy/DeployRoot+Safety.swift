@@ -12,10 +12,11 @@ extension DeployRoot {
                     + "a deploy there would nest a new site inside the live one.",
                 hint: "Nothing was changed. Pass --root \(Shell.quote(outer.root)) (or run the command from there).")
         }
-        let owned = Set([path, realRoot]).flatMap { base in
+        let owned = [path, realRoot].flatMap { base in
             ["releases", "current", "backups", ".persist-deploy"].map { PathName.join(base, $0) }
         }
-        for candidate in Set([shared, Self.physical(shared, fileSystem: fileSystem)]) {
+        // As given first (the words the user typed), then where it really leads.
+        for candidate in [shared, Self.physical(shared, fileSystem: fileSystem)] {
             let reason: String?
             if candidate == "/" {
                 reason = "is the file system's root"
