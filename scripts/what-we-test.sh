@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 results=.build/test-results
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|DetectClassifyPlanFuzzTests'
+suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|HostileArchiveTests|SwitchSafetyTests|DetectClassifyPlanFuzzTests'
 
 if [ "${1:-}" = "--run" ]; then
   rm -rf -- "$results"
