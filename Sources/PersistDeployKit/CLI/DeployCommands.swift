@@ -52,7 +52,9 @@ enum DeployCommands {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
 
-        let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+        let report = try sayingWhetherLive { () throws(ToolError) in
+            try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+        }
         for warning in report.warnings { console.warn(warning) }
         if let operations = report.operations {
             console.say("Plan for releases/\(report.release) (\(operations.count) operations, nothing changed):")
@@ -88,13 +90,27 @@ enum DeployCommands {
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
-        let result = try Rollback(context: context, console: console, root: root).run(
-            to: invocation.value("--to"), waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
-            dryRun: invocation.flag("--dry-run"))
+        let waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
+        let result = try sayingWhetherLive { () throws(ToolError) in
+            try Rollback(context: context, console: console, root: root).run(
+                to: invocation.value("--to"), waitSeconds: waitSeconds, dryRun: invocation.flag("--dry-run"))
+        }
         console.say(invocation.flag("--dry-run")
             ? "Would switch current from releases/\(result.from ?? "-") to releases/\(result.release)."
             : "current now points at releases/\(result.release) (was \(result.from.map { "releases/\($0)" } ?? "nothing")).")
         console.result(result)
         return .success
+    }
+
+    /// A command that can move `current` says in its `--json` error whether it did:
+    /// `"activated": false` unless the failure came after the switch and said otherwise.
+    private static func sayingWhetherLive<T>(_ body: () throws(ToolError) -> T) throws(ToolError) -> T {
+        do {
+            return try body()
+        } catch {
+            var error = error
+            if error.activated == nil { error.activated = false }
+            throw error
+        }
     }
 }

@@ -2,8 +2,8 @@ import Glibc
 
 /// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing or broken
 /// links, moves the files of a real folder found where a link belongs into shared/ without
-/// overwriting anything, points a missing or broken `current` at the release the records say was live last, and takes
-/// every-user access away from secrets. Planned first (for `--dry-run`), then applied; running
+/// overwriting anything, points a missing or broken `current` at the release the records say was
+/// live last (`RecoveryTarget`), and takes every-user access away from secrets. Planned first (for `--dry-run`), then applied; running
 /// it twice changes nothing the second time. Nothing in shared/ is ever deleted (data rule 1).
 package struct Recovery {
     /// One repair. Paths are absolute; `description` is what is printed.
