@@ -48,6 +48,11 @@ enum DeployCommands {
         request.allowFrameworkChange = invocation.flag("--allow-framework-change")
         request.reclassify = invocation.flag("--reclassify")
         options.prompter = .live
+        request.leaveBehind = invocation.flag("--leave-behind")
+        if request.leaveBehind && !request.activate {
+            throw ToolError.usage(
+                "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
+        }
         if request.syncPublicHTML && request.publicHTML == nil {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
@@ -90,10 +95,17 @@ enum DeployCommands {
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let ifCurrent = invocation.value("--if-current")
         let waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         let result = try sayingWhetherLive { () throws(ToolError) in
             try Rollback(context: context, console: console, root: root).run(
-                to: invocation.value("--to"), waitSeconds: waitSeconds, dryRun: invocation.flag("--dry-run"))
+                to: invocation.value("--to"), ifCurrent: ifCurrent, waitSeconds: waitSeconds, dryRun: invocation.flag("--dry-run"))
+        }
+        if !result.rolledBack {
+            console.say("Nothing rolled back: current points at \(result.from.map { "releases/\($0)" } ?? "no release"), "
+                + "not at releases/\(ifCurrent ?? ""), so this release is no longer live.")
+            console.result(result)
+            return .success
         }
         console.say(invocation.flag("--dry-run")
             ? "Would switch current from releases/\(result.from ?? "-") to releases/\(result.release)."

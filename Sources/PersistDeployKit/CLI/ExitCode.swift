@@ -29,20 +29,6 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
         self.live = live
     }
 
-    /// The contract's error object for `--json`: `error`, `hint`, `exitCode`, plus `activated`
-    /// and `live` when the command moved `current` before it failed.
-    package struct JSON: Encodable {
-        var error: String
-        var hint: String?
-        var exitCode: Int32
-        var activated: Bool?
-        var live: String?
-    }
-
-    package var json: JSON {
-        JSON(error: message, hint: hint, exitCode: exitCode.rawValue, activated: activated, live: live)
-    }
-
     package var description: String { hint.map { "\(message)\n\($0)" } ?? message }
 
     /// Bad usage (exit 64), with the help command that explains the right form.

@@ -40,5 +40,8 @@ package struct DeployRequest: Sendable {
     package var allowFrameworkChange = false
     /// A path that was persistent may now be classified `asset` (its data stays in shared/).
     package var reclassify = false
+    /// For this deploy only: move what the running app wrote into the live release outside
+    /// shared/ to `.persist-deploy/left-behind/<id>/` instead of stopping (data rule 4).
+    package var leaveBehind = false
     package init() {}
 }

@@ -9,19 +9,19 @@ extension Deployer {
         let operations = plan.operations
         // An archive's extraction already ran, before it could be classified.
         let first = operations.count > 1 && operations[1].name == "extractRelease" ? 2 : 0
-        let cleanupStart = operations.firstIndex { $0.name == "removeRelease" } ?? operations.count
+        let tailStart = Self.afterVerifyStart(operations)
         let switchAt = operations.firstIndex { operation in
             if case .switchCurrent(_, let id) = operation { id == plan.releaseID } else { false }
         }
 
         try discardOnRefusal(madeHere ? plan.releaseID : nil) { () throws(ToolError) in
-            try executor.apply(operations[first..<(switchAt ?? cleanupStart)], root: root.path, counted: first)
+            try executor.apply(operations[first..<(switchAt ?? tailStart)], root: root.path, counted: first)
         }
         guard let switchAt else {
-            return try executor.apply(operations[cleanupStart...], root: root.path, counted: cleanupStart)
+            return try executor.apply(operations[tailStart...], root: root.path, counted: tailStart)
         }
         do throws(ToolError) {
-            try executor.apply(operations[switchAt..<cleanupStart], root: root.path, counted: switchAt)
+            try executor.apply(operations[switchAt..<tailStart], root: root.path, counted: switchAt)
         } catch {
             guard currentPoints(at: plan.releaseID) else { throw error }
             throw putBack(after: error, plan: plan, executor: executor)
@@ -31,15 +31,19 @@ extension Deployer {
         if let command = options.verifyCommand {
             try verify(command, plan: plan, executor: executor)
         }
-        // Old releases go after the deploy is done: a failure there is a leftover the next
-        // deploy removes, not a failed deploy.
-        for (index, operation) in operations[cleanupStart...].enumerated() {
-            do throws(ToolError) {
-                try executor.apply([operation][...], root: root.path, counted: cleanupStart + index)
-            } catch {
-                if case .removeRelease(let path) = operation { report.removedReleases.removeAll { root.release($0) == path } }
-                report.warnings.append("\(error.message) releases/\(plan.releaseID) is live; the next deploy retries the removal.")
+        // What the app wrote into the old release moves aside and old releases go only after the
+        // deploy is done (a failed --verify puts the old release back whole). A failure there
+        // stops the rest (nothing is removed past a move that did not happen) and is a warning:
+        // the new release is live, and the next deploy finishes the job.
+        do throws(ToolError) {
+            try executor.apply(operations[tailStart...], root: root.path, counted: tailStart)
+        } catch {
+            let stopped = operations[tailStart...].compactMap { operation -> String? in
+                if case .removeRelease(let path, _, _) = operation, (try? context.fileSystem.exists(path)) == true { return PathName.basename(path) }
+                return nil
             }
+            report.removedReleases.removeAll { stopped.contains($0) }
+            report.warnings.append("\(error.message) releases/\(plan.releaseID) is live; the next deploy finishes this cleanup.")
         }
         if let publicHTML = request.publicHTML {
             do throws(ToolError) {
@@ -55,6 +59,20 @@ extension Deployer {
                     hint: error.hint, activated: true, live: plan.releaseID)
             }
         }
+    }
+
+    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
+    /// into the old release and the removal of old releases (a failed verify puts the old
+    /// release back live, whole).
+    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
+        var start = operations.count
+        while start > 0 {
+            switch operations[start - 1] {
+            case .leaveBehind, .removeRelease: start -= 1
+            default: return start
+            }
+        }
+        return start
     }
 
     /// After a failure past the switch: `current` goes back to the release that was live before,
@@ -94,8 +112,14 @@ extension Deployer {
         } catch {
             guard let id else { throw error }
             let executor = PlanExecutor(fileSystem: context.fileSystem, console: nil)
-            let made = [root.release(".staging-\(id)"), root.release(id)].filter { (try? context.fileSystem.exists($0)) == true }
-            let leftovers: [DeployOperation] = [.removeLeftover(path: root.release(".staging-\(id)")), .removeRelease(path: root.release(id))]
+            let staging = root.release(".staging-\(id)")
+            let release = root.release(id)
+            let made = [staging, release].filter { (try? context.fileSystem.exists($0)) == true }
+            // Never live, so nothing of the app's is in it: back to its staging name (a stop
+            // halfway leaves a leftover, not a release that looks whole), then removed.
+            var leftovers: [DeployOperation] = [.removeLeftover(path: staging)]
+            if made.contains(release) { leftovers.append(.publishRelease(from: release, to: staging)) }
+            leftovers += [.removeLeftover(path: staging), .removeLeftover(path: root.manifest(of: id)), .removeLeftover(path: root.treeManifest(of: id))]
             var refused = error
             if !made.isEmpty, (try? executor.apply(leftovers[...], root: root.path)) != nil {
                 refused.hint = (error.hint.map { $0 + " " } ?? "") + "The new release's folder was removed; shared/ keeps everything."

@@ -36,13 +36,12 @@ package struct Deployer {
     }
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
-        let fileSystem = context.fileSystem
         var request = request
-        try root.refuseUnsafeDestinations(fileSystem: fileSystem)
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         // Asked before the root is touched at all (not even the lock): a mistyped --root must
         // leave someone's site exactly as it was.
         var notes: [String] = []
-        if try DeployState.read(root, fileSystem: fileSystem).current == .inPlaceDirectory && !request.adopt {
+        if try DeployState.read(root, fileSystem: context.fileSystem).current == .inPlaceDirectory && !request.adopt {
             if options.dryRun {
                 notes.append("'\(root.current)' is a real folder (a site deployed in place): the deploy itself needs --adopt to move it into releases/.")
             } else {
@@ -50,13 +49,31 @@ package struct Deployer {
                                             refusal: adoptionRefusal())
             }
         }
-        var lock: DeployLock?
-        if !options.dryRun {
-            try ensureRootExists()
-            lock = try DeployLock.acquire(root: root, command: commandName, waitSeconds: options.waitSeconds, context: context)
+        if options.dryRun { return try deploy(request, options: options, notes: notes) }
+        let createdRoot = try ensureRootExists(for: request)
+        let lock = try DeployLock.acquire(
+            root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
+        do {
+            let report = try deploy(request, options: options, notes: notes)
+            lock.release()
+            return report
+        } catch {
+            // A first deploy that failed leaves no trace in the root it created: no lock file,
+            // and no empty folders (anything with content stays).
+            if createdRoot {
+                lock.releaseRemovingFile(thenEmpty: [root.manifests, root.state, root.releases, root.shared, root.path])
+            } else {
+                lock.release()
+            }
+            throw error
         }
-        defer { lock?.release() }
+    }
 
+    /// The deploy itself, under the lock when it is real.
+    private func deploy(_ request: DeployRequest, options: DeployOptions, notes: [String]) throws(ToolError) -> DeployReport {
+        let fileSystem = context.fileSystem
+        var request = request
+        var notes = notes
         let state = try DeployState.read(root, fileSystem: fileSystem)
         if state.current == .inPlaceDirectory && !request.adopt && !options.dryRun { throw adoptionRefusal() }
         let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
@@ -111,18 +128,36 @@ package struct Deployer {
             try discardOnRefusal(madeHere) { () throws(ToolError) in try backUpShared() }
         }
         try apply(plan, request: request, executor: executor, madeHere: madeHere != nil, report: &report, options: options)
+        report.warnings += executor.notes.all
         return report
     }
 
-    private func ensureRootExists() throws(ToolError) {
+
+    /// Creates a missing deploy root, saying so (a mistyped `--root` must not pass unseen), but
+    /// only for a deploy that brings its release with it: a new root holds no release to deploy.
+    /// Returns true when it created the root.
+    private func ensureRootExists(for request: DeployRequest) throws(ToolError) -> Bool {
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds (or will hold) releases/, shared/ and current.")
         }
+        guard (try? context.fileSystem.type(at: root.path)) == nil else { return false }
+        switch request.source {
+        case .directory(let path), .archive(let path):
+            guard (try? context.fileSystem.type(at: path)) != nil else {
+                throw ToolError("'\(path)' does not exist.", hint: "Check the --from path. Nothing was changed; '\(root.path)' was not created.")
+            }
+        case .existing, .newestNotLive:
+            throw ToolError(
+                "The deploy root '\(root.path)' does not exist, so it holds no release to deploy.",
+                hint: "Check --root (or PERSIST_DEPLOY_ROOT); for a first deploy pass --from DIR|FILE.tar.gz. Nothing was changed.")
+        }
+        console.notice("The deploy root '\(root.path)' does not exist; creating it.")
         do {
             try context.fileSystem.createDirectory(at: root.path, permissions: 0o755)
         } catch {
             throw ToolError.system(error, while: "Creating the deploy root '\(root.path)'")
         }
+        return true
     }
 
     private func scratchDirectory() throws(ToolError) -> String {
