@@ -149,8 +149,10 @@ package struct DeployPlanner {
         // Also with --no-activate: Deployer's and Capistrano's recipes switch `current` themselves
         // right after this returns.
         if let live {
+            // The tool's own leftovers in the live release are removed first, not the app's writes.
+            let leftovers = state.leftovers.compactMap { PathName.relative($0, to: live.path) }
             drift = try guardLiveRelease(
-                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions),
+                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + leftovers),
                 webRoot: classification.webRoot, leaveBehind: request.leaveBehind)
             warnings += drift.warnings
         }
