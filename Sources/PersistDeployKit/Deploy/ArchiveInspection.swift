@@ -101,26 +101,36 @@ package struct ArchiveInspection: Sendable, Equatable {
     }
 }
 
-/// Buffered reads from a pipe: `read(n)` returns `n` bytes, fewer only at the end.
-struct PipeReader {
-    let descriptor: Int32
+/// Buffered reads from a pipe: `read(n)` returns `n` bytes, fewer only at the end. One `read(2)`
+/// fills 64 KiB, so a header costs no system call of its own.
+final class PipeReader {
+    private let descriptor: Int32
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var start = 0
+    private var end = 0
 
     init(_ descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     func read(_ count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let got = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, count - filled) }
-            if got == 0 { break }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw SystemCallError(call: "read", path: "the archive stream", code: errno)
+        var result: [UInt8] = []
+        result.reserveCapacity(min(count, 1 << 16))
+        while result.count < count {
+            if start == end {
+                let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+                if got == 0 { break }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw SystemCallError(call: "read", path: "the archive stream", code: errno)
+                }
+                start = 0
+                end = got
             }
-            filled += got
+            let take = min(count - result.count, end - start)
+            result.append(contentsOf: buffer[start..<(start + take)])
+            start += take
         }
-        return Array(bytes[..<filled])
+        return result
     }
 }
