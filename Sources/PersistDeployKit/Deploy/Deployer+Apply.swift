@@ -1,80 +1,6 @@
-/// Applying a plan so that an exit 1 means nothing went live: everything that can refuse runs
-/// before the switch; what fails after it puts the previous release back or says plainly that
-/// the new one is live.
+/// What keeps "exit 1 means nothing went live" around the switch: a refused release removed at
+/// once, a failure after the switch put back, and the questions a deploy may ask first.
 extension Deployer {
-    func apply(
-        _ plan: DeployPlan, request: DeployRequest, executor: PlanExecutor, madeHere: Bool, report: inout DeployReport,
-        options: DeployOptions
-    ) throws(ToolError) {
-        let operations = plan.operations
-        // An archive's extraction already ran, before it could be classified.
-        let first = operations.count > 1 && operations[1].name == "extractRelease" ? 2 : 0
-        let tailStart = Self.afterVerifyStart(operations)
-        let switchAt = operations.firstIndex { operation in
-            if case .switchCurrent(_, let id) = operation { id == plan.releaseID } else { false }
-        }
-
-        try discardOnRefusal(madeHere ? plan.releaseID : nil) { () throws(ToolError) in
-            try executor.apply(operations[first..<(switchAt ?? tailStart)], root: root.path, counted: first)
-        }
-        guard let switchAt else {
-            return try executor.apply(operations[tailStart...], root: root.path, counted: tailStart)
-        }
-        do throws(ToolError) {
-            try executor.apply(operations[switchAt..<tailStart], root: root.path, counted: switchAt)
-        } catch {
-            guard currentPoints(at: plan.releaseID) else { throw error }
-            throw putBack(after: error, plan: plan, executor: executor)
-        }
-        report.activated = true
-
-        if let command = options.verifyCommand {
-            try verify(command, plan: plan, executor: executor)
-        }
-        // What the app wrote into the old release moves aside and old releases go only after the
-        // deploy is done (a failed --verify puts the old release back whole). A failure there
-        // stops the rest (nothing is removed past a move that did not happen) and is a warning:
-        // the new release is live, and the next deploy finishes the job.
-        do throws(ToolError) {
-            try executor.apply(operations[tailStart...], root: root.path, counted: tailStart)
-        } catch {
-            let stopped = operations[tailStart...].compactMap { operation -> String? in
-                if case .removeRelease(let path, _, _) = operation, (try? context.fileSystem.exists(path)) == true { return PathName.basename(path) }
-                return nil
-            }
-            report.removedReleases.removeAll { stopped.contains($0) }
-            report.warnings.append("\(error.message) releases/\(plan.releaseID) is live; the next deploy finishes this cleanup.")
-        }
-        if let publicHTML = request.publicHTML {
-            do throws(ToolError) {
-                if request.syncPublicHTML {
-                    try syncPublicHTML(publicHTML, plan: plan)
-                } else {
-                    let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-                    console.say(message)
-                }
-            } catch {
-                throw ToolError(
-                    "releases/\(plan.releaseID) is live, but the served folder was not updated: \(error.message)",
-                    hint: error.hint, activated: true, live: plan.releaseID)
-            }
-        }
-    }
-
-    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
-    /// into the old release and the removal of old releases (a failed verify puts the old
-    /// release back live, whole).
-    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
-        var start = operations.count
-        while start > 0 {
-            switch operations[start - 1] {
-            case .leaveBehind, .removeRelease: start -= 1
-            default: return start
-            }
-        }
-        return start
-    }
-
     /// After a failure past the switch: `current` goes back to the release that was live before,
     /// or, when there is none or that fails too, the error says the new release is live.
     func putBack(after failure: ToolError, plan: DeployPlan, executor: PlanExecutor) -> ToolError {
@@ -99,7 +25,7 @@ extension Deployer {
             activated: false, live: previous)
     }
 
-    private func currentPoints(at id: String) -> Bool {
+    func currentPoints(at id: String) -> Bool {
         (try? context.fileSystem.readSymlink(at: root.current)) == "releases/\(id)"
     }
 

@@ -9,6 +9,11 @@ package struct DeployReport: Codable, Equatable {
     package var warnings: [String]
     /// Present for `plan` and `--dry-run`: the operations, in order.
     package var operations: [PlannedOperationJSON]?
+    /// Run as root on a root another user owns: `user:group` that what the deploy creates gets.
+    package var owner: String?
+    /// The web user and group shared/ was opened to (`--web-user`, `--web-group`).
+    package var webUser: String?
+    package var webGroup: String?
 }
 
 /// Extra steps around the plan that only a real run does.
@@ -53,6 +58,8 @@ package struct Deployer {
         let createdRoot = try ensureRootExists(for: request)
         let lock = try DeployLock.acquire(
             root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
+        // The lock file is the tool's own: made as root, the deploy user could not lock next time.
+        try? (context.fileSystem as? OwningFileSystem)?.claim(root.lockFile)
         do {
             let report = try deploy(request, options: options, notes: notes)
             lock.release()
@@ -72,12 +79,18 @@ package struct Deployer {
     /// The deploy itself, under the lock when it is real.
     private func deploy(_ request: DeployRequest, options: DeployOptions, notes: [String]) throws(ToolError) -> DeployReport {
         let fileSystem = context.fileSystem
-        var request = request
         var notes = notes
+        // SIGINT/SIGTERM stop a real deploy between operations (or kill a running hook) instead
+        // of at a random moment; see `interrupted`.
+        let interruption = options.dryRun ? nil : Interruption.begin()
+        defer { interruption?.end() }
         let state = try DeployState.read(root, fileSystem: fileSystem)
         if state.current == .inPlaceDirectory && !request.adopt && !options.dryRun { throw adoptionRefusal() }
-        let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
-        let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
+        var planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
+        planner.ownPID = context.processID
+        let onDisk = fileSystem is LocalFileSystem || (fileSystem as? OwningFileSystem)?.base is LocalFileSystem
+        let executor = PlanExecutor(
+            fileSystem: fileSystem, console: console, environment: context.environment, interruption: interruption, aclSupport: onDisk)
 
         // An archive is extracted first (into staging, or a scratch folder for a dry run) so the
         // release can be classified; that step leads the printed plan.
@@ -105,9 +118,12 @@ package struct Deployer {
         } else {
             target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }
+
+        var request = request
         let madeHere: String? = target.staging.isEmpty || options.dryRun ? nil : target.id
         let plan = try discardOnRefusal(madeHere) { () throws(ToolError) in
             let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
+            try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
             let reclassified = planner.reclassifiedPaths(classification, record: state.record)
             if !reclassified.isEmpty && !request.reclassify && !options.dryRun {
                 request.reclassify = try confirm(options, question: Self.reclassifyQuestion(reclassified, root: root),
@@ -119,6 +135,9 @@ package struct Deployer {
         var report = DeployReport(
             release: plan.releaseID, activated: false, paths: plan.paths, removedReleases: plan.removedReleases,
             warnings: plan.warnings + notes, operations: nil)
+        report.owner = (fileSystem as? OwningFileSystem).map { context.accounts.describe(user: $0.user, group: $0.group) }
+        report.webUser = request.webAccess?.user?.name
+        report.webGroup = request.webAccess?.group.name
         if options.dryRun {
             report.operations = plan.operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return report
@@ -127,11 +146,49 @@ package struct Deployer {
         if request.backupFirst {
             try discardOnRefusal(madeHere) { () throws(ToolError) in try backUpShared() }
         }
-        try apply(plan, request: request, executor: executor, madeHere: madeHere != nil, report: &report, options: options)
+
+        // The archive's extraction already ran; apply the rest.
+        let firstToApply = plan.operations.count > 1 && plan.operations[1].name == "extractRelease" ? 2 : 0
+        do {
+            try apply(plan, from: firstToApply, executor: executor, request: request, report: &report, madeHere: madeHere != nil)
+        } catch {
+            if let signal = interruption?.received {
+                throw interrupted(by: signal, plan: plan, request: request)
+            }
+            throw error
+        }
         report.warnings += executor.notes.all
+        if plan.activates, let publicHTML = request.publicHTML {
+            do throws(ToolError) {
+                if request.syncPublicHTML {
+                    try syncPublicHTML(publicHTML, plan: plan)
+                } else {
+                    let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
+                    console.say(message)
+                }
+            } catch {
+                throw ToolError(
+                    "releases/\(plan.releaseID) is live, but the served folder was not updated: \(error.message)",
+                    hint: error.hint, activated: true, live: plan.releaseID)
+            }
+        }
         return report
     }
 
+
+    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
+    /// into the old release and the removal of old releases (a failed verify puts the old
+    /// release back live, whole).
+    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
+        var start = operations.count
+        while start > 0 {
+            switch operations[start - 1] {
+            case .leaveBehind, .removeRelease: start -= 1
+            default: return start
+            }
+        }
+        return start
+    }
 
     /// Creates a missing deploy root, saying so (a mistyped `--root` must not pass unseen), but
     /// only for a deploy that brings its release with it: a new root holds no release to deploy.

@@ -4,14 +4,16 @@
 package enum RecoveryTarget {
     /// Releases that went live, the most recent first: the site an adoption was moving (named by
     /// the marker), then every release the history says `current` was switched to (a deploy, an
-    /// adoption or a rollback), leaving out releases whose last word is `bad` or `prepared`.
+    /// adoption or a rollback) whose last word is still that it went live (not bad, failed or
+    /// only prepared).
     package static func candidates(adopting: String?, history: [HistoryRecord]) -> [String] {
         var lastWord: [String: HistoryRecord.Outcome] = [:]
         for record in history where record.outcome != .rolledBack { lastWord[record.release] = record.outcome }
         // A marker the history already answers is a leftover, not a site in mid-move.
         var ordered: [String] = adopting.flatMap { id in history.contains { $0.release == id } ? nil : [id] } ?? []
-        for record in history.reversed() where record.outcome != .prepared && record.outcome != .bad {
-            guard lastWord[record.release] != .bad, lastWord[record.release] != .prepared else { continue }
+        let wentLive: Set<HistoryRecord.Outcome> = [.activated, .adopted, .rolledBack]
+        for record in history.reversed() where wentLive.contains(record.outcome) {
+            guard lastWord[record.release] == .activated || lastWord[record.release] == .adopted else { continue }
             if !ordered.contains(record.release) { ordered.append(record.release) }
         }
         return ordered

@@ -41,11 +41,6 @@ package enum Subprocess {
         return try wait(pid, program: arguments[0])
     }
 
-    /// Runs a shell command line with `/bin/sh -c`, as CI systems do for hooks.
-    package static func shell(_ command: String, environment: [String: String]) throws(SystemCallError) -> Int32 {
-        try run(["/bin/sh", "-c", command], environment: environment)
-    }
-
     private static func spawn(_ arguments: [String], environment: [String: String], stdout: Int32?) throws(SystemCallError) -> pid_t {
         precondition(!arguments.isEmpty, "Subprocess needs a program")
         let argv = arguments.map { duplicate(NameBytes.bytes($0)) } + [nil]

@@ -157,8 +157,8 @@ is_release() {
 # good_release: the release the records say was live last, in REPLY (empty when none), the
 # same choice as `persist-deploy recover`: the site an interrupted adoption was moving (its
 # marker, when the history does not name it yet), else the most recent release the history
-# switched current to (deploy, adoption or rollback), leaving out releases whose last word is
-# bad or prepared.
+# switched current to (deploy, adoption or rollback) whose last word is still that it went live
+# (not bad, failed or only prepared).
 good_release() {
   local history="$SHARED/.deployment-history" marker="$ROOT/.persist-deploy/adopting"
   local line id outcome candidate i
@@ -184,8 +184,8 @@ good_release() {
   for ((i = ${#order[@]} - 2; i >= 0; i -= 2)); do
     id=${order[i]}
     outcome=${order[i + 1]}
-    [[ $outcome == prepared || $outcome == bad ]] && continue
-    [[ ${word[$id]:-} == bad || ${word[$id]:-} == prepared ]] && continue
+    [[ $outcome == activated || $outcome == adopted || $outcome == rolled-back ]] || continue
+    [[ ${word[$id]:-} == activated || ${word[$id]:-} == adopted ]] || continue
     if is_release "$id"; then
       REPLY=$id
       return
