@@ -32,11 +32,13 @@ extension Deployer {
     /// Runs `body`; when it refuses, the release this deploy made (`id`, published or still in
     /// staging) is removed at once, so a refused upload leaves nothing behind to be deployed by
     /// mistake. Its shared/ paths are links or were moved there: nothing of the data goes.
-    func discardOnRefusal<T>(_ id: String?, _ body: () throws(ToolError) -> T) throws(ToolError) -> T {
+    func discardOnRefusal<T>(
+        _ id: String?, unless keep: () -> Bool = { false }, _ body: () throws(ToolError) -> T
+    ) throws(ToolError) -> T {
         do throws(ToolError) {
             return try body()
         } catch {
-            guard let id else { throw error }
+            guard let id, !keep() else { throw error }
             let executor = PlanExecutor(fileSystem: context.fileSystem, console: nil)
             let staging = root.release(".staging-\(id)")
             let release = root.release(id)

@@ -15,11 +15,14 @@ extension Deployer {
         let switchAt = operations[first..<cleanupStart].firstIndex { operation in
             if case .switchCurrent(_, let id) = operation { id == plan.releaseID } else { false }
         } ?? cleanupStart
-        try discardOnRefusal(madeHere ? plan.releaseID : nil) { () throws(ToolError) in
-            try applyRunningHooks(first..<switchAt, plan: plan, executor: executor, report: &report)
+        // A release refused by a check goes at once; one whose before-switch hook failed stays,
+        // recorded as failed, for the failure to be looked into (and so does an interrupted one).
+        var hookFailed = false
+        try discardOnRefusal(madeHere ? plan.releaseID : nil, unless: { hookFailed || executor.interruption?.received != nil }) { () throws(ToolError) in
+            try applyRunningHooks(first..<switchAt, plan: plan, executor: executor, report: &report, hookFailed: &hookFailed)
         }
         do throws(ToolError) {
-            try applyRunningHooks(switchAt..<cleanupStart, plan: plan, executor: executor, report: &report)
+            try applyRunningHooks(switchAt..<cleanupStart, plan: plan, executor: executor, report: &report, hookFailed: &hookFailed)
         } catch {
             if executor.interruption?.received != nil || !currentPoints(at: plan.releaseID) { throw error }
             throw putBack(after: error, plan: plan, executor: executor)
@@ -48,7 +51,7 @@ extension Deployer {
     /// Applies `range` of the plan; a failed before-switch hook marks the release failed and
     /// stops, a failed after-switch hook is a warning.
     private func applyRunningHooks(
-        _ range: Range<Int>, plan: DeployPlan, executor: PlanExecutor, report: inout DeployReport
+        _ range: Range<Int>, plan: DeployPlan, executor: PlanExecutor, report: inout DeployReport, hookFailed: inout Bool
     ) throws(ToolError) {
         let operations = plan.operations
         var next = range.lowerBound
@@ -62,6 +65,7 @@ extension Deployer {
                 if executor.interruption?.received != nil { throw error }
                 switch hook.stage {
                 case .beforeSwitch:
+                    hookFailed = true
                     try record(plan.releaseID, outcome: .failed, plan: plan, executor: executor)
                     throw error
                 case .afterSwitch, .verify:
