@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 results=.build/test-results
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|DetectClassifyPlanFuzzTests|NginxPHPFPMTests'
+suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|HostileArchiveTests|SwitchSafetyTests|DetectClassifyPlanFuzzTests|NginxPHPFPMTests'
 
 if [ "${1:-}" = "--run" ]; then
   rm -rf -- "$results"

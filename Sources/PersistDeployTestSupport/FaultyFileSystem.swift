@@ -15,7 +15,7 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     /// The `FileSystem` operations, one case each.
     package enum Operation: String, Sendable, CaseIterable {
         case status, listDirectory, files, readFile, readBytes, writeFile, appendFile, createDirectory, createSymlink
-        case readSymlink, rename, removeTree, copyTree, setPermissions, syncDirectory, setOwner
+        case readSymlink, rename, exchange, removeTree, copyTree, setPermissions, syncDirectory, setOwner
 
         /// True for the calls that change the tree (the ones a crash can interrupt).
         package var isMutating: Bool {
@@ -167,6 +167,11 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     package func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError) {
         try check(.rename, source, destination)
         try wrapped.rename(source, to: destination, replacing: replacing)
+    }
+
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try check(.exchange, first, second)
+        try wrapped.exchange(first, second)
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {

@@ -199,6 +199,12 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try state.withLock { tree throws(SystemCallError) in
+            try tree.exchange(first, second)
+        }
+    }
+
     package func removeTree(at path: String) throws(SystemCallError) {
         let path = PathName.withoutTrailingSlashes(path)
         return try state.withLock { tree throws(SystemCallError) in
@@ -528,6 +534,27 @@ private struct Tree {
         setEntry(to.name, to: moving, in: to.parent)
         let changed = tick()
         nodes[moving]?.changeTime = changed
+    }
+
+    /// `renameat2(RENAME_EXCHANGE)`: both must exist, on one device, neither inside the other.
+    mutating func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        let label = "\(first) <-> \(second)"
+        func fail(_ code: Int32) -> SystemCallError { SystemCallError(call: "rename exchange", path: label, code: code) }
+        let a: Lookup
+        let b: Lookup
+        do throws(SystemCallError) {
+            a = try lookup(first, followFinal: false, call: "rename")
+            b = try lookup(second, followFinal: false, call: "rename")
+        } catch {
+            throw fail(error.code)
+        }
+        guard let inodeA = a.inode, let inodeB = b.inode else { throw fail(ENOENT) }
+        if nodes[a.parent]?.device != nodes[b.parent]?.device { throw fail(EXDEV) }
+        if mountPoints.contains(inodeA) || mountPoints.contains(inodeB) { throw fail(EBUSY) }
+        if inodeA == inodeB { return }
+        if isAncestor(inodeA, of: b.parent) || isAncestor(inodeB, of: a.parent) { throw fail(EINVAL) }
+        setEntry(a.name, to: inodeB, in: a.parent)
+        setEntry(b.name, to: inodeA, in: b.parent)
     }
 
     /// True when `directory` is `ancestor` or lies below it.

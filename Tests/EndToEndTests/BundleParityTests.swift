@@ -42,8 +42,8 @@ final class ParityScenario: @unchecked Sendable {
     }
 
     /// Deploys `id` both ways and expects both to succeed.
-    func deployBoth(_ id: String, keep: Int = 5) throws {
-        let binary = deployBinary(id, extra: ["--keep", String(keep)])
+    func deployBoth(_ id: String, keep: Int = 5, binaryExtra: [String] = []) throws {
+        let binary = deployBinary(id, extra: ["--keep", String(keep)] + binaryExtra)
         #expect(binary.status == 0, "binary: \(binary.stderr)")
         let bash = try deployBash(["--keep", String(keep), id])
         #expect(bash.exitCode == 0, "deploy.sh: \(bash)")
@@ -180,7 +180,8 @@ final class ParityScenario: @unchecked Sendable {
             try parity.scenario.write("current/.env", "APP_KEY=live\n", under: root)
         }
         try parity.upload(Self.ids[0])
-        try parity.deployBoth(Self.ids[0])
+        // deploy.sh runs from the uploaded bundle on the host itself; the binary asks for --adopt.
+        try parity.deployBoth(Self.ids[0], binaryExtra: ["--adopt"])
         try parity.expectSameResult("adoption")
         let uploads = parity.scenario.inventory(parity.bashRoot + "/shared/public/uploads")
         #expect(uploads["user-photo.jpg"] == "a user's photo")

@@ -18,6 +18,8 @@ import Testing
         var adoption = false
         var setup: (ProofRoot) throws -> Void
         var command: (ProofRoot) -> [String]
+        /// Added to the crashed run and the rerun.
+        var environment: [String: String] = [:]
         /// A rerun that finds its work done may say so with exit 1 (rollback: "already live").
         var rerunAccepts: (ToolRunner.Outcome) -> Bool = { $0.exitCode == 0 }
         /// Extra checks of the converged root.
@@ -40,7 +42,7 @@ import Testing
         for step in 1...Self.maxSteps {
             try proof.restoreTemplate()
             let crashed = try proof.tool.launch(scenario.command(proof), in: proof.directory.path,
-                                                environment: ["PERSIST_DEPLOY_CRASH_AFTER": String(step)]).wait()
+                                                environment: scenario.environment.merging(["PERSIST_DEPLOY_CRASH_AFTER": String(step)]) { $1 }).wait()
             if !crashed.signalled {
                 #expect(crashed.outcome.exitCode == 0, "\(scenario.name) without a crash: \(crashed.outcome)")
                 break
@@ -48,7 +50,7 @@ import Testing
             crashes += 1
             problems += try checkAfterCrash(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore)
                 .map { "after op \(step): \($0)" }
-            let rerun = try proof.run(scenario.command(proof))
+            let rerun = try proof.run(scenario.command(proof), environment: scenario.environment)
             if !scenario.rerunAccepts(rerun) { problems.append("after op \(step), the rerun failed: \(rerun)") }
             problems += try checkConverged(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore)
                 .map { "after op \(step) and a rerun: \($0)" }
@@ -142,7 +144,19 @@ import Testing
                 try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
                 try proof.writeUserData("inplace")
             },
-            command: { ["auto", "--root", $0.root, "--from", $0.app] }))
+            command: { ["auto", "--root", $0.root, "--from", $0.app, "--adopt"] }))
+    }
+
+    @Test func adoptionWhereTheFileSystemCannotSwap() throws {
+        try crashAtEveryStep(Scenario(
+            name: "adoption of an in-place site, two-step fallback (no RENAME_EXCHANGE)", adoption: true,
+            setup: { proof in
+                try proof.fileSystem.createDirectory(at: proof.root, permissions: 0o755)
+                try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
+                try proof.writeUserData("inplace")
+            },
+            command: { ["auto", "--root", $0.root, "--from", $0.app, "--adopt"] },
+            environment: ["PERSIST_DEPLOY_REFUSE_EXCHANGE": "1"]))
     }
 
     @Test func rollback() throws {

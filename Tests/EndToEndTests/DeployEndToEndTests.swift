@@ -131,7 +131,7 @@ import Testing
         try scenario.write("public/uploads/customer.pdf", "customer upload", under: scenario.root + "/current")
         try scenario.write(".env", "APP_KEY=live\n", under: scenario.root + "/current")
 
-        let result = scenario.deploy()
+        let result = scenario.deploy(extra: ["--adopt"])
         #expect(result.status == 0, "\(result.stderr)")
         let shared = scenario.root + "/shared"
         #expect(scenario.read(shared + "/public/uploads/customer.pdf") == "customer upload")

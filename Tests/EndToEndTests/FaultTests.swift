@@ -106,7 +106,7 @@ import Testing
         try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
         try proof.writeUserData("inplace")
         let seen = try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths)
-        let outcome = try proof.deploy()
+        let outcome = try proof.deploy(["--adopt"])
         var problems: [String] = []
         if outcome.exitCode != 0 { problems.append("deploy: \(outcome)") }
         problems += DataInventory.losses(seen, try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths))

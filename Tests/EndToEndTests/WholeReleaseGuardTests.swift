@@ -187,7 +187,7 @@ import Testing
         try scenario.fileSystem.copyTree(from: scenario.app, to: scenario.root + "/current")
         try scenario.write("public/exports/2026-q1.csv", "q1 numbers", under: scenario.root + "/current")
         try Self.writeApp(scenario, version: "v2")
-        let stopped = scenario.deploy()
+        let stopped = scenario.deploy(extra: ["--adopt"])
         #expect(stopped.status == 1, "\(stopped.stderr)")
         #expect(stopped.stderr.contains(#""public/exports": "runtime""#), "\(stopped.stderr)")
         #expect(stopped.stderr.contains("only releases/"))
@@ -195,7 +195,7 @@ import Testing
         #expect(scenario.read(scenario.root + "/current/public/exports/2026-q1.csv") == "q1 numbers")
 
         try scenario.write("persist-deploy.json", try #require(Self.suggestedConfig(stopped.stderr)))
-        let adopted = scenario.deploy()
+        let adopted = scenario.deploy(extra: ["--adopt"])
         #expect(adopted.status == 0, "\(adopted.stderr)")
         #expect(scenario.read(scenario.root + "/current/public/exports/2026-q1.csv") == "q1 numbers")
         #expect(scenario.read(scenario.root + "/shared/public/exports/2026-q1.csv") == "q1 numbers")

@@ -58,6 +58,9 @@ package enum CommandTable {
         OptionSpec("--web-user", value: "USER", help: "The user PHP runs as: shared folders writable, config readable for it (remembered)."),
         OptionSpec("--web-group", value: "GROUP", help: "The group shared/ is opened to (default: the web user's group)."),
         OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
+        OptionSpec("--adopt", help: "Move a site deployed in place (a real current/ folder) into releases/ (asked at a terminal)."),
+        OptionSpec("--allow-framework-change", help: "Deploy a release whose framework or web root differs from the live one."),
+        OptionSpec("--reclassify", help: "Let a persistent path become an asset (its data stays in shared/; asked at a terminal)."),
         OptionSpec("--leave-behind", help: "This once, move what the app wrote into the live release outside shared/ to .persist-deploy/left-behind/ instead of stopping."),
         OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock (default 0)."),
     ]

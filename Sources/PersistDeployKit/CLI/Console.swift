@@ -86,7 +86,8 @@ package final class Console: ProgressSink, @unchecked Sendable {
         if let hint = error.hint { writeErr(hint + "\n") }
         guard json else { return }
         var object = "{\"error\":\(Text.jsonString(error.message)),\"exitCode\":\(error.exitCode.rawValue),"
-            + "\"hint\":\(Text.jsonString(error.hint ?? ""))}"
+            + "\"hint\":\(Text.jsonString(error.hint ?? ""))"
+            + (error.activated.map { ",\"activated\":\($0)" } ?? "") + (error.live.map { ",\"live\":\(Text.jsonString($0))" } ?? "") + "}"
         if let result = locked({ () -> String? in defer { pendingResult = nil }; return pendingResult }),
             result.hasPrefix("{"), result != "{}"
         {

@@ -51,6 +51,10 @@ enum DeployCommands {
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
+        request.adopt = invocation.flag("--adopt")
+        request.allowFrameworkChange = invocation.flag("--allow-framework-change")
+        request.reclassify = invocation.flag("--reclassify")
+        options.prompter = .live
         request.leaveBehind = invocation.flag("--leave-behind")
         if request.leaveBehind && !request.activate {
             throw ToolError.usage(
@@ -65,7 +69,9 @@ enum DeployCommands {
         context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
         let report: DeployReport
         do {
-            report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+            report = try sayingWhetherLive { () throws(ToolError) in
+                try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
+            }
         } catch {
             throw diskFullAdvice(error, root: root, context: context)
         }
@@ -120,7 +126,9 @@ enum DeployCommands {
         request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         request.dryRun = invocation.flag("--dry-run")
         request.ifCurrent = invocation.value("--if-current")
-        let result = try Rollback(context: context, console: console, root: root).run(request)
+        let result = try sayingWhetherLive { () throws(ToolError) in
+            try Rollback(context: context, console: console, root: root).run(request)
+        }
         let from = result.from.map { "releases/\(NameBytes.display($0))" } ?? "nothing"
         let to = "releases/\(NameBytes.display(result.release))"
         if !result.rolledBack {
@@ -160,5 +168,17 @@ enum DeployCommands {
         }
         console.result(result)
         return .success
+    }
+
+    /// A command that can move `current` says in its `--json` error whether it did:
+    /// `"activated": false` unless the failure came after the switch and said otherwise.
+    private static func sayingWhetherLive<T>(_ body: () throws(ToolError) -> T) throws(ToolError) -> T {
+        do {
+            return try body()
+        } catch {
+            var error = error
+            if error.activated == nil { error.activated = false }
+            throw error
+        }
     }
 }

@@ -18,11 +18,18 @@ package struct ToolError: Error, Equatable, CustomStringConvertible {
     /// The `errno` of the failed system call behind it, when there was one (a full disk is
     /// `ENOSPC`), so a command can add advice only it can give.
     package var systemCode: Int32?
+    /// For a command that can move `current`: whether it is left pointing at the new release
+    /// (nil when the command never got that far, so nothing went live).
+    package var activated: Bool?
+    /// The release `current` points at after the failure, when the command moved it.
+    package var live: String?
 
-    package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure) {
+    package init(_ message: String, hint: String? = nil, exitCode: ExitCode = .failure, activated: Bool? = nil, live: String? = nil) {
         self.message = message
         self.hint = hint
         self.exitCode = exitCode
+        self.activated = activated
+        self.live = live
     }
 
     package var description: String { hint.map { "\(message)\n\($0)" } ?? message }

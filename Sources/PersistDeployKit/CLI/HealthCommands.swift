@@ -50,6 +50,7 @@ enum HealthCommands {
 
     static func recover(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem)
         let dryRun = invocation.flag("--dry-run")
         // A dry run only reads, so it need not wait for a deploy in progress.
@@ -96,6 +97,7 @@ enum HealthCommands {
 
     static func generate(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         guard let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem) else {
             throw ToolError(
                 "There is no persistence record at '\(root.configRecord)', so there is nothing to generate from.",

@@ -25,6 +25,7 @@ package final class DeployLock {
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds releases/, shared/ and current. Nothing was changed.")
         }
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         let path = root.lockFile
         func open() throws(ToolError) -> Int32 {
             do {

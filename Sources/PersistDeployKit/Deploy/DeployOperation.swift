@@ -40,6 +40,10 @@ package enum DeployOperation: Sendable, Equatable {
     case runHook(Hook)
     /// Checks every link of the release resolves where it must before it can go live.
     case verifyLinks(release: String, links: [String: String])
+    /// Runs the checks `health-check` makes on a release about to go live (its links, the
+    /// shared folders they reach, its asset folders, its links inside the app) and refuses it
+    /// on any failure, before the switch.
+    case checkRelease(release: String, record: PersistenceRecord)
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
@@ -90,6 +94,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .runHook(let hook):
             return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
+        case .checkRelease(let release, _): return "check \(show(release)) as health-check would (links, shared folders, assets)"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
         case .rotateHistory(let shared, let archive, let carried):
@@ -128,6 +133,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .grantWebGroup: "grantWebGroup"
         case .runHook: "runHook"
         case .verifyLinks: "verifyLinks"
+        case .checkRelease: "checkRelease"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"
         case .rotateHistory: "rotateHistory"

@@ -110,6 +110,7 @@ package struct DeployPlanner {
         prelude: [DeployOperation]
     ) throws -> DeployPlan {
         try checkRoot()
+        let allowed = try checkBeforeChanging(request, classification: classification, state: state, content: target.contentDirectory)
         var operations = prelude
         let persistent = persistentPaths(classification, record: state.record)
         let exclusions = driftExclusions(classification, record: state.record, persistent: persistent)
@@ -122,7 +123,7 @@ package struct DeployPlanner {
                     : .removeLeftover(path: leftover))
         }
         operations += historyRotation(state: state, framework: classification.framework)
-        var warnings = classification.warnings
+        var warnings = classification.warnings + allowed
         warnings += try caseOnlyRenameWarnings(persistent)
         let releasePath = root.release(target.id)
 
@@ -160,8 +161,10 @@ package struct DeployPlanner {
         // Also with --no-activate: Deployer's and Capistrano's recipes switch `current` themselves
         // right after this returns.
         if let live {
+            // The tool's own leftovers in the live release are removed first, not the app's writes.
+            let leftovers = state.leftovers.compactMap { PathName.relative($0, to: live.path) }
             drift = try guardLiveRelease(
-                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions),
+                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + leftovers),
                 webRoot: classification.webRoot, leaveBehind: request.leaveBehind)
             warnings += drift.warnings
         }
@@ -216,20 +219,6 @@ package struct DeployPlanner {
         }
 
         let time = Timestamp.iso8601(now)
-        if let adoptedID {
-            let adopted = HistoryRecord(release: adoptedID, time: time, outcome: .adopted, framework: classification.framework,
-                                        paths: records.filter { $0.action == .adopted }, host: host, user: user)
-            operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
-            operations.append(.removeLeftover(path: root.adoptionMarker))
-        }
-        if request.activate {
-            operations.append(.switchCurrent(root: root.path, releaseID: target.id))
-        }
-        let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
-                                    framework: classification.framework, paths: records, host: host, user: user)
-        operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
-        operations += drift.afterSwitch
-
         var recorded = classification
         let kinds = Dictionary(persistentOnDisk.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
         recorded.paths = mergedRecordPaths(classification, record: state.record).map { path in
@@ -240,16 +229,37 @@ package struct DeployPlanner {
         var record = PersistenceRecord(classification: recorded, root: root, updated: time)
         record.webUser = request.webAccess?.user?.name
         record.webGroup = request.webAccess?.group.name
+        // Everything that can still refuse the release runs before the switch (data rule 5):
+        // the checks `health-check` makes, then every write into shared/ that can fail (a full
+        // disk, an immutable or read-only shared/), so an exit 1 means nothing went live.
+        operations.append(.checkRelease(release: releasePath, record: record))
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
+        let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
+                                    framework: classification.framework, paths: records, host: host, user: user)
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: DeploymentHistory.guideRecords - 1) + [history]
         for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
-
+        if let adoptedID {
+            let adopted = HistoryRecord(release: adoptedID, time: time, outcome: .adopted, framework: classification.framework,
+                                        paths: records.filter { $0.action == .adopted }, host: host, user: user)
+            operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
+            operations.append(.removeLeftover(path: root.adoptionMarker))
+        }
+        if request.activate {
+            operations.append(.switchCurrent(root: root.path, releaseID: target.id))
+        }
+        // The one write after the switch: the history states a fact only once it is true. If it
+        // fails, the deployer puts the previous release back.
+        operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
         if request.activate, let command = request.hooks.afterSwitch {
             operations.append(.runHook(hook(.afterSwitch, command, request: request, target: target.id, previous: live?.id)))
         }
+        // Last with the removals: what the app wrote into the old release moves aside only once
+        // `--verify` passed (a failed one puts that release back, whole).
+        operations += drift.afterSwitch
+
         warnings += ReleaseHygiene.findings(appDirectory: target.contentDirectory, webRoot: classification.webRoot, fileSystem: fileSystem)
             .map { "\($0.path) \($0.message)." }
 

@@ -32,6 +32,14 @@ package struct DeployRequest: Sendable {
     package var syncPublicHTML = false
     /// Snapshot shared/ before anything changes.
     package var backupFirst = false
+    /// `current` may be a real folder (a site deployed in place) that this deploy moves into
+    /// releases/: given by `--adopt` or a yes at a terminal, since a mistyped root would move
+    /// someone's site.
+    package var adopt = false
+    /// The new release may differ from the live one in framework or web root.
+    package var allowFrameworkChange = false
+    /// A path that was persistent may now be classified `asset` (its data stays in shared/).
+    package var reclassify = false
     /// `--web-user`/`--web-group` as given (an empty value clears a remembered one); nil when absent.
     package var webUserOption: String?
     package var webGroupOption: String?

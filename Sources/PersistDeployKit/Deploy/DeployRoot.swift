@@ -66,7 +66,8 @@ package struct DeployRoot: Sendable, Equatable {
     }
 
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the
-    /// working directory, or two levels up when that is `ROOT/releases/ID`.
+    /// working directory, or two levels up when that is `ROOT/releases/ID`, or the deploy root
+    /// holding the release when it lies deeper inside one.
     package static func resolve(option: String?, sharedOption: String?, context: Context) -> DeployRoot {
         let shared = sharedOption.map(context.absolutePath)
         if let option { return DeployRoot(path: context.absolutePath(option), shared: shared) }
@@ -77,6 +78,11 @@ package struct DeployRoot: Sendable, Equatable {
         let parent = PathName.parent(working)
         if PathName.basename(parent) == "releases" {
             return DeployRoot(path: PathName.parent(parent), shared: shared)
+        }
+        // Deeper inside a release (its web root, through `current/`): the root that holds it,
+        // never a new root nested in the live site.
+        if let outer = enclosingRelease(of: physical(working, fileSystem: context.fileSystem), fileSystem: context.fileSystem) {
+            return DeployRoot(path: outer.root, shared: shared)
         }
         return DeployRoot(path: working, shared: shared)
     }

@@ -16,7 +16,8 @@ package struct DeployState: Sendable {
     /// history's order of their last deploys, with folders it never recorded merged in by their
     /// modification time.
     package var releaseIDs: [String]
-    /// Leftovers of a crashed command (`.staging-*`, `.removing-*`) in releases/.
+    /// Leftovers of an interrupted command (see `Leftovers`), and an adoption marker the history
+    /// already answers.
     package var leftovers: [String]
     /// What the history says about the release folders.
     package var ledger: ReleaseLedger
@@ -53,21 +54,30 @@ package struct DeployState: Sendable {
                 guard let status = try fileSystem.status(at: root.release(name), followSymlink: false), status.type == .directory else { continue }
                 folders.append((name, status.changeTime))
             }
-            let leftovers = names.filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".removing-") }
-                .map { root.release($0) }
             let current = try readCurrent(root, fileSystem: fileSystem)
             let ledger = ReleaseLedger.read(root, fileSystem: fileSystem, releases: folders.map(\.id))
             let ids = historyOrder(folders, ledger: ledger)
             var interrupted: String?
+            var staleMarker: [String] = []
             if case .inPlaceDirectory = current {
             } else if let text = try? fileSystem.readText(at: root.adoptionMarker) {
+                // A marker whose adoption the history already records outlived a crash just
+                // before its removal: it names nothing to finish.
                 let id = Text.trimmed(text)
-                if ids.contains(where: { $0.utf8.elementsEqual(id.utf8) }) { interrupted = id }
+                if ids.contains(where: { $0.utf8.elementsEqual(id.utf8) }) && ledger.standing(of: id) == nil {
+                    interrupted = id
+                } else {
+                    staleMarker = [root.adoptionMarker]
+                }
             }
+            let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem)
+            let leftovers = Leftovers.find(
+                root: root, persistent: record?.persistentPaths.map(\.path) ?? [],
+                appLinks: record?.paths.filter { $0.linkTarget != nil }.map(\.path) ?? [], fileSystem: fileSystem)
             return DeployState(
-                current: current, releaseIDs: ids, leftovers: leftovers, ledger: ledger,
+                current: current, releaseIDs: ids, leftovers: leftovers.map(\.path) + staleMarker, ledger: ledger,
                 historyBytes: (try fileSystem.status(at: root.historyFile, followSymlink: false))?.size ?? 0,
-                record: try PersistenceRecord.load(from: root, fileSystem: fileSystem), interruptedAdoption: interrupted)
+                record: record, interruptedAdoption: interrupted)
         } catch let error as SystemCallError {
             throw ToolError.system(error, while: "Reading the deploy root '\(root.path)'")
         } catch let error as ToolError {

@@ -2,14 +2,60 @@
 /// failed after-switch hook is a warning, `--verify` runs after both, cleanup last (keeping
 /// releases still in use), and SIGINT/SIGTERM stop it all cleanly.
 extension Deployer {
-    /// Applies `plan.operations[first...]`.
+    /// Applies `plan.operations[first...]`. Before the switch, anything that fails leaves nothing
+    /// live (and the release this deploy made is removed at once, `madeHere`); after it, a failure
+    /// puts the previous release back (`putBack`) or says the new one is live; cleanup failures
+    /// are warnings.
     func apply(
-        _ plan: DeployPlan, from first: Int, executor: PlanExecutor, request: DeployRequest, report: inout DeployReport
+        _ plan: DeployPlan, from first: Int, executor: PlanExecutor, request: DeployRequest, report: inout DeployReport,
+        madeHere: Bool
     ) throws(ToolError) {
         let operations = plan.operations
         let cleanupStart = Self.afterVerifyStart(operations)
-        var next = first
-        for index in first..<cleanupStart {
+        let switchAt = operations[first..<cleanupStart].firstIndex { operation in
+            if case .switchCurrent(_, let id) = operation { id == plan.releaseID } else { false }
+        } ?? cleanupStart
+        // A release refused by a check goes at once; one whose before-switch hook failed stays,
+        // recorded as failed, for the failure to be looked into (and so does an interrupted one).
+        var hookFailed = false
+        try discardOnRefusal(madeHere ? plan.releaseID : nil, unless: { hookFailed || executor.interruption?.received != nil }) { () throws(ToolError) in
+            try applyRunningHooks(first..<switchAt, plan: plan, executor: executor, report: &report, hookFailed: &hookFailed)
+        }
+        do throws(ToolError) {
+            try applyRunningHooks(switchAt..<cleanupStart, plan: plan, executor: executor, report: &report, hookFailed: &hookFailed)
+        } catch {
+            if executor.interruption?.received != nil || !currentPoints(at: plan.releaseID) { throw error }
+            throw putBack(after: error, plan: plan, executor: executor)
+        }
+        report.activated = plan.activates
+
+        if plan.activates, let command = request.hooks.verify {
+            try verify(command, plan: plan, executor: executor, request: request)
+        }
+        // The new release is live and recorded: a failure from here on stops the rest of the
+        // cleanup (nothing is removed past a move that did not happen) and is a warning; the
+        // next deploy finishes it.
+        do throws(ToolError) {
+            try cleanUp(operations[cleanupStart...], from: cleanupStart, executor: executor, report: &report)
+        } catch {
+            if executor.interruption?.received != nil { throw error }
+            let left = operations[cleanupStart...].compactMap { operation -> String? in
+                guard case .removeRelease(let path, _, _) = operation, (try? context.fileSystem.exists(path)) == true else { return nil }
+                return PathName.basename(path)
+            }
+            report.removedReleases.removeAll { left.contains($0) }
+            report.warnings.append("\(error.message) releases/\(plan.releaseID) is live; the next deploy finishes this cleanup.")
+        }
+    }
+
+    /// Applies `range` of the plan; a failed before-switch hook marks the release failed and
+    /// stops, a failed after-switch hook is a warning.
+    private func applyRunningHooks(
+        _ range: Range<Int>, plan: DeployPlan, executor: PlanExecutor, report: inout DeployReport, hookFailed: inout Bool
+    ) throws(ToolError) {
+        let operations = plan.operations
+        var next = range.lowerBound
+        for index in range {
             guard case .runHook(let hook) = operations[index] else { continue }
             if index > next { try executor.apply(operations[next..<index], root: root.path, counted: next) }
             next = index + 1
@@ -19,6 +65,7 @@ extension Deployer {
                 if executor.interruption?.received != nil { throw error }
                 switch hook.stage {
                 case .beforeSwitch:
+                    hookFailed = true
                     try record(plan.releaseID, outcome: .failed, plan: plan, executor: executor)
                     throw error
                 case .afterSwitch, .verify:
@@ -26,13 +73,7 @@ extension Deployer {
                 }
             }
         }
-        if cleanupStart > next { try executor.apply(operations[next..<cleanupStart], root: root.path, counted: next) }
-        report.activated = plan.activates
-
-        if plan.activates, let command = request.hooks.verify {
-            try verify(command, plan: plan, executor: executor, request: request)
-        }
-        try cleanUp(operations[cleanupStart...], from: cleanupStart, executor: executor, report: &report)
+        if range.upperBound > next { try executor.apply(operations[next..<range.upperBound], root: root.path, counted: next) }
     }
 
     /// The cleanup operations, minus the releases a process uses right now: the after-switch hook

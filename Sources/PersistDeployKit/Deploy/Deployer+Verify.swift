@@ -20,9 +20,20 @@ extension Deployer {
             try record(plan.releaseID, outcome: .bad, plan: plan, executor: restoring)
             throw ToolError(
                 "The --verify command \(HookRunner.ending(result)) after releases/\(plan.releaseID) went live. Its last lines:\n\(HookRunner.tail(result))",
-                hint: "There was no previous release to go back to; the new release stays live and is marked bad. Output: \(hook.logPath)")
+                hint: "There was no previous release to go back to; the new release stays live and is marked bad. Output: \(hook.logPath)",
+                activated: true, live: plan.releaseID)
         }
-        try putPrevious(previous, back: plan, executor: restoring)
+        do throws(ToolError) {
+            try putPrevious(previous, back: plan, executor: restoring)
+        } catch {
+            let live = DeployState.liveID(root, fileSystem: context.fileSystem)
+            throw ToolError(
+                "The --verify command \(HookRunner.ending(result)) after releases/\(plan.releaseID) went live, and putting "
+                    + "releases/\(previous) back did not finish: \(error.message)",
+                hint: "current points at \(live.map { "releases/\($0)" } ?? "nothing"). Run 'persist-deploy rollback --to \(previous)' "
+                    + "once the cause is fixed. Nothing in shared/ was changed.",
+                activated: live == plan.releaseID, live: live)
+        }
         if let command = request.hooks.afterSwitch {
             // The live code changed again: what reloaded PHP-FPM for the new release must run for this one.
             let again = Hook(
@@ -33,7 +44,8 @@ extension Deployer {
         }
         throw ToolError(
             "The --verify command \(HookRunner.ending(result)) after releases/\(plan.releaseID) went live. Its last lines:\n\(HookRunner.tail(result))",
-            hint: "'current' was switched back to releases/\(previous); the new release is marked bad. Nothing in shared/ was changed. Output: \(hook.logPath)")
+            hint: "'current' was switched back to releases/\(previous); the new release is marked bad. Nothing in shared/ was changed. Output: \(hook.logPath)",
+            activated: false, live: previous)
     }
 }
 

@@ -22,6 +22,9 @@ package struct DeployOptions: Sendable {
     package var waitSeconds = 0
     /// A shell command run after the switch; on failure the previous release is put back.
     package var verifyCommand: String?
+    /// Where a yes can be asked (adopting an in-place site, reclassifying a persistent path);
+    /// nil or not a terminal: the flag is needed.
+    package var prompter: Prompter?
     package init() {}
 }
 
@@ -38,14 +41,27 @@ package struct Deployer {
     }
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
-        if options.dryRun { return try deploy(request, options: options) }
+        var request = request
+        try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
+        // Asked before the root is touched at all (not even the lock): a mistyped --root must
+        // leave someone's site exactly as it was.
+        var notes: [String] = []
+        if try DeployState.read(root, fileSystem: context.fileSystem).current == .inPlaceDirectory && !request.adopt {
+            if options.dryRun {
+                notes.append("'\(root.current)' is a real folder (a site deployed in place): the deploy itself needs --adopt to move it into releases/.")
+            } else {
+                request.adopt = try confirm(options, question: "'\(root.current)' is a real folder: a site deployed in place. Adopt it (it becomes a release, current links to it)? [y/N] ",
+                                            refusal: adoptionRefusal())
+            }
+        }
+        if options.dryRun { return try deploy(request, options: options, notes: notes) }
         let createdRoot = try ensureRootExists(for: request)
         let lock = try DeployLock.acquire(
             root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
         // The lock file is the tool's own: made as root, the deploy user could not lock next time.
         try? (context.fileSystem as? OwningFileSystem)?.claim(root.lockFile)
         do {
-            let report = try deploy(request, options: options)
+            let report = try deploy(request, options: options, notes: notes)
             lock.release()
             return report
         } catch {
@@ -61,13 +77,15 @@ package struct Deployer {
     }
 
     /// The deploy itself, under the lock when it is real.
-    private func deploy(_ request: DeployRequest, options: DeployOptions) throws(ToolError) -> DeployReport {
+    private func deploy(_ request: DeployRequest, options: DeployOptions, notes: [String]) throws(ToolError) -> DeployReport {
         let fileSystem = context.fileSystem
+        var notes = notes
         // SIGINT/SIGTERM stop a real deploy between operations (or kill a running hook) instead
         // of at a random moment; see `interrupted`.
         let interruption = options.dryRun ? nil : Interruption.begin()
         defer { interruption?.end() }
         let state = try DeployState.read(root, fileSystem: fileSystem)
+        if state.current == .inPlaceDirectory && !request.adopt && !options.dryRun { throw adoptionRefusal() }
         var planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         planner.ownPID = context.processID
         let onDisk = fileSystem is LocalFileSystem || (fileSystem as? OwningFileSystem)?.base is LocalFileSystem
@@ -76,7 +94,6 @@ package struct Deployer {
 
         // An archive is extracted first (into staging, or a scratch folder for a dry run) so the
         // release can be classified; that step leads the printed plan.
-        var prelude: [DeployOperation] = []
         var scratch: String?
         defer { if let scratch { try? fileSystem.removeTree(at: scratch) } }
         // An in-place site being adopted is older than the new release: its id comes first.
@@ -91,22 +108,33 @@ package struct Deployer {
             let staging = root.release(".staging-\(id)")
             let extractTo = options.dryRun ? try scratchDirectory() : staging
             if options.dryRun { scratch = extractTo }
-            let extract = DeployOperation.extractRelease(archive: archive, to: staging)
-            try executor.apply([.createDirectory(path: PathName.parent(extractTo)), .extractRelease(archive: archive, to: extractTo)][...], root: root.path)
-            prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
+            notes += try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
+                try executor.apply([.createDirectory(path: PathName.parent(extractTo))][...], root: root.path)
+                return try executor.extractRelease(archive, into: extractTo, counted: 1)
+            }
+            let prelude: [DeployOperation] = [.createDirectory(path: root.releases), .extractRelease(archive: archive, to: staging),
+                                              .publishRelease(from: staging, to: root.release(id))]
             target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
         } else {
             target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }
 
-        let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
         var request = request
-        try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
-        let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
+        let madeHere: String? = target.staging.isEmpty || options.dryRun ? nil : target.id
+        let plan = try discardOnRefusal(madeHere) { () throws(ToolError) in
+            let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
+            try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
+            let reclassified = planner.reclassifiedPaths(classification, record: state.record)
+            if !reclassified.isEmpty && !request.reclassify && !options.dryRun {
+                request.reclassify = try confirm(options, question: Self.reclassifyQuestion(reclassified, root: root),
+                                                 refusal: DeployPlanner.reclassifyRefusal(reclassified, root: root))
+            }
+            return try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
+        }
 
         var report = DeployReport(
             release: plan.releaseID, activated: false, paths: plan.paths, removedReleases: plan.removedReleases,
-            warnings: plan.warnings, operations: nil)
+            warnings: plan.warnings + notes, operations: nil)
         report.owner = (fileSystem as? OwningFileSystem).map { context.accounts.describe(user: $0.user, group: $0.group) }
         report.webUser = request.webAccess?.user?.name
         report.webGroup = request.webAccess?.group.name
@@ -116,13 +144,13 @@ package struct Deployer {
         }
 
         if request.backupFirst {
-            try backUpShared()
+            try discardOnRefusal(madeHere) { () throws(ToolError) in try backUpShared() }
         }
 
         // The archive's extraction already ran; apply the rest.
-        let firstToApply = prelude.isEmpty ? 0 : 2
+        let firstToApply = plan.operations.count > 1 && plan.operations[1].name == "extractRelease" ? 2 : 0
         do {
-            try apply(plan, from: firstToApply, executor: executor, request: request, report: &report)
+            try apply(plan, from: firstToApply, executor: executor, request: request, report: &report, madeHere: madeHere != nil)
         } catch {
             if let signal = interruption?.received {
                 throw interrupted(by: signal, plan: plan, request: request)
@@ -131,11 +159,17 @@ package struct Deployer {
         }
         report.warnings += executor.notes.all
         if plan.activates, let publicHTML = request.publicHTML {
-            if request.syncPublicHTML {
-                try syncPublicHTML(publicHTML, plan: plan)
-            } else {
-                let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-                console.say(message)
+            do throws(ToolError) {
+                if request.syncPublicHTML {
+                    try syncPublicHTML(publicHTML, plan: plan)
+                } else {
+                    let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
+                    console.say(message)
+                }
+            } catch {
+                throw ToolError(
+                    "releases/\(plan.releaseID) is live, but the served folder was not updated: \(error.message)",
+                    hint: error.hint, activated: true, live: plan.releaseID)
             }
         }
         return report

@@ -67,17 +67,12 @@ package struct PlanExecutor {
             try fileSystem.removeTree(at: to)
             try fileSystem.copyTree(from: from, to: to)
         case .extractRelease(let archive, let to):
-            try extract(archive, into: to)
+            for note in try extract(archive, into: to) { notes.add(note) }
         case .publishRelease(let from, let to):
             try fileSystem.rename(from, to: to, replacing: false)
             try fileSystem.syncDirectory(at: PathName.parent(to))
         case .adoptInPlaceSite(let current, let release):
-            let root = DeployRoot(path: PathName.parent(current))
-            try fileSystem.createDirectory(at: root.state, permissions: 0o755)
-            try fileSystem.writeText(PathName.basename(release) + "\n", to: root.adoptionMarker)
-            try fileSystem.createDirectory(at: PathName.parent(release), permissions: 0o755)
-            try fileSystem.rename(current, to: release, replacing: false)
-            try switchCurrent(root: PathName.parent(current), releaseID: PathName.basename(release))
+            try adopt(current, as: release)
         case .createDirectory(let path):
             try fileSystem.createDirectory(at: path, permissions: 0o755)
         case .moveIntoShared(let from, let to):
@@ -116,6 +111,8 @@ package struct PlanExecutor {
             try runHook(hook)
         case .verifyLinks(let release, let links):
             try verify(release: release, links: links)
+        case .checkRelease(let release, let record):
+            try checkRelease(release, record: record)
         case .switchCurrent(let root, let releaseID):
             try switchCurrent(root: root, releaseID: releaseID)
         case .appendHistory(let root, let shared, let line):
@@ -210,7 +207,7 @@ package struct PlanExecutor {
     }
 
     /// Data rule 5: a temporary link renamed over `current`, confirmed by reading it back.
-    private func switchCurrent(root: String, releaseID: String) throws {
+    func switchCurrent(root: String, releaseID: String) throws {
         let current = PathName.join(root, "current")
         let target = "releases/\(releaseID)"
         let temporary = PathName.join(root, ".current.tmp-\(getpid())")
@@ -224,11 +221,33 @@ package struct PlanExecutor {
         try fileSystem.syncDirectory(at: root)
     }
 
-    private func extract(_ archive: String, into directory: String) throws {
+    /// `extractRelease` on its own, counted as one operation, so the deploy can report what was
+    /// left out of the archive.
+    package func extractRelease(_ archive: String, into directory: String, counted: Int) throws(ToolError) -> [String] {
+        let operation = DeployOperation.extractRelease(archive: archive, to: directory)
+        console?.detail("  \(operation.describe(relativeTo: PathName.parent(PathName.parent(directory))))")
+        let notes: [String]
+        do {
+            notes = try extract(archive, into: directory)
+        } catch {
+            throw Self.toolError(error, step: operation.describe(relativeTo: PathName.parent(PathName.parent(directory))))
+        }
+        if let crashAfter, counted + 1 == crashAfter { kill(getpid(), SIGKILL) }
+        return notes
+    }
+
+    /// The archive is judged first (nothing written when it is refused), then extracted without
+    /// owners or preserved modes, without its device nodes and FIFOs; what `tar` kept anyway is
+    /// removed or restricted. Returns what was left out or changed, for the report.
+    private func extract(_ archive: String, into directory: String) throws -> [String] {
+        let inspection = try ArchiveInspection.inspect(archive, base: directory, environment: environment)
         try fileSystem.removeTree(at: directory)
         try fileSystem.createDirectory(at: directory, permissions: 0o755)
-        let status = try Subprocess.run(
-            ["tar", "-xzf", archive, "-C", directory, "--no-same-owner"], environment: environment)
+        var arguments = ["tar", "-xzf", archive, "-C", directory, "--no-same-owner", "--no-same-permissions"]
+        if !inspection.special.isEmpty {
+            arguments += ["--anchored", "--no-wildcards"] + inspection.special.map { "--exclude=" + NameBytes.string($0) }
+        }
+        let status = try Subprocess.run(arguments, environment: environment)
         // tar runs as this user: as root its files are root's until given to the root's owner.
         try (fileSystem as? OwningFileSystem)?.claimTree(directory)
         if status != 0 {
@@ -236,5 +255,10 @@ package struct PlanExecutor {
                 "Extracting '\(archive)' failed (tar exited with \(status)).",
                 hint: "Check that it is a .tar.gz of the app and that the disk has room; nothing live was changed.")
         }
+        let report = try ArchiveSanitizer.clean(directory, fileSystem: fileSystem)
+        let special = inspection.special.map { name in
+            NameBytes.string(Array(name.split(separator: UInt8(ascii: "/")).filter { $0 != [UInt8(ascii: ".")] }.joined(separator: [UInt8(ascii: "/")])))
+        }
+        return ArchiveSanitizer.notes(report, special: special)
     }
 }

@@ -73,17 +73,23 @@ package struct Rollback {
         let record = HistoryRecord(
             release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack, framework: framework, paths: [],
             host: context.hostName, user: context.userName, from: state.liveID)
-        let operations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
+        let switchOperations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
             .verifyLinks(release: root.release(target), links: relink.links),
             .switchCurrent(root: root.path, releaseID: target),
-            .appendHistory(root: root.path, shared: root.shared, line: Text.json(record)),
         ]
+        let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
         var result = Result(release: target, from: state.liveID, relinked: relink.relinked)
         if request.dryRun {
-            result.operations = operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
+            result.operations = (switchOperations + [line]).map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return result
         }
-        try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(operations[...], root: root.path)
+        let executor = PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment)
+        try executor.apply(switchOperations[...], root: root.path)
+        do throws(ToolError) {
+            try executor.apply([line][...], root: root.path, counted: switchOperations.count)
+        } catch {
+            throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root)
+        }
         return result
     }
 
@@ -132,5 +138,25 @@ package struct Rollback {
                 + (skipped.isEmpty ? "." : "; skipped: " + skipped.joined(separator: ", ") + "."),
             hint: "Nothing was changed. See the releases and their marks with: persist-deploy releases --root \(Shell.quote(root.path)) "
                 + "(to go to one that finished a deploy anyway: persist-deploy rollback --root \(Shell.quote(root.path)) --to ID).")
+    }
+
+    /// The history could not record the rollback: `current` goes back where it was, so the
+    /// command's exit 1 means nothing moved; or the error says where it points.
+    static func undo(target: String, from previous: String?, failure: ToolError, executor: PlanExecutor, root: DeployRoot) -> ToolError {
+        guard let previous else {
+            return ToolError("current now points at releases/\(NameBytes.display(target)), but recording the rollback failed: \(failure.message)",
+                             hint: failure.hint, activated: true, live: target)
+        }
+        do throws(ToolError) {
+            try executor.apply([.switchCurrent(root: root.path, releaseID: previous)][...], root: root.path)
+        } catch {
+            return ToolError(
+                "current now points at releases/\(NameBytes.display(target)), but recording the rollback failed: \(failure.message) "
+                    + "Switching back to releases/\(NameBytes.display(previous)) failed too: \(error.message)",
+                hint: failure.hint, activated: true, live: target)
+        }
+        return ToolError(
+            "\(failure.message) The rollback could not be recorded, so current was put back to releases/\(NameBytes.display(previous)); nothing changed.",
+            hint: failure.hint, activated: false, live: previous)
     }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// What kind of thing a path names, seen without following a final symlink.
 package enum EntryType: String, Sendable, Codable {
     case directory, file, symlink, other
@@ -88,6 +90,10 @@ package protocol FileSystem: Sendable {
     /// Renames `source`; with `replacing: false` it fails with `EEXIST` rather than replace.
     /// Fails with `EXDEV` across file systems.
     func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError)
+    /// Swaps two existing paths in one step (`renameat2` with `RENAME_EXCHANGE`), so each name
+    /// always names something. Fails with `EINVAL` (or `ENOSYS`) where the file system or kernel
+    /// cannot swap; callers fall back to renames.
+    func exchange(_ first: String, _ second: String) throws(SystemCallError)
     /// Removes a file, link or whole directory tree; never follows a symlink out of it.
     func removeTree(at path: String) throws(SystemCallError)
     /// Copies a tree keeping modes, times and symlinks as symlinks; fails if `destination` exists.
@@ -102,6 +108,11 @@ package protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    /// Without a native swap: the caller's fallback runs.
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        throw SystemCallError(call: "rename exchange", path: "\(first) <-> \(second)", code: ENOSYS)
+    }
+
     /// The type of what is at `path` without following a final link; nil when nothing is there.
     package func type(at path: String) throws(SystemCallError) -> EntryType? {
         try status(at: path, followSymlink: false)?.type

@@ -167,6 +167,10 @@ package struct LocalFileSystem: FileSystem {
         }
     }
 
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try SystemCall.exchange(first, second)
+    }
+
     package func removeTree(at path: String) throws(SystemCallError) {
         let path = PathName.withoutTrailingSlashes(path)
         guard let info = try SystemCall.status(of: path, followSymlink: false) else { return }

@@ -20,7 +20,9 @@ package struct HealthChecker {
         self.accounts = accounts
     }
 
-    package func check(root: DeployRoot, record: PersistenceRecord?) -> HealthReport {
+    /// Checks the live layout; with `release`, checks that release as if it were live (a deploy
+    /// runs this before its switch, so a release `health-check` would fail never goes live).
+    package func check(root: DeployRoot, record: PersistenceRecord?, release: String? = nil) -> HealthReport {
         var checks: [HealthCheckResult] = []
         func add(_ status: HealthCheckResult.Status, _ name: String, _ path: String, _ message: String) {
             checks.append(HealthCheckResult(name: name, path: path, status: status, message: message))
@@ -30,7 +32,7 @@ package struct HealthChecker {
             add(.fail, "record", ".persistence-config", "is missing; deploy first, then run persist-deploy generate")
         }
 
-        let live = liveRelease(root: root, add: add)
+        let live = release ?? liveRelease(root: root, add: add)
         let web = webAccess(expectations, add: add)
 
         for persistent in expectations?.persistent ?? [] {
@@ -153,6 +155,13 @@ package struct HealthChecker {
             } else {
                 add(.pass, "secret-mode", path, "mode \(mode)")
             }
+        }
+
+        if release == nil {
+            let leftovers = Leftovers.find(
+                root: root, persistent: expectations?.persistent.map(\.path) ?? [],
+                appLinks: expectations?.appLinks.map(\.path) ?? [], fileSystem: fileSystem)
+            for leftover in leftovers { add(.warn, "leftover", leftover.label, leftover.message) }
         }
 
         if let space = probe.diskSpace(root.shared), space.totalKB > 0 {

@@ -2,11 +2,11 @@ import Glibc
 
 /// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing, broken or
 /// absolute links, moves the files of a real folder found where a link belongs into shared/
-/// without overwriting anything, points a missing or broken `current` at the newest release, and
-/// takes every-user access away from secrets. Data missing from shared/ is not papered over
-/// with an empty folder: it is reported with the backup to restore it from. Planned first (for
-/// `--dry-run`), then applied; running it twice changes nothing the second time. Nothing in
-/// shared/ is ever deleted (data rule 1).
+/// without overwriting anything, points a missing or broken `current` at the release the records
+/// say was live last (`RecoveryTarget`), and takes every-user access away from secrets. Data
+/// missing from shared/ is not papered over with an empty folder: it is reported with the backup
+/// to restore it from. Planned first (for `--dry-run`), then applied; running it twice changes
+/// nothing the second time. Nothing in shared/ is ever deleted (data rule 1).
 package struct Recovery {
     /// One repair. Paths are absolute; `description` is what is printed.
     package enum Action: Sendable, Equatable {
@@ -65,13 +65,20 @@ package struct Recovery {
         let releases = resolve(root.releases)
         if type(root.current) == .symlink, let target, isDirectory(target), let releases, PathName.parent(target) == releases {
             live = target
+        } else if type(root.current) == .directory {
+            problems.append(
+                "'\(root.current)' is a real folder: a site deployed in place, which is live as it is. "
+                    + "Adopt it with 'persist-deploy auto --adopt --root \(Shell.quote(root.path)) --from NEW_RELEASE'.")
         } else if type(root.current) != nil && type(root.current) != .symlink {
-            problems.append("'\(root.current)' is a real file or directory, not a link; move it aside and run this again.")
-        } else if let newest = newestRelease(root) {
-            actions.append(.pointCurrent(release: newest))
-            live = root.release(newest)
+            problems.append("'\(root.current)' is a real file, not a link; move it aside and run this again.")
+        } else if let good = RecoveryTarget.choose(root: root, fileSystem: fileSystem) {
+            actions.append(.pointCurrent(release: good))
+            live = root.release(good)
         } else {
-            problems.append("There is no release under '\(root.releases)' to point current at.")
+            let folders = ((try? fileSystem.listDirectory(at: root.releases)) ?? []).filter(ReleaseID.isValid)
+            problems.append(
+                "No release under '\(root.releases)' is recorded as having gone live, so current is not pointed at any"
+                    + (folders.isEmpty ? "." : " (there are \(folders.joined(separator: ", ")); once you have checked one: ln -sfn releases/ID current)."))
         }
 
         // An empty folder in place of missing data would hide the loss (an unmounted disk, a
@@ -220,12 +227,6 @@ package struct Recovery {
             number += 1
         }
         return candidate
-    }
-
-    /// The newest real folder under releases/ named like a release id (names sort by age).
-    private func newestRelease(_ root: DeployRoot) -> String? {
-        let names = (try? fileSystem.listDirectory(at: root.releases)) ?? []
-        return names.filter { ReleaseID.isValid($0) && type(root.release($0)) == .directory }.max()
     }
 
     /// The problem for a persistent path whose data is not in shared/, word for word what

@@ -118,7 +118,7 @@ import Testing
         case .restrictSecret(let path): [path]
         case .grantWebGroup(let grant): [grant.path]
         case .runHook(let hook): [hook.releasePath]
-        case .verifyLinks: []
+        case .verifyLinks, .checkRelease: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
         case .recordReleaseTree(_, let manifest, _): [manifest]
         case .leaveBehind(let release, _, _, let to): [release, to]

@@ -9,7 +9,10 @@
 # - a real directory where a link belongs (someone unzipped over it) has its files moved into
 #   shared/ first; nothing there is overwritten: on a clash the newcomer is kept beside it as
 #   NAME.recovered-<time>;
-# - a missing or broken `current` is pointed at the newest release (temp link + mv -T);
+# - a missing or broken `current` is pointed at the release the records say was live last:
+#   the site an interrupted adoption was moving, else the last release the history switched
+#   `current` to that is not marked bad (never the newest folder for being newest: that may be
+#   a release a deploy was still preparing); temp link + mv -T;
 # - a secret file readable by every user loses those bits;
 # - data missing from shared/ is not replaced by an empty folder: it is reported, with the
 #   backup command that puts it back.
@@ -145,24 +148,68 @@ merge_into() {
   rmdir -- "$source"
 }
 
+# is_release ID: true when ID is named like a release and releases/ID is a real folder.
+is_release() {
+  [[ $1 =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$ ]] \
+    && [[ -d $ROOT/releases/$1 && ! -L $ROOT/releases/$1 ]]
+}
+
+# good_release: the release the records say was live last, in REPLY (empty when none), the
+# same choice as `persist-deploy recover`: the site an interrupted adoption was moving (its
+# marker, when the history does not name it yet), else the most recent release the history
+# switched current to (deploy, adoption or rollback) whose last word is still that it went live
+# (not bad, failed or only prepared).
+good_release() {
+  local history="$SHARED/.deployment-history" marker="$ROOT/.persist-deploy/adopting"
+  local line id outcome candidate i
+  local re_release='"release":"([^"]*)"' re_outcome='"outcome":"([^"]*)"'
+  local -A word=() named=()
+  local order=()
+  if [[ -f $history ]]; then
+    while IFS= read -r line || [[ -n $line ]]; do
+      [[ $line =~ $re_release ]] || continue
+      id=${BASH_REMATCH[1]}
+      [[ $line =~ $re_outcome ]] || continue
+      outcome=${BASH_REMATCH[1]}
+      named[$id]=1
+      [[ $outcome == rolled-back ]] || word[$id]=$outcome
+      order+=("$id" "$outcome")
+    done <"$history"
+  fi
+  REPLY=""
+  if [[ -f $marker ]] && read -r candidate <"$marker" && [[ -z ${named[$candidate]+set} ]] && is_release "$candidate"; then
+    REPLY=$candidate
+    return
+  fi
+  for ((i = ${#order[@]} - 2; i >= 0; i -= 2)); do
+    id=${order[i]}
+    outcome=${order[i + 1]}
+    [[ $outcome == activated || $outcome == adopted || $outcome == rolled-back ]] || continue
+    [[ ${word[$id]:-} == activated || ${word[$id]:-} == adopted ]] || continue
+    if is_release "$id"; then
+      REPLY=$id
+      return
+    fi
+  done
+}
+
 # --- current -----------------------------------------------------------------------------
 live=""
 target=$(resolved "$ROOT/current")
 releases=$(resolved "$ROOT/releases")
 if [[ -L $ROOT/current && -n $target && -d $target && -n $releases && $(dirname -- "$target") == "$releases" ]]; then
   live=$target
+elif [[ -d $ROOT/current && ! -L $ROOT/current ]]; then
+  problem "$ROOT/current is a real folder: a site deployed in place, which is live as it is; adopt it with: persist-deploy auto --adopt --root $ROOT --from NEW_RELEASE"
 elif [[ -e $ROOT/current && ! -L $ROOT/current ]]; then
-  problem "$ROOT/current is a real file or directory, not a link; move it aside and run this again"
+  problem "$ROOT/current is a real file, not a link; move it aside and run this again"
 else
-  newest=""
-  for candidate in "$ROOT"/releases/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]_[0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do
-    [[ -d $candidate && ! -L $candidate ]] && newest=$candidate
-  done
-  if [[ -z $newest ]]; then
-    problem "no release under $ROOT/releases to point current at"
+  good_release
+  if [[ -z $REPLY ]]; then
+    problem "no release under $ROOT/releases is recorded as having gone live, so current is not pointed at any; once you have checked one: ln -sfn releases/ID current"
   else
-    act "point current at releases/${newest##*/}" point_link "$ROOT/current" "releases/${newest##*/}" || problem "could not point current at releases/${newest##*/}"
-    live=$newest
+    act "point current at releases/$REPLY" point_link "$ROOT/current" "releases/$REPLY" || problem "could not point current at releases/$REPLY"
+    live="$ROOT/releases/$REPLY"
   fi
 fi
 

@@ -808,6 +808,105 @@ for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
   fi
 done
 
+# --- leftovers of interrupted commands ---------------------------------------------------
+# The tool's own names in the places it writes, as `persist-deploy health-check` finds them
+# (a deploy removes them): temporary names whose process is gone, releases being staged or
+# removed, an adoption's link, partial copies into shared/, links being replaced.
+shopt -s nullglob dotglob
+declare -A leftover_what=()
+
+# temporary_what NAME: what a temporary name of the tool is, in REPLY (empty when it is not one
+# or its process still runs).
+temporary_what() {
+  local pid=""
+  REPLY=""
+  if [[ $1 =~ ^\.current\.tmp-([0-9]{1,10})$ ]]; then
+    pid=${BASH_REMATCH[1]}
+  elif [[ $1 =~ ^\.persist-deploy-link\.([0-9]{1,10})$ ]]; then
+    pid=${BASH_REMATCH[1]}
+  elif [[ $1 =~ ^\.persist-deploy-([0-9]{1,10})-[0-9]{1,10}\.tmp$ ]]; then
+    pid=${BASH_REMATCH[1]}
+  fi
+  if [[ -n $pid && ! -e /proc/$pid ]]; then REPLY="a temporary name of process $pid, which is gone"; fi
+}
+
+# scan_place DIRECTORY LABEL SUFFIX NAMES...: temporary names in DIRECTORY, and .NAME.SUFFIX for
+# each NAME given (a .link-tmp must be a link).
+scan_place() {
+  local directory=$1 label=$2 suffix=$3 entry name wanted
+  shift 3
+  for entry in "$directory"/.*; do
+    name=${entry##*/}
+    [[ $name == . || $name == .. ]] && continue
+    REPLY=""
+    for wanted in "$@"; do
+      if [[ $name == ".$wanted.$suffix" ]]; then
+        if [[ $suffix == seeding ]]; then
+          REPLY="a partial copy into shared/; the data is still where it was copied from"
+        elif [[ -L $entry ]]; then
+          REPLY="a link being replaced"
+        fi
+        break
+      fi
+    done
+    [[ -n $REPLY ]] || temporary_what "$name"
+    [[ -n $REPLY ]] && leftover_what["${label:+$label/}$name"]=$REPLY
+  done
+}
+
+# names_in PLACE PATH...: the basenames of the PATHs whose folder is PLACE, in matched.
+names_in() {
+  local place=$1 path
+  shift
+  matched=()
+  for path in "$@"; do
+    [[ $(dirname -- "$path") == "$place" ]] && matched+=("${path##*/}")
+  done
+}
+
+release_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$'
+scan_place "$ROOT" "" none
+scan_place "$ROOT/.persist-deploy" .persist-deploy none
+scan_place "$ROOT/.persist-deploy/manifests" .persist-deploy/manifests none
+for entry in "$ROOT"/releases/*; do
+  name=${entry##*/}
+  if [[ $name == .staging-* ]]; then
+    leftover_what["releases/$name"]="a release being unpacked or copied in"
+  elif [[ $name == .removing-* ]]; then
+    leftover_what["releases/$name"]="an old release being removed"
+  elif [[ $name =~ $release_id && -L $entry && $(readlink -- "$entry") == "releases/$name" ]]; then
+    leftover_what["releases/$name"]="the link of an adoption stopped before its swap"
+  fi
+done
+persistent_paths=()
+for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do persistent_paths+=("${PERSISTENT[i]}"); done
+linked_paths=("${persistent_paths[@]}")
+for ((i = 0; i < ${#APP_LINKS[@]}; i += 3)); do linked_paths+=("${APP_LINKS[i]}"); done
+declare -A places=([.]=1)
+for path in ${linked_paths[@]+"${linked_paths[@]}"}; do places[$(dirname -- "$path")]=1; done
+for place in "${!places[@]}"; do
+  label=shared
+  [[ $place == . ]] || label="shared/$place"
+  names_in "$place" ${persistent_paths[@]+"${persistent_paths[@]}"}
+  [[ ${#matched[@]} -gt 0 || $place == . ]] && scan_place "$SHARED/$place" "$label" seeding ${matched[@]+"${matched[@]}"}
+done
+for entry in "$ROOT"/releases/*; do
+  id=${entry##*/}
+  [[ $id =~ $release_id && -d $entry && ! -L $entry ]] || continue
+  for place in "${!places[@]}"; do
+    label="releases/$id"
+    [[ $place == . ]] || label+="/$place"
+    names_in "$place" ${linked_paths[@]+"${linked_paths[@]}"}
+    [[ ${#matched[@]} -gt 0 ]] && scan_place "$entry/$place" "$label" link-tmp "${matched[@]}"
+  done
+done
+shopt -u nullglob dotglob
+if ((${#leftover_what[@]} > 0)); then
+  while IFS= read -r -d '' label; do
+    record warn leftover "$label" "is left by an interrupted command (${leftover_what[$label]}); the next deploy removes it"
+  done < <(printf '%s\0' "${!leftover_what[@]}" | sort -z)
+fi
+
 # --- disk space --------------------------------------------------------------------------
 read -r total_kb free_kb < <(df -k --output=size,avail -- "$SHARED" 2>/dev/null | tail -n 1)
 if [[ ${total_kb:-} =~ ^[0-9]+$ && ${free_kb:-} =~ ^[0-9]+$ && $total_kb -gt 0 ]]; then
