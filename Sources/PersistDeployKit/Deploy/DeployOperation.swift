@@ -31,8 +31,10 @@ package enum DeployOperation: Sendable, Equatable {
     case link(path: String, target: String)
     case setPermissions(path: String, permissions: UInt32)
     case writeFile(path: String, contents: String, permissions: UInt32)
-    /// Checks every link of the release resolves where it must before it can go live.
-    case verifyLinks(release: String, links: [String: String])
+    /// Checks every link of the release resolves where it must before it can go live; the links
+    /// in `awaiting` point at config files the app's installer has not written yet, and only
+    /// their text is checked.
+    case verifyLinks(release: String, links: [String: String], awaiting: [String] = [])
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
@@ -59,7 +61,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .link(let path, let target): return "link \(show(path)) -> \(target)"
         case .setPermissions(let path, let mode): return "chmod \(String(mode, radix: 8)) \(show(path))"
         case .writeFile(let path, _, _): return "write \(show(path))"
-        case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
+        case .verifyLinks(let release, let links, _): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
         case .removeRelease(let path): return "remove old release \(show(path))"

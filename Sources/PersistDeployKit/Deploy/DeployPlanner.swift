@@ -100,7 +100,10 @@ package struct DeployPlanner {
     ) throws -> DeployPlan {
         try checkRoot()
         var operations = prelude + state.leftovers.map { DeployOperation.removeLeftover(path: $0) }
-        var warnings = classification.warnings
+        // A path's own warning ("matched no rule") is given by the first deploy that finds it.
+        let warnedBefore = Set((state.record?.warnedPaths ?? []).map(NameBytes.Key.init))
+        let repeated = Set(classification.pathWarnings.filter { warnedBefore.contains(NameBytes.Key($0.key)) }.map(\.value))
+        var warnings = classification.warnings.filter { !repeated.contains($0) }
         let releasePath = root.release(target.id)
 
         // The live release, where its content can be read now, and where it will be once an
@@ -146,6 +149,7 @@ package struct DeployPlanner {
         let earlierManifest = ReleaseManifest.load(target.id, root: root, fileSystem: fileSystem)
         var records: [PathRecord] = []
         var links: [String: String] = [:]
+        var awaiting: [String] = []
         var shipped: [String: [String]] = [:]
         for path in persistent {
             let step = try planPersistentPath(
@@ -155,6 +159,7 @@ package struct DeployPlanner {
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
             links[PathName.join(releasePath, path.path)] = step.linkText
+            if step.awaitsApp { awaiting.append(PathName.join(releasePath, path.path)) }
             if let files = step.shipped ?? earlierManifest?.shipped[path.path] { shipped[path.path] = files }
         }
         for path in classification.paths where path.linkTarget != nil {
@@ -176,7 +181,7 @@ package struct DeployPlanner {
             .createDirectory(path: root.manifests),
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
         ], at: manifestIndex)
-        operations.append(.verifyLinks(release: releasePath, links: links))
+        operations.append(.verifyLinks(release: releasePath, links: links, awaiting: awaiting))
 
         let time = Timestamp.iso8601(now)
         if let adoptedID {
@@ -194,7 +199,9 @@ package struct DeployPlanner {
 
         var recorded = classification
         recorded.paths = mergedRecordPaths(classification, record: state.record)
-        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        var record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        let warned = Set(((state.record?.warnedPaths ?? []) + classification.pathWarnings.keys).map(NameBytes.Key.init))
+        record.warnedPaths = warned.isEmpty ? nil : warned.sorted().map(\.string)
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = state.history + [history]

@@ -64,8 +64,22 @@ package struct Deployer {
             if options.dryRun { scratch = extractTo }
             let extract = DeployOperation.extractRelease(archive: archive, to: staging)
             try executor.apply([.createDirectory(path: PathName.parent(extractTo)), .extractRelease(archive: archive, to: extractTo)][...], root: root.path)
-            prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
-            target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
+            // An archive whose files sit under one top folder: the app inside it is the release.
+            let appFolder: String?
+            do {
+                appFolder = try ArchiveLayout.appFolder(in: extractTo, archive: archive, fileSystem: fileSystem)
+            } catch {
+                if !options.dryRun { try? fileSystem.removeTree(at: staging) }
+                throw error
+            }
+            if let appFolder {
+                prelude = [.createDirectory(path: root.releases), extract,
+                           .publishRelease(from: PathName.join(staging, appFolder), to: root.release(id)), .removeLeftover(path: staging)]
+                target = ReleaseTarget(id: id, contentDirectory: PathName.join(extractTo, appFolder), staging: prelude)
+            } else {
+                prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
+                target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
+            }
         } else {
             target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }

@@ -88,8 +88,8 @@ package struct PlanExecutor {
             try fileSystem.setPermissions(at: path, to: permissions)
         case .writeFile(let path, let contents, let permissions):
             try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
-        case .verifyLinks(let release, let links):
-            try verify(release: release, links: links)
+        case .verifyLinks(let release, let links, let awaiting):
+            try verify(release: release, links: links, awaiting: Set(awaiting))
         case .switchCurrent(let root, let releaseID):
             try switchCurrent(root: root, releaseID: releaseID)
         case .appendHistory(let root, let shared, let line):
@@ -167,14 +167,14 @@ package struct PlanExecutor {
         }
     }
 
-    private func verify(release: String, links: [String: String]) throws {
+    private func verify(release: String, links: [String: String], awaiting: Set<String>) throws {
         var problems: [String] = []
         for (path, target) in links.sorted(by: { $0.key < $1.key }) {
             guard try fileSystem.type(at: path) == .symlink, try fileSystem.readSymlink(at: path) == target else {
                 problems.append("'\(path)' is not a link to '\(target)'")
                 continue
             }
-            if try fileSystem.status(at: path, followSymlink: true) == nil {
+            if try fileSystem.status(at: path, followSymlink: true) == nil, !awaiting.contains(path) {
                 problems.append("'\(path)' -> '\(target)' resolves to nothing")
             }
         }

@@ -8,6 +8,8 @@ extension DeployPlanner {
         var shipped: [String]?
         var added: Int?
         var shadowed: Int?
+        /// The link points at a config file the app's installer has not written yet.
+        var awaitsApp = false
     }
 
     /// The operations for one persistent path: seed or protect shared/, then link the release.
@@ -64,11 +66,19 @@ extension DeployPlanner {
                 step.operations.append(.moveIntoShared(from: inRelease, to: shared))
             } else {
                 if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
-                let example = inContent + ".example"
-                if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
+                // Records written before `example` existed mean `<path>.example`.
+                let example = path.example ?? path.path + ".example"
+                if path.kind == .file, isConfig, try fileSystem.type(at: PathName.join(content, example)) == .file {
                     step.action = .seeded
-                    step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
-                    step.warnings.append("'\(shared)' was copied from \(path.path).example: fill in its secrets.")
+                    step.operations.append(.copyFile(from: PathName.join(releasePath, example), to: shared, permissions: 0o600))
+                    step.warnings.append("'\(shared)' was copied from \(example): fill in its secrets.")
+                } else if path.awaitsApp {
+                    // An empty config file tells an installer the app is set up: the link is made
+                    // and the installer's own write through it creates the file in shared/.
+                    step.awaitsApp = true
+                    step.warnings.append(
+                        "'\(shared)' does not exist yet: the app's installer creates it through the link '\(path.path)'; "
+                            + "until then the health check says it is not created yet.")
                 } else {
                     step.action = .created
                     step.operations.append(
@@ -123,7 +133,7 @@ extension DeployPlanner {
                 step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
             }
         }
-        if isConfig && path.kind == .file {
+        if isConfig && path.kind == .file && !step.awaitsApp {
             step.operations.append(.setPermissions(path: shared, permissions: 0o600))
         }
         if PathName.parent(inRelease) != releasePath {
