@@ -48,7 +48,7 @@ enum NameRules {
     static let compiledExtensions: Set<String> = ["css", "js", "mjs", "cjs", "map"]
 
     /// Folders a bundler writes on every build; git ignores them because the deploy rebuilds them.
-    static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite", "out"]
+    static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite", "out", "bundles"]
 
     static func isPlaceholder(_ file: String) -> Bool {
         placeholderNames.contains(PathName.basename(file))
@@ -95,7 +95,7 @@ enum NameRules {
     static let codeFolderNames: Set<String> = [
         "bin", "src", "lib", "libs", "app", "adm", "admin", "administrator", "includes", "inc", "system", "core", "modules", "components", "libraries", "classes",
         "tests", "test", "docs", "doc", "develop", "install", "installation", "scripts", "tools", "templates", "views", "resources",
-        "language", "languages", "lang", "locale", "webserverconfigs", "migrations",
+        "language", "languages", "lang", "locale", "styles", "webserverconfigs", "migrations",
     ]
 
     /// Folders of a project that hold its tools, tests and documentation, never data; a

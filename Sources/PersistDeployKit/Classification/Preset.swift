@@ -79,7 +79,8 @@ extension Preset {
                 if entry.onlyIfPresent && onDisk == nil { continue }
                 let kind: PathKind = onDisk == .directory ? .dir : onDisk == .file ? .file : entry.kind
                 var example: String?
-                for candidate in entry.examples where try probe.isFile(candidate) {
+                for candidate in entry.examples where onDisk == nil {
+                    guard try probe.isFile(candidate) else { continue }
                     example = probe.path(candidate)
                     break
                 }

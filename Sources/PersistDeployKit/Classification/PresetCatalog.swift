@@ -124,6 +124,9 @@ enum PresetCatalog {
             PresetEntry("var/sessions", .dir, .runtime, "sessions stored as files", source: symfonySource, onlyIfPresent: true),
             PresetEntry("public/uploads", .dir, .user, "uploaded files (the VichUploader and Symfony docs' convention)", source: symfonySource),
             PresetEntry(
+                ".env", .file, .asset, "the committed defaults, which ship with the code (this server's values go in .env.local)",
+                source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files", onlyIfPresent: true),
+            PresetEntry(
                 ".env.local", .file, .config, "this server's overrides of .env",
                 source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files"),
         ])

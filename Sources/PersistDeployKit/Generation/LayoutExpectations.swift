@@ -45,7 +45,7 @@ package struct LayoutExpectations: Sendable, Equatable {
                 linkText: PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path)),
                 awaitsApp: path.awaitsApp)
         }
-        assets = record.paths.filter { $0.class == .asset && $0.linkTarget == nil }.map(\.path)
+        assets = record.paths.filter { $0.class == .asset && $0.kind == .dir && $0.linkTarget == nil }.map(\.path)
         appLinks = record.paths.compactMap { path in
             path.linkTarget.map { target in
                 AppLink(path: path.path, target: target,
