@@ -216,7 +216,7 @@ struct WholeAppLife: Sendable, CustomTestStringConvertible {
             installs: ["conf/local.php", "conf/users.auth.php", "conf/acl.auth.php"],
             code: "doku.php", newAsset: "lib/tpl/dokuwiki/css/new.css"),
         WholeAppLife(
-            fixture: "next-public-uploads", writes: ["public/uploads/avatar-1.png"],
+            fixture: "next-public-uploads", writes: ["public/uploads/avatar-1.png"], dropped: [".next/cache/fetch-cache/0a1b"],
             code: "app/page.tsx", newAsset: "public/images/new.png"),
         WholeAppLife(
             fixture: "grav",
