@@ -225,6 +225,31 @@ import Testing
     }
 }
 
+extension WholeAppClassificationTests {
+    /// A preset's `*` over folders with hostile names (quotes, `$( )`, a leading `-`, a newline,
+    /// a byte that is not UTF-8): each is its own persistent path, named exactly.
+    @Test func presetStarsExpandOverHostileNames() throws {
+        let directory = try TemporaryDirectory("drupal-hostile")
+        defer { directory.remove() }
+        let fileSystem = LocalFileSystem()
+        let app = directory.path
+        try fileSystem.createDirectory(at: PathName.join(app, "core/lib"), permissions: 0o755)
+        try fileSystem.writeText("<?php\n", to: PathName.join(app, "core/lib/Drupal.php"))
+        try fileSystem.writeText("<?php\n", to: PathName.join(app, "index.php"))
+        let names = ["default", "it's \"odd\"", "$(touch pwned)", "-rf", "new\nline", NameBytes.string([0x63, 0x61, 0x66, 0xE9])]
+        for name in names {
+            try fileSystem.createDirectory(at: PathName.join(app, "sites", name, "files"), permissions: 0o755)
+        }
+        let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: app)
+        for name in names {
+            let files = classification.paths.first { NameBytes.Key($0.path) == NameBytes.Key("sites/\(name)/files") }
+            #expect(files?.class == .user, "\(NameBytes.display(name))")
+            let settings = classification.paths.first { NameBytes.Key($0.path) == NameBytes.Key("sites/\(name)/settings.php") }
+            #expect(settings?.awaitsApp == true, "\(NameBytes.display(name))")
+        }
+    }
+}
+
 /// `NameRules` is internal to the kit; the deny-all reading is reached through `Classifier` in
 /// the tests above and checked directly here on a one-folder app.
 enum NameRulesProbe {
