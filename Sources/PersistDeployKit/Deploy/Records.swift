@@ -13,6 +13,10 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
     /// Paths a deploy has already warned about ("matched no rule"): each warning is given once,
     /// so the ones that are new stand out. Absent in records written before it existed.
     package var warnedPaths: [String]?
+    /// The user and group PHP runs as (`--web-user`, `--web-group`): later deploys keep opening
+    /// shared/ to them, and the health check checks access for them.
+    package var webUser: String?
+    package var webGroup: String?
 
     package init(classification: Classification, root: DeployRoot, updated: String) {
         self.toolVersion = PersistDeployKit.toolVersion
@@ -94,6 +98,8 @@ package struct HistoryRecord: Sendable, Codable, Equatable {
         case bad
         /// An in-place site was adopted as this release.
         case adopted
+        /// Its before-switch hook failed: it never went live.
+        case failed
     }
 
     package var release: String
