@@ -59,14 +59,14 @@ import Testing
             if index == 2 {
                 for root in [parity.binaryRoot, parity.bashRoot] {
                     try parity.scenario.write("public/cron.csv", "pinned cron job", under: root + "/releases/" + Self.ids[0])
-                    try parity.scenario.write("database/app.sqlite", "worker row", under: root + "/releases/" + Self.ids[0])
+                    try parity.scenario.write("database/app.state", "worker row", under: root + "/releases/" + Self.ids[0])
                 }
             }
             try parity.deployBoth(id, keep: 1)
         }
         try parity.expectSameResult("cleanup")
         let aside = try leftBehind(parity, parity.binaryRoot)
-        #expect(aside["ID/public/cron.csv"] == "pinned cron job" && aside["ID/database/app.sqlite"] == "worker row", "\(aside)")
+        #expect(aside["ID/public/cron.csv"] == "pinned cron job" && aside["ID/database/app.state"] == "worker row", "\(aside)")
         #expect(aside == (try leftBehind(parity, parity.bashRoot)))
     }
 

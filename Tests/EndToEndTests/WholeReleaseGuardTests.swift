@@ -33,8 +33,8 @@ import Testing
              entry: #""lib/generated-routes.php": "runtime""#),
         Kind(testDescription: "new files in a shipped folder of images", writes: ["public/gallery/p-42.jpg": "jpeg 42", "public/gallery/thumbs/p-42.jpg": "thumb"],
              entry: #""public/gallery": "user""#),
-        Kind(testDescription: "a SQLite database shipped with the code, changed in place", writes: ["database/app.sqlite": "SQLite format 3 rows"],
-             entry: #""database/app.sqlite": "runtime""#, changesShippedFile: true),
+        Kind(testDescription: "a data file shipped with the code, changed in place (a SQLite database is persistent by default, issue 12)", writes: ["database/app.state": "SQLite format 3 rows"],
+             entry: #""database/app.state": "runtime""#, changesShippedFile: true),
         Kind(testDescription: "a plugin file updated from an admin panel", writes: ["public/plugins/seo/seo.php": "<?php // v2 from the admin panel"],
              entry: #""public/plugins/seo/seo.php": "runtime""#, changesShippedFile: true),
     ]
@@ -46,7 +46,7 @@ import Testing
         try scenario.write("public/gallery/p-1.jpg", "jpeg 1")
         try scenario.write("public/plugins/seo/seo.php", "<?php // v1\n")
         try scenario.write("lib/router.php", "<?php\n")
-        try scenario.write("database/app.sqlite", "SQLite format 3\n")
+        try scenario.write("database/app.state", "SQLite format 3\n")
         try scenario.write("database/schema.sql", "create table t(x);\n")
     }
 
@@ -166,14 +166,14 @@ import Testing
         try Self.writeApp(scenario, version: "v2")
         #expect(scenario.deploy().status == 0)
         try scenario.write("public/cron-report.csv", "rows from a pinned cron job", under: scenario.root + "/releases/" + first)
-        try scenario.write("database/app.sqlite", "changed by a worker", under: scenario.root + "/releases/" + first)
+        try scenario.write("database/app.state", "changed by a worker", under: scenario.root + "/releases/" + first)
         try Self.writeApp(scenario, version: "v3")
         let third = scenario.deploy(extra: ["--keep", "2", "--json"])
         #expect(third.status == 0, "\(third.stderr)")
         #expect(!scenario.releaseIDs.contains(first))
         let aside = scenario.root + "/.persist-deploy/left-behind/" + first
         #expect(scenario.read(aside + "/public/cron-report.csv") == "rows from a pinned cron job")
-        #expect(scenario.read(aside + "/database/app.sqlite") == "changed by a worker")
+        #expect(scenario.read(aside + "/database/app.state") == "changed by a worker")
         #expect(third.stdout.contains("left-behind"), "the JSON warnings name it: \(third.stdout)")
         #expect(try !scenario.fileSystem.exists(scenario.root + "/.persist-deploy/manifests/\(first).tree"))
     }

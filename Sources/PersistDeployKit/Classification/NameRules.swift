@@ -4,8 +4,16 @@ enum NameRules {
     static let assetNames: Set<String> = ["build", "css", "js", "flags", "images", "img", "fonts", "vendor", "themes", "assets", "static"]
     static let userNames: Set<String> = [
         "uploads", "useruploads", "avatars", "profilephotos", "media", "documents", "attachments", "files",
+        "data", "user", "users", "content", "userfiles",
     ]
-    static let runtimeNames: Set<String> = ["qrcodes", "invoices", "exports", "reports", "logs", "cache", "tmp"]
+    static let runtimeNames: Set<String> = ["qrcodes", "invoices", "exports", "reports", "logs", "cache", "tmp", "var", "writable", "store"]
+
+    /// Folders at the app root that plain-PHP apps and CMSs keep their data in by convention
+    /// (DokuWiki's and Kanboard's `data/`, Grav's `user/`, Statamic's `content/` and `users/`,
+    /// CodeIgniter's `writable/`, phpBB's `store/`): persistent wherever they sit.
+    static let appRootDataNames: Set<String> = [
+        "data", "user", "users", "content", "var", "writable", "files", "userfiles", "uploads", "media", "cache", "store",
+    ]
 
     /// The class a directory's name says, or nil for a name no rule knows. Case, `-`, `_` and
     /// camelCase do not matter: `user_uploads`, `User-Uploads` and `UserUploads` are one name.
@@ -20,17 +28,27 @@ enum NameRules {
     /// Files whose only job is to make git keep an empty directory.
     static let placeholderNames: Set<String> = [".gitkeep", ".keep", ".gitignore", ".empty", ".placeholder"]
 
+    /// Files that keep a data folder from being listed or served (`index.html`, `.htaccess`,
+    /// DokuWiki's `_dummy`): they say nothing about what else the folder holds.
+    static let guardNames: Set<String> = [".htaccess", "web.config", "index.html", "index.htm", "index.php", "_dummy"]
+
     /// Extensions of files that ship with the code: stylesheets, scripts, source maps, images, fonts.
     static let staticExtensions: Set<String> = [
         "css", "js", "mjs", "cjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp",
         "woff", "woff2", "ttf", "otf", "eot", "webmanifest",
     ]
 
+    /// Extensions of server-side code and its templates, which ship with the app.
+    static let codeExtensions: Set<String> = ["php", "phtml", "inc", "twig", "tpl", "latte", "blade"]
+
+    /// Extensions that travel with code in a code folder (its templates, texts and settings).
+    static let companionExtensions: Set<String> = ["html", "htm", "json", "xml", "yml", "yaml", "md", "txt", "ini", "neon", "lock", "dist"]
+
     /// Extensions of compiled front-end code: a git-ignored folder of these is a build's output.
     static let compiledExtensions: Set<String> = ["css", "js", "mjs", "cjs", "map"]
 
     /// Folders a bundler writes on every build; git ignores them because the deploy rebuilds them.
-    static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite"]
+    static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite", "out", "bundles"]
 
     static func isPlaceholder(_ file: String) -> Bool {
         placeholderNames.contains(PathName.basename(file))
@@ -44,19 +62,91 @@ enum NameRules {
         compiledExtensions.contains(Text.fileExtension(PathName.basename(file)))
     }
 
+    static func isCode(_ file: String) -> Bool {
+        codeExtensions.contains(Text.fileExtension(PathName.basename(file)))
+    }
+
+    /// True when `files` hold server-side code besides the `index.php` that guards a data folder.
+    static func holdsCode(_ files: [String]) -> Bool {
+        files.contains { isCode($0) && !guardNames.contains(PathName.basename($0)) }
+    }
+
+    /// A file of code or of the settings that ship with it (`.php`, `.twig`, `.yml`, `.json`).
+    static func isCodeOrSettings(_ file: String) -> Bool {
+        let ext = Text.fileExtension(PathName.basename(file))
+        return codeExtensions.contains(ext) || ["yml", "yaml", "json", "xml", "neon", "ini"].contains(ext)
+    }
+
+    /// True when `files` are the app's code: server-side source files, and at least half of all
+    /// files code, its templates and texts, placeholders or static files.
+    static func isCodeFolder(_ files: [String]) -> Bool {
+        guard holdsCode(files) else { return false }
+        let known = files.filter { file in
+            let name = PathName.basename(file)
+            let ext = Text.fileExtension(name)
+            return codeExtensions.contains(ext) || companionExtensions.contains(ext) || staticExtensions.contains(ext)
+                || placeholderNames.contains(name) || guardNames.contains(name)
+        }
+        return known.count * 2 >= files.count
+    }
+
+    /// Folded names of folders that hold code, tools or documentation: asset when nothing else
+    /// (git ignoring it, a deny-all `.htaccess`, placeholders only) says the app writes there.
+    static let codeFolderNames: Set<String> = [
+        "bin", "src", "lib", "libs", "app", "adm", "admin", "administrator", "includes", "inc", "system", "core", "modules", "components", "libraries", "classes",
+        "tests", "test", "docs", "doc", "develop", "install", "installation", "scripts", "tools", "templates", "views", "resources",
+        "language", "languages", "lang", "locale", "styles", "webserverconfigs", "migrations",
+    ]
+
+    /// Folders of a project that hold its tools, tests and documentation, never data; a
+    /// `.gitignore` rule or a settings file below one of them is not the running app's.
+    static let developmentFolders: Set<String> = [
+        "tests", "test", "testing", "spec", "fixtures", "__tests__", "_test", "testdata", "tools", "docs", "doc", "vagrant",
+        "docker", "node_modules", "vendor",
+    ]
+
     /// A file that may hold a server's install-time settings (`config.php`, `settings.ini`).
     private static let configExtensions: Set<String> = ["php", "ini", "inc", "json", "yml", "yaml", "neon", "conf", "xml"]
     private static let databaseExtensions: Set<String> = ["sqlite", "sqlite3", "db", "db3"]
+    /// Files named like databases that are not: Windows' and macOS's thumbnail caches.
+    private static let notDatabases: Set<String> = ["thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.db", "pspbrwse.db"]
 
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()
-        if name == ".env.example" || name.hasSuffix(".example") || name.hasSuffix(".sample") || name.hasSuffix(".dist") { return false }
+        if isExample(name) { return false }
         if name.hasPrefix(".env") { return true }
         guard configExtensions.contains(Text.fileExtension(name)) else { return false }
-        return ["config", "settings", "credentials", "secret"].contains { name.contains($0) } || name == "local.php"
+        return ["config", "settings", "credentials", "secret", "parameters"].contains { name.contains($0) } || name == "local.php"
+    }
+
+    /// `.env.example`, `config.sample.php`, `default.settings.php`, `wp-config-sample.php`: a
+    /// template the release ships, never a server's own settings.
+    static func isExample(_ name: String) -> Bool {
+        let name = name.lowercased()
+        return name.hasSuffix(".example") || name.hasSuffix(".sample") || name.hasSuffix(".dist") || name.hasSuffix(".default")
+            || name.contains("example") || name.contains("sample") || name.hasPrefix("default.") || name.contains(".default.")
+    }
+
+    /// A settings file an installer writes when it is missing (`config.php`, `settings.inc.php`,
+    /// `config.ini`, `.env`), rather than an editor's or a tool's (`nb-configuration.xml`).
+    static func isInstallerWritable(_ path: String) -> Bool {
+        let name = PathName.basename(path).lowercased()
+        return name.hasPrefix(".env") || ["php", "inc", "ini"].contains(Text.fileExtension(name)) || isDatabaseFile(name)
     }
 
     static func isDatabaseFile(_ path: String) -> Bool {
-        databaseExtensions.contains(Text.fileExtension(PathName.basename(path)))
+        let name = PathName.basename(path)
+        return databaseExtensions.contains(Text.fileExtension(name)) && !notDatabases.contains(name.lowercased())
+    }
+
+    /// True when the text of an `.htaccess` denies every web request (`Require all denied`,
+    /// `Deny from all`) outside comments: the folder holds private data, not assets.
+    static func deniesAllWebAccess(_ htaccess: String) -> Bool {
+        for rawLine in Text.lines(htaccess) {
+            let words = Text.trimmed(rawLine).lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = words.first, !first.hasPrefix("#") else { continue }
+            if words == ["require", "all", "denied"] || words == ["deny", "from", "all"] { return true }
+        }
+        return false
     }
 }

@@ -34,7 +34,7 @@ package struct DeploySettings: Sendable, Equatable {
             }
             for hookKey in hooks.keys {
                 let entry = hooks[hookKey] ?? .null
-                let entryLine = hooks.lines[hookKey] ?? line
+                let entryLine = hooks.line(of: hookKey) ?? line
                 switch hookKey {
                 case "beforeSwitch", "afterSwitch":
                     guard let command = entry.stringValue else {

@@ -58,9 +58,12 @@ package struct ProjectConfig: Sendable {
             throw invalid("expected a JSON object ({ ... }) at the top level, got \(parsed.typeName).")
         }
         var config = ProjectConfig(file: file)
+        // Keys by bytes, so checking for a path listed twice costs one look-up, not a scan.
+        var classified: [NameBytes.Key: String] = [:]
+        var removed: Set<NameBytes.Key> = []
         for key in root.keys {
             let value = root[key] ?? .null
-            let line = root.lines[key] ?? 0
+            let line = root.line(of: key) ?? 0
             switch key {
             case "webRoot":
                 guard let text = value.stringValue else {
@@ -76,7 +79,7 @@ package struct ProjectConfig: Sendable {
                     throw invalid("key 'classify' (line \(line)): expected an object mapping paths to classes, got \(value.typeName).")
                 }
                 for path in entries.keys {
-                    let entryLine = entries.lines[path] ?? line
+                    let entryLine = entries.line(of: path) ?? line
                     let key = "classify.\"\(path)\""
                     let checked = try checkedPath(path, key: key, line: entryLine, invalid: invalid)
                     let classes = PathClass.allCases.map(\.rawValue).joined(separator: ", ")
@@ -86,9 +89,15 @@ package struct ProjectConfig: Sendable {
                     guard let pathClass = PathClass(rawValue: name) else {
                         throw invalid("key \(key) (line \(entryLine)): expected one of \(classes), got \"\(name)\".")
                     }
-                    if let earlier = config.classify.first(where: { $0.path == checked }) {
-                        throw invalid("key \(key) (line \(entryLine)): '\(checked)' is classified twice (also as \"\(earlier.path)\").")
+                    if let earlier = classified[NameBytes.Key(checked)] {
+                        throw invalid("key \(key) (line \(entryLine)): '\(checked)' is classified twice (also as \"\(earlier)\").")
                     }
+                    if pathClass.isPersistent, let toolFile = toolFileName(in: checked) {
+                        throw invalid(
+                            "key \(key) (line \(entryLine)): '\(toolFile)' is the name of persist-deploy's own file in shared/, "
+                                + "so '\(checked)' cannot be kept there; expected a path the tool does not use.")
+                    }
+                    classified[NameBytes.Key(checked)] = checked
                     config.classify.append((checked, pathClass))
                 }
             case "remove":
@@ -101,7 +110,7 @@ package struct ProjectConfig: Sendable {
                         throw invalid("key \(key) (line \(line)): expected a path string, got \(item.typeName).")
                     }
                     let checked = try checkedPath(path, key: key, line: line, invalid: invalid)
-                    if config.remove.contains(checked) {
+                    if !removed.insert(NameBytes.Key(checked)).inserted {
                         throw invalid("key \(key) (line \(line)): '\(checked)' is listed twice.")
                     }
                     config.remove.append(checked)
@@ -114,10 +123,17 @@ package struct ProjectConfig: Sendable {
                 throw invalid("unknown key '\(key)' (line \(line)); expected \(known.dropLast().joined(separator: ", ")) or \(known.last ?? "").\(suggestion)")
             }
         }
-        for path in config.remove where config.classify.contains(where: { $0.path == path }) {
+        for path in config.remove where classified[NameBytes.Key(path)] != nil {
             throw invalid("key 'remove': '\(path)' is also in 'classify'; keep one of the two.")
         }
         return config
+    }
+
+    /// The tool's own file in shared/ that a persistent path would collide with (`health-check.sh`,
+    /// `.persistence-config`, or a path below one of them), or nil.
+    package static func toolFileName(in path: String) -> String? {
+        guard let first = PathName.components(path).first, DeployRoot.toolFilesInShared.contains(first) else { return nil }
+        return first
     }
 
     /// `text` as a clean path relative to the app root, or an error saying why it cannot be one.

@@ -38,8 +38,10 @@ package enum DeployOperation: Sendable, Equatable {
     case grantWebGroup(WebGroupGrant)
     /// Runs a hook command (`--before-switch`, `--after-switch`) in its own process group.
     case runHook(Hook)
-    /// Checks every link of the release resolves where it must before it can go live.
-    case verifyLinks(release: String, links: [String: String])
+    /// Checks every link of the release resolves where it must before it can go live; the links
+    /// in `awaiting` point at config files the app's installer has not written yet, and only
+    /// their text is checked.
+    case verifyLinks(release: String, links: [String: String], awaiting: [String] = [])
     /// Runs the checks `health-check` makes on a release about to go live (its links, the
     /// shared folders they reach, its asset folders, its links inside the app) and refuses it
     /// on any failure, before the switch.
@@ -93,7 +95,7 @@ package enum DeployOperation: Sendable, Equatable {
             return "chgrp\(grant.recursive ? " -R" : "") \(grant.group.name) \(show(grant.path)); \(access)"
         case .runHook(let hook):
             return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"
-        case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
+        case .verifyLinks(let release, let links, _): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .checkRelease(let release, _): return "check \(show(release)) as health-check would (links, shared folders, assets)"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"

@@ -123,7 +123,10 @@ package struct DeployPlanner {
                     : .removeLeftover(path: leftover))
         }
         operations += historyRotation(state: state, framework: classification.framework)
-        var warnings = classification.warnings + allowed
+        // A path's own warning ("matched no rule") is given by the first deploy that finds it.
+        let warnedBefore = Set((state.record?.warnedPaths ?? []).map(NameBytes.Key.init))
+        let repeated = Set(classification.pathWarnings.filter { warnedBefore.contains(NameBytes.Key($0.key)) }.map(\.value))
+        var warnings = classification.warnings.filter { !repeated.contains($0) } + allowed
         warnings += try caseOnlyRenameWarnings(persistent)
         let releasePath = root.release(target.id)
 
@@ -178,6 +181,7 @@ package struct DeployPlanner {
         let earlierManifest = ReleaseManifest.load(target.id, root: root, fileSystem: fileSystem)
         var records: [PathRecord] = []
         var links: [String: String] = [:]
+        var awaiting: [String] = []
         var shipped: [String: [String]] = [:]
         let persistentOnDisk = try withKindsOnDisk(persistent, content: target.contentDirectory, live: live)
         for path in persistentOnDisk {
@@ -188,6 +192,7 @@ package struct DeployPlanner {
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
             links[PathName.join(releasePath, path.path)] = step.linkText
+            if step.awaitsApp { awaiting.append(PathName.join(releasePath, path.path)) }
             if let files = step.shipped ?? earlierManifest?.shipped[path.path] { shipped[path.path] = files }
         }
         for path in classification.paths where path.linkTarget != nil {
@@ -203,7 +208,7 @@ package struct DeployPlanner {
             .createDirectory(path: root.manifests),
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
         ], at: manifestIndex)
-        operations.append(.verifyLinks(release: releasePath, links: links))
+        operations.append(.verifyLinks(release: releasePath, links: links, awaiting: awaiting))
         // Before the release's tree is recorded: what the hook writes (config:cache) ships with it.
         if let command = request.hooks.beforeSwitch {
             operations.append(.runHook(hook(.beforeSwitch, command, request: request, target: target.id, previous: live?.id)))
@@ -227,6 +232,8 @@ package struct DeployPlanner {
             return path
         }
         var record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        let warned = Set(((state.record?.warnedPaths ?? []) + classification.pathWarnings.keys).map(NameBytes.Key.init))
+        record.warnedPaths = warned.isEmpty ? nil : warned.sorted().map(\.string)
         record.webUser = request.webAccess?.user?.name
         record.webGroup = request.webAccess?.group.name
         // Everything that can still refuse the release runs before the switch (data rule 5):

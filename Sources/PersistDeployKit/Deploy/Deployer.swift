@@ -108,13 +108,23 @@ package struct Deployer {
             let staging = root.release(".staging-\(id)")
             let extractTo = options.dryRun ? try scratchDirectory() : staging
             if options.dryRun { scratch = extractTo }
-            notes += try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
+            let extract = DeployOperation.extractRelease(archive: archive, to: staging)
+            // An archive whose files sit under one top folder: the app inside it is the release.
+            let (dropped, appFolder) = try discardOnRefusal(options.dryRun ? nil : id) { () throws(ToolError) in
                 try executor.apply([.createDirectory(path: PathName.parent(extractTo))][...], root: root.path)
-                return try executor.extractRelease(archive, into: extractTo, counted: 1)
+                let dropped = try executor.extractRelease(archive, into: extractTo, counted: 1)
+                return (dropped, try ArchiveLayout.appFolder(in: extractTo, archive: archive, fileSystem: fileSystem))
             }
-            let prelude: [DeployOperation] = [.createDirectory(path: root.releases), .extractRelease(archive: archive, to: staging),
-                                              .publishRelease(from: staging, to: root.release(id))]
-            target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
+            notes += dropped
+            let prelude: [DeployOperation]
+            if let appFolder {
+                prelude = [.createDirectory(path: root.releases), extract,
+                           .publishRelease(from: PathName.join(staging, appFolder), to: root.release(id)), .removeLeftover(path: staging)]
+                target = ReleaseTarget(id: id, contentDirectory: PathName.join(extractTo, appFolder), staging: prelude)
+            } else {
+                prelude = [.createDirectory(path: root.releases), extract, .publishRelease(from: staging, to: root.release(id))]
+                target = ReleaseTarget(id: id, contentDirectory: extractTo, staging: prelude)
+            }
         } else {
             target = try planner.target(for: request, state: state, reservedIDs: reserved)
         }

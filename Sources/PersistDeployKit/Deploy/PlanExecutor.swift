@@ -109,8 +109,8 @@ package struct PlanExecutor {
             try grantWebGroup(grant)
         case .runHook(let hook):
             try runHook(hook)
-        case .verifyLinks(let release, let links):
-            try verify(release: release, links: links)
+        case .verifyLinks(let release, let links, let awaiting):
+            try verify(release: release, links: links, awaiting: Set(awaiting))
         case .checkRelease(let release, let record):
             try checkRelease(release, record: record)
         case .switchCurrent(let root, let releaseID):
@@ -188,14 +188,14 @@ package struct PlanExecutor {
         }
     }
 
-    private func verify(release: String, links: [String: String]) throws {
+    private func verify(release: String, links: [String: String], awaiting: Set<String>) throws {
         var problems: [String] = []
         for (path, target) in links.sorted(by: { $0.key < $1.key }) {
             guard try fileSystem.type(at: path) == .symlink, try fileSystem.readSymlink(at: path) == target else {
                 problems.append("'\(path)' is not a link to '\(target)'")
                 continue
             }
-            if try fileSystem.status(at: path, followSymlink: true) == nil {
+            if try fileSystem.status(at: path, followSymlink: true) == nil, !awaiting.contains(path) {
                 problems.append("'\(path)' -> '\(target)' resolves to nothing")
             }
         }

@@ -10,6 +10,9 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
     package var deployRoot: String
     package var shared: String
     package var updated: String
+    /// Paths a deploy has already warned about ("matched no rule"): each warning is given once,
+    /// so the ones that are new stand out. Absent in records written before it existed.
+    package var warnedPaths: [String]?
     /// The user and group PHP runs as (`--web-user`, `--web-group`): later deploys keep opening
     /// shared/ to them, and the health check checks access for them.
     package var webUser: String?

@@ -8,6 +8,8 @@ extension DeployPlanner {
         var shipped: [String]?
         var added: Int?
         var shadowed: Int?
+        /// The link points at a config file the app's installer has not written yet.
+        var awaitsApp = false
     }
 
     /// The operations for one persistent path: seed or protect shared/, then link the release.
@@ -74,11 +76,19 @@ extension DeployPlanner {
                 step.operations.append(.moveIntoShared(from: inRelease, to: shared))
             } else {
                 if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
-                let example = inContent + ".example"
-                if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
+                // Records written before `example` existed mean `<path>.example`.
+                let example = path.example ?? path.path + ".example"
+                if path.kind == .file, isConfig, try fileSystem.type(at: PathName.join(content, example)) == .file {
                     step.action = .seeded
-                    step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
-                    step.warnings.append("'\(shared)' starts as a copy of \(path.path).example: fill in its secrets.")
+                    step.operations.append(.copyFile(from: PathName.join(releasePath, example), to: shared, permissions: 0o600))
+                    step.warnings.append("'\(shared)' starts as a copy of \(example): fill in its secrets.")
+                } else if path.awaitsApp {
+                    // An empty config file tells an installer the app is set up: the link is made
+                    // and the installer's own write through it creates the file in shared/.
+                    step.awaitsApp = true
+                    step.warnings.append(
+                        "'\(shared)' does not exist yet: the app's installer creates it through the link '\(path.path)'; "
+                            + "until then the health check says it is not created yet.")
                 } else {
                     step.action = .created
                     step.operations.append(
@@ -136,8 +146,16 @@ extension DeployPlanner {
                 step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
             }
         }
-        step.operations += accessOperations(
-            for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
+        if step.awaitsApp {
+            // Nothing to open yet but the folder the installer writes the file into.
+            if let access = request.webAccess {
+                step.operations.append(.grantWebGroup(WebGroupGrant(
+                    path: PathName.parent(shared), group: access.group, writable: true, secret: false, recursive: false, folder: true)))
+            }
+        } else {
+            step.operations += accessOperations(
+                for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
+        }
         if PathName.parent(inRelease) != releasePath {
             step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
         }

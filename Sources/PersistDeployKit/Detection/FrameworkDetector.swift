@@ -29,6 +29,8 @@ package struct FrameworkDetector: Sendable {
         let phpWebRoot = try reader.first(of: Self.phpWebRoots) { root throws(ToolError) in
             try reader.isFile(PathName.join(root, "index.php"))
         }
+        let hasBootstrap = try reader.isFile("bootstrap/app.php")
+        let laravelBased = hasArtisan && hasBootstrap && composer.present
         let packages = package.dependencies ?? [:]
         func packageEvidence(_ name: String) -> String { "package.json lists \(name) (\(packages[name] ?? ""))" }
 
@@ -42,6 +44,13 @@ package struct FrameworkDetector: Sendable {
             // The manifest is broken, but an artisan script next to it is Laravel's own.
             framework = .laravel
             evidence.append("an artisan file at the app root (taken as Laravel: composer.json could not be checked)")
+        } else if laravelBased {
+            // October CMS, Winter and other Laravel-based apps require their own package, which
+            // requires laravel/framework in turn.
+            framework = .laravel
+            let named = (composer.dependencies ?? [:]).keys.sorted().first { $0.contains("/") && !$0.hasPrefix("php") && !$0.hasPrefix("ext-") }
+            evidence.append("an artisan file and bootstrap/app.php at the app root: a Laravel-based app"
+                + (named.map { " (composer.json requires \($0), not laravel/framework itself)" } ?? ""))
         } else if packages["next"] != nil || nextConfig != nil {
             framework = .next
             if packages["next"] != nil { evidence.append(packageEvidence("next")) }
@@ -69,6 +78,10 @@ package struct FrameworkDetector: Sendable {
             framework = .php
             webRoot = phpWebRoot
             evidence.append("index.php in \(Self.describe(phpWebRoot))")
+        } else if let folder = try reader.webRootOneFolderDown() {
+            framework = .php
+            webRoot = folder
+            evidence.append("index.php in \(folder)/: the app lives one folder down in its repository")
         } else if composer.present {
             framework = .php
             webRoot = try reader.isDirectory("public") ? "public" : "."
@@ -80,12 +93,21 @@ package struct FrameworkDetector: Sendable {
         if framework == .laravel {
             if let frontEnd = Self.frontEnd(packages) { evidence.append(frontEnd) }
         }
-        if framework == .laravel || framework == .next {
+        let hasPublicIndex = try reader.isFile("public/index.php")
+        let hasRootIndex = try reader.isFile("index.php")
+        let servedFromRoot = !hasPublicIndex && hasRootIndex
+        if framework == .laravel, servedFromRoot {
+            // Served from its own root (October CMS, many CodeCanyon products): there is no
+            // public/ for Laravel's storage link to live in.
+            webRoot = "."
+            evidence.append("web root: the app root (index.php there and no public/index.php)")
+        } else if framework == .laravel || framework == .next {
             evidence.append(try reader.isDirectory("public") ? "web root public/" : "web root public/ (not in the tree yet)")
         }
         return AppFacts(
             detection: DetectionResult(framework: framework, webRoot: webRoot, evidence: evidence),
-            isWordPress: wordPressMarker != nil && framework == .php)
+            isWordPress: wordPressMarker != nil && framework == .php,
+            composerPackages: Set((composer.dependencies ?? [:]).keys), npmPackages: Set(packages.keys))
     }
 
     /// The sentence naming a Laravel app's JavaScript front end, if it has one.
@@ -120,6 +142,9 @@ package struct FrameworkDetector: Sendable {
 struct AppFacts {
     var detection: DetectionResult
     var isWordPress: Bool
+    /// The packages composer.json and package.json require, for presets that key on them.
+    var composerPackages: Set<String> = []
+    var npmPackages: Set<String> = []
 }
 
 /// A dependency manifest: whether it is there and, when it could be read, its dependencies.
@@ -198,6 +223,22 @@ struct AppReader {
         return PackageManifest(present: true, dependencies: dependencies)
     }
 
+    /// Folders of a repository that hold no web root even when they hold an index.php.
+    static let notWebRoots: Set<String> = [
+        "vendor", "node_modules", "tests", "test", "spec", "docs", "doc", "build", "dist", "examples", "example", "tools", "bin",
+        "scripts", "vagrant", "docker", ".git", ".github",
+    ]
+
+    /// The one immediate folder holding an index.php (phpBB's `phpBB/`, OpenCart's `upload/`), for
+    /// an app that lives one folder down in its repository; nil when none or several do.
+    func webRootOneFolderDown() throws(ToolError) -> String? {
+        var found: [String] = []
+        for name in try list(".") where !name.hasPrefix(".") && !Self.notWebRoots.contains(name.lowercased()) {
+            if try isDirectory(name), try isFile(PathName.join(name, "index.php")) { found.append(name) }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
     /// A Vue or React app's web root: its build output when the release ships it, else `public`.
     func builtWebRoot(packages: [String: String], evidence: inout [String]) throws(ToolError) -> String {
         let usesVite = packages["vite"] != nil || packages["@vitejs/plugin-vue"] != nil || packages["@vitejs/plugin-react"] != nil
@@ -206,7 +247,7 @@ struct AppReader {
         if usesVite { outputs.append(("dist", "Vite")) }
         if usesCRA { outputs.append(("build", "Create React App")) }
         if packages["@vue/cli-service"] != nil { outputs.append(("dist", "Vue CLI")) }
-        if packages["nuxt"] != nil { outputs.append(("dist", "Nuxt generate")) }
+        if packages["nuxt"] != nil { outputs += [(".output/public", "Nuxt build"), ("dist", "Nuxt generate")] }
         outputs += [("dist", "the usual build"), ("build", "the usual build")]
         for (folder, tool) in outputs where try isDirectory(folder) {
             evidence.append("web root \(folder)/: the build output of \(tool), shipped in the release")

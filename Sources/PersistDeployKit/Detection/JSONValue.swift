@@ -32,22 +32,29 @@ package indirect enum JSONValue: Sendable, Equatable {
     }
 }
 
-/// A JSON object with its keys in file order and the line each key was written on.
+/// A JSON object with its keys in file order and the line each key was written on. Keys are
+/// compared by their bytes: two paths that differ only in Unicode normalization are two paths
+/// on disk, so they are two keys here. Every look-up is one hash, so large files parse in
+/// linear time.
 package struct JSONObject: Sendable, Equatable {
     package private(set) var keys: [String] = []
-    package private(set) var values: [String: JSONValue] = [:]
-    package private(set) var lines: [String: Int] = [:]
+    private var values: [NameBytes.Key: JSONValue] = [:]
+    private var keyLines: [NameBytes.Key: Int] = [:]
 
     package init() {}
 
-    package subscript(key: String) -> JSONValue? { values[key] }
+    package subscript(key: String) -> JSONValue? { values[NameBytes.Key(key)] }
+
+    /// The line `key` was written on.
+    package func line(of key: String) -> Int? { keyLines[NameBytes.Key(key)] }
 
     /// Adds `key`; false (and no change) when the object already has it.
     mutating func insert(_ key: String, _ value: JSONValue, line: Int) -> Bool {
-        guard values[key] == nil else { return false }
+        let byBytes = NameBytes.Key(key)
+        guard values[byBytes] == nil else { return false }
         keys.append(key)
-        values[key] = value
-        lines[key] = line
+        values[byBytes] = value
+        keyLines[byBytes] = line
         return true
     }
 }

@@ -99,6 +99,8 @@ package enum UploadBundle {
                  PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path))]
             }),
             "app_link_rows": .shellRows(appLinks),
+            "seed_rows": .shellRows(persistent.compactMap { path in path.example.map { [path.path, $0] } }),
+            "awaited_rows": .shellRows(persistent.filter(\.awaitsApp).map { [$0.path] }),
             "disposable_rows": .shellRows(record.paths.filter { $0.class == .disposable }.map { [$0.path] }),
             "drift_functions": .scriptPart("scripts/drift-functions.sh.tmpl"),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),

@@ -134,8 +134,10 @@ struct Guides {
 
     private func persistentTable() -> String {
         var rows = ["| path | kind | class | link in the release |", "| --- | --- | --- | --- |"]
+        // One look-up a path: a record of 10,000 paths must not cost their square.
+        let classes = Dictionary(record.paths.map { (NameBytes.Key($0.path), $0.class) }, uniquingKeysWith: { first, _ in first })
         for path in expectations.persistent {
-            let kindClass = record.paths.first { $0.path == path.path }?.class.rawValue ?? ""
+            let kindClass = classes[NameBytes.Key(path.path)]?.rawValue ?? ""
             rows.append("| \(Markdown.code(path.path)) | \(path.kind.rawValue) | \(kindClass) | \(Markdown.code(path.linkText)) |")
         }
         if expectations.persistent.isEmpty { rows.append("| (none) | | | |") }

@@ -8,6 +8,12 @@ package struct LayoutExpectations: Sendable, Equatable {
         package var kind: PathKind
         /// The relative link text stored at `releases/ID/<path>`.
         package var linkText: String
+        /// A config file the app's installer writes: until it does, its absence from shared/ is
+        /// "not created yet", a warning, and nothing may create it.
+        package var awaitsApp: Bool = false
+
+        /// The kind column of the scripts' rows: `dir`, `file`, or `app-file` for `awaitsApp`.
+        var scriptKind: String { awaitsApp ? "app-file" : kind.rawValue }
     }
 
     /// A path that must link to another path of the app (Laravel's `public/storage`).
@@ -44,9 +50,10 @@ package struct LayoutExpectations: Sendable, Equatable {
         persistent = record.persistentPaths.map { path in
             Persistent(
                 path: path.path, kind: path.kind,
-                linkText: PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path)))
+                linkText: PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path)),
+                awaitsApp: path.awaitsApp)
         }
-        assets = record.paths.filter { $0.class == .asset }.map(\.path)
+        assets = record.paths.filter { $0.class == .asset && $0.kind == .dir && $0.linkTarget == nil }.map(\.path)
         appLinks = record.paths.compactMap { path in
             path.linkTarget.map { target in
                 AppLink(path: path.path, target: target,
@@ -69,7 +76,7 @@ package struct LayoutExpectations: Sendable, Equatable {
         [
             "tool_version": .shellWord(toolVersion),
             "root_fallback": .shellWord(rootFallback),
-            "persistent_rows": .shellRows(persistent.map { [$0.path, $0.kind.rawValue, $0.linkText] }),
+            "persistent_rows": .shellRows(persistent.map { [$0.path, $0.scriptKind, $0.linkText] }),
             "app_link_rows": .shellRows(appLinks.map { [$0.path, $0.target, $0.linkText] }),
             "secret_rows": .shellRows(secrets.map { [$0] }),
         ]

@@ -43,7 +43,9 @@ package struct HealthChecker {
                 case .symlink:
                     let got = resolve(link)
                     let want = resolve(root.sharedPath(path))
-                    if got == nil {
+                    if got == nil, persistent.awaitsApp, type(root.sharedPath(path)) == nil, linkText(link) == persistent.linkText {
+                        add(.pass, "link", path, "links to shared/\(path) (not created yet)")
+                    } else if got == nil {
                         add(.fail, "link", path, "is a dangling link to \(linkText(link))")
                     } else if got != want {
                         add(.fail, "link", path, "points at \(got ?? ""), not at shared/\(path)")
@@ -90,6 +92,8 @@ package struct HealthChecker {
                 add(.pass, "shared", path, "is a file")
             } else if exists {
                 add(.fail, "shared", path, "is not a file")
+            } else if persistent.awaitsApp {
+                add(.warn, "shared", path, "is not created yet: the app's installer writes it through the link")
             } else {
                 add(.fail, "shared", path, HealthAdvice.missingFromShared)
             }

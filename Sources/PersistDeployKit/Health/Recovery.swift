@@ -98,6 +98,11 @@ package struct Recovery {
                 switch type(link) {
                 case .symlink:
                     let got = resolve(link)
+                    // A config file the app's installer writes is missing until it does: the link
+                    // is right, and recovery never creates the file (an empty one looks installed).
+                    if persistent.awaitsApp, type(stored) == nil, (try? fileSystem.readSymlink(at: link)) == persistent.linkText {
+                        continue
+                    }
                     if got == nil || got != resolve(stored) || isAbsoluteLink(link) {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }

@@ -22,6 +22,7 @@ import Testing
     static let expectations: [(String, [Row])] = [
         ("laravel-codecanyon", [
             Row(".env", .file, .config, "Laravel's per-server settings"),
+            Row("bootstrap/cache", .dir, .disposable, "what php artisan optimize and config:cache write for this release's code (Laravel: https://laravel.com/docs/deployment#optimization)"),
             Row("database/database.sqlite", .file, .runtime, "a SQLite database git ignores: data of the running app ('*.sqlite*' in database/.gitignore)"),
             Row("public/build", .dir, .asset, "git ignores it ('/public/build' in .gitignore), but it is a bundler's output"),
             Row("public/css", .dir, .asset, "its name says asset"),
@@ -50,8 +51,8 @@ import Testing
         ("react-cra", [Row("build/static", .dir, .asset, "inside the build output build/, which every build replaces")]),
         ("plain-php", [
             Row(".env", .file, .config, "per-server settings of the app"),
-            Row("config.php", .file, .config, "install-time settings of this server, which git ignores ('/config.php' in .gitignore)"),
-            Row("data/app.sqlite", .file, .runtime, "a SQLite database git ignores"),
+            Row("config.php", .file, .config, "the release lacks it, so the app's installer writes it: linked, never created empty"),
+            Row("data", .dir, .user, "a folder named for the app's data at the app root"),
             Row("public_html/cache", .dir, .runtime, "git ignores what it holds ('*' in public_html/cache/.gitignore)"),
             Row("public_html/css", .dir, .asset, "its name says asset"),
             Row("public_html/images", .dir, .asset, "its name says asset"),
@@ -61,6 +62,7 @@ import Testing
             Row("wp-admin", .dir, .asset, "WordPress core"),
             Row("wp-config.php", .file, .config, "WordPress's per-server settings"),
             Row("wp-content", .dir, .asset, "WordPress themes and plugins ship with the code"),
+            Row("wp-content/cache", .dir, .disposable, "a page cache plugin's copies of pages"),
             Row("wp-content/uploads", .dir, .user, "WordPress's media library"),
             Row("wp-includes", .dir, .asset, "WordPress core"),
         ]),
@@ -69,7 +71,6 @@ import Testing
             Row("public/Cache", .dir, .runtime, "holds only a placeholder (.gitkeep)"),
             Row("public/Profile_Photos", .dir, .user, "its name says user"),
             Row("public/UserUploads", .dir, .user, "its name says user"),
-            Row("public/elsewhere", .dir, .user, "a link to '/nonexistent/outside-the-app', not walked; no rule knows its name, so it is kept persistent"),
             Row("public/it's here", .dir, .user, "git ignores what it holds ('*' in public/it's here/.gitignore)"),
             Row("public/my \"odd\" dir", .dir, .asset, "holds only static files (css, js, images, fonts, maps)"),
             Row("public/placeholder-only", .dir, .user, "holds only a placeholder (.gitkeep)"),
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func everyFixtureIsClassified() {
-        #expect(Self.expectations.map(\.0).sorted() == Fixtures.names.sorted())
+        #expect((Self.expectations.map(\.0) + WholeAppClassificationTests.expectations.map(\.0)).sorted() == Fixtures.names.sorted())
     }
 
     @Test func laravelStorageLinkPointsIntoStorageAndIsNotInShared() throws {
@@ -98,7 +99,7 @@ import Testing
         let link = try #require(classification.paths.first { $0.path == "public/storage" })
         #expect(link.linkTarget == "storage/app/public")
         #expect(!classification.persistentPaths.contains { $0.path == "public/storage" })
-        #expect(!classification.paths.contains { $0.path.hasPrefix("bootstrap") })
+        #expect(classification.paths.filter { $0.path.hasPrefix("bootstrap") }.map(\.class) == [.disposable])
         #expect(classification.warnings.isEmpty)
     }
 
@@ -111,6 +112,7 @@ import Testing
         #expect(empty.class == .user)
         #expect(empty.reason == "empty and no rule knows its name: kept persistent to be safe")
         #expect(classification.warnings == [
+            #"'public/elsewhere' is a link the release ships to '/nonexistent/outside-the-app', which points nowhere: it is left as the release ships it, never followed and never made persistent. If the app writes there and it should be kept, add "classify": {"public/elsewhere": "user"} to persist-deploy.json."#,
             #"'public/empty one' matched no rule (it is empty), so it is treated as persistent (user data in shared/). If it ships with the code, add "classify": {"public/empty one": "asset"} to persist-deploy.json."#,
             #"'public/placeholder-only' matched no rule (it holds only a placeholder), so it is treated as persistent (user data in shared/). If it ships with the code, add "classify": {"public/placeholder-only": "asset"} to persist-deploy.json."#,
             #"'public/stuff' matched no rule (it holds files of no known kind), so it is treated as an asset (replaced by every deploy). If the app writes there, add "classify": {"public/stuff": "user"} to persist-deploy.json."#,

@@ -70,7 +70,7 @@ import Testing
             "public/img dir grown 1 user",
             "public/js/extra.js file new 1 runtime",
             "public/sitemap.xml file new 1 runtime",
-            "var dir new 0 user",  // its only file is below the disposable var/cache
+            "var dir new 0 runtime",  // its only file is below the disposable var/cache; `var` is named for runtime data
         ])
         #expect(Set(report.newTops) == ["public/exports", "public/sitemap.xml", "public/img/b.png", "public/js/extra.js", "var"])
         #expect(report.changedFiles == ["db/app.sqlite"])

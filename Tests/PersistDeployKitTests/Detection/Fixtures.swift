@@ -5,6 +5,12 @@ import PersistDeployTestSupport
 enum Fixtures {
     static let names = [
         "laravel-codecanyon", "laravel-inertia-vue", "next-app", "vue-vite", "react-cra", "plain-php", "wordpress", "tricky",
+    ] + wholeAppNames
+
+    /// The fixtures of issue 12, one for each kind of place real apps keep their data.
+    static let wholeAppNames = [
+        "laravel-root-served", "phpbb-subfolder", "plain-cms", "gitignore-patterns", "sqlite-committed", "dokuwiki",
+        "next-public-uploads", "grav", "linked-assets", "symfony", "codeigniter4",
     ]
 
     static func path(_ name: String, filePath: String = #filePath) -> String {

@@ -39,6 +39,21 @@ import Testing
             "package.json could not be read (line 4: the document ends where a value was expected); detection went on without it",
             "index.php in public/",
         ]),
+        Expected(fixture: "laravel-root-served", framework: .laravel, webRoot: ".", evidence: [
+            "web root: the app root (index.php there and no public/index.php)",
+        ]),
+        Expected(fixture: "phpbb-subfolder", framework: .php, webRoot: "phpBB", evidence: [
+            "index.php in phpBB/: the app lives one folder down in its repository",
+        ]),
+        Expected(fixture: "plain-cms", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "gitignore-patterns", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "sqlite-committed", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "dokuwiki", framework: .php, webRoot: ".", evidence: ["index.php in the app root"]),
+        Expected(fixture: "next-public-uploads", framework: .next, webRoot: "public", evidence: ["a next.config.js file at the app root"]),
+        Expected(fixture: "grav", framework: .php, webRoot: ".", evidence: ["index.php in the app root"]),
+        Expected(fixture: "linked-assets", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "symfony", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "codeigniter4", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
     ]
 
     @Test(arguments: expectations)

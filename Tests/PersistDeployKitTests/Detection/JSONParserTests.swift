@@ -17,7 +17,7 @@ import Testing
     @Test func keepsKeyOrderAndLines() throws {
         let object = try #require(try parse("{\n  \"z\": 1,\n  \"a\": 2\n}").objectValue)
         #expect(object.keys == ["z", "a"])
-        #expect(object.lines["a"] == 3)
+        #expect(object.line(of: "a") == 3)
     }
 
     @Test(arguments: [

@@ -29,7 +29,8 @@ FRAMEWORK='laravel'
 WEB_ROOT='public'
 # Set only when shared/ does not live at ROOT/shared.
 ROOT_FALLBACK=''
-# Persistent paths: path, kind (dir|file), link text from the release.
+# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes), link
+# text from the release.
 PERSISTENT=(
   '.env' 'file' '../../shared/.env'
   'public/uploads' 'dir' '../../../shared/public/uploads'
@@ -313,18 +314,21 @@ is_secret() {
 for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   path=${PERSISTENT[i]}
   kind=${PERSISTENT[i + 1]}
+  text=${PERSISTENT[i + 2]}
   if [[ -n $live ]]; then
     link="$live/$path"
     if [[ -L $link ]]; then
       got=$(resolved "$link")
       want=$(resolved "$SHARED/$path")
-      if [[ -z $got ]]; then
+      if [[ -z $got && $kind == app-file && ! -e $SHARED/$path && ! -L $SHARED/$path && $(readlink -- "$link") == "$text" ]]; then
+        record pass link "$path" "links to shared/$path (not created yet)"
+      elif [[ -z $got ]]; then
         record fail link "$path" "is a dangling link to $(readlink -- "$link")"
       elif [[ $got != "$want" ]]; then
         record fail link "$path" "points at $got, not at shared/$path"
       elif [[ $kind == dir && ! -d $got ]]; then
         record fail link "$path" "resolves to something that is not a directory"
-      elif [[ $kind == file && ! -f $got ]]; then
+      elif [[ $kind != dir && ! -f $got ]]; then
         record fail link "$path" "resolves to something that is not a file"
       elif [[ $(readlink -- "$link") == /* ]]; then
         record warn link "$path" "$(absolute_link "$link")"
@@ -374,6 +378,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     record pass shared "$path" "is a file"
   elif [[ -e $stored ]]; then
     record fail shared "$path" "is not a file"
+  elif [[ $kind == app-file ]]; then
+    record warn shared "$path" "is not created yet: the app's installer writes it through the link"
   else
     record fail shared "$path" "is missing from shared/"
   fi

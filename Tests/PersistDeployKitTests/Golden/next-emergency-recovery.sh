@@ -35,7 +35,8 @@ shopt -s nullglob dotglob
 # What the deploy decided, written in at generation time as quoted literals (never eval'd).
 TOOL_VERSION='<version>'
 ROOT_FALLBACK='/var/www/next app'
-# Persistent paths: path, kind (dir|file), link text from the release.
+# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes, never
+# created here), link text from the release.
 PERSISTENT=(
   'data/app.sqlite' 'file' '../../../../../../mnt/data/next-shared/data/app.sqlite'
   'public/media' 'dir' '../../../../../../mnt/data/next-shared/public/media'
@@ -245,6 +246,8 @@ if [[ -n $live ]]; then
     if [[ -L $link ]]; then
       got=$(resolved "$link")
       [[ -n $got && $got == "$want" ]] && ! is_absolute_link "$link" && continue
+      # A config file the app's installer writes is not there until it does: the link is right.
+      [[ $kind == app-file && ! -e $stored && ! -L $stored && $(readlink -- "$link") == "$text" ]] && continue
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then
       if act "move the files of the real folder $path into shared/$path (nothing overwritten)" merge_into "$link" "$stored"; then

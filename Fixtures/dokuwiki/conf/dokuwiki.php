@@ -1,0 +1,1 @@
+<?php $conf['title'] = 'DokuWiki';

@@ -1,0 +1,2 @@
+<?php
+// refuses to run when conf/local.php exists and is not empty

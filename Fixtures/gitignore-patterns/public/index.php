@@ -1,0 +1,3 @@
+<?php
+// v1
+@include __DIR__.'/../config.inc.php';

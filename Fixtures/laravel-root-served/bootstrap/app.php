@@ -1,0 +1,2 @@
+<?php
+return new Illuminate\Foundation\Application(dirname(__DIR__));

@@ -1,0 +1,1 @@
+window.ui = 1;

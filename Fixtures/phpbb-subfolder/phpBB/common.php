@@ -1,0 +1,2 @@
+<?php
+if (!file_exists(__DIR__.'/config.php')) { header('Location: install/'); }

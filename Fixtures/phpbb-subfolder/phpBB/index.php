@@ -1,0 +1,3 @@
+<?php
+// v1
+include 'common.php';

@@ -1,0 +1,3 @@
+<?php
+// v1
+require dirname(__DIR__).'/vendor/autoload_runtime.php';

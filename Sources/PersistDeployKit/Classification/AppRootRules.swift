@@ -1,0 +1,113 @@
+/// The persistent paths outside the web root's own folders: the framework's settings and
+/// storage, folders named for data at the app root, what `.gitignore` says the app makes at run
+/// time, SQLite databases and compiled-template folders.
+struct AppRootRules {
+    let reader: AppReader
+    let tree: TreeScan
+    let facts: AppFacts
+    /// True when an app preset applies: its own settings file replaces the generic `.env`.
+    let presetsMatched: Bool
+
+    private var framework: Framework { facts.detection.framework }
+    private var isJavaScript: Bool { framework == .next || framework == .vue || framework == .react }
+
+    func add(into builder: inout PathListBuilder) throws(ToolError) {
+        try addSettings(into: &builder)
+        if !isJavaScript { try addDataFolders(into: &builder) }
+        if isJavaScript { try addPublicDataFolders(into: &builder) }
+        for (path, reason) in tree.ignoredDataFolders(under: isJavaScript ? "public" : nil) where !builder.contains(path) {
+            builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
+                $0.isPersistent ? $0 : nil } ?? .user, reason: reason))
+        }
+        for (path, reason) in tree.databaseFiles() where !builder.contains(path) {
+            try add(path, .file, .runtime, reason, into: &builder)
+        }
+        for folder in tree.compiledTemplateFolders where !builder.contains(folder) {
+            builder.add(ClassifiedPath(
+                path: folder, kind: .dir, class: .disposable,
+                reason: "Smarty's compiled templates, rebuilt on demand for each release's code (https://www.smarty.net/docs/en/variable.compile.dir.tpl)"))
+        }
+    }
+
+    private func add(
+        _ path: String, _ kind: PathKind, _ pathClass: PathClass, _ reason: String, example: String? = nil,
+        origin: PathListBuilder.Origin = .rule, into builder: inout PathListBuilder
+    ) throws(ToolError) {
+        let actual = try reader.entryType(path)
+        let kind: PathKind = actual == .directory ? .dir : actual == .file ? .file : kind
+        var reason = reason
+        if let example, actual == nil { reason += "; seeded from \(example) when shared/ lacks it" }
+        builder.add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason, example: actual == nil ? example : nil), origin: origin)
+    }
+
+    /// `.env` (seeded from `.env.example`, else `.env.production`), Laravel's storage, Next's
+    /// build output, and settings files git ignores.
+    private func addSettings(into builder: inout PathListBuilder) throws(ToolError) {
+        let hasEnv = try reader.exists(".env")
+        let example = try reader.first(of: [".env.example", ".env.production"], where: reader.isFile)
+        let hasEnvFile = hasEnv || example != nil
+        switch framework {
+        case .laravel:
+            try add("storage", .dir, .runtime, "Laravel's storage/: logs, sessions, cache and files the app stores (storage/app)", origin: .preset, into: &builder)
+            try add(".env", .file, .config, "Laravel's per-server settings (APP_KEY, database password)", example: example, origin: .preset, into: &builder)
+        case .php:
+            // WordPress keeps its settings in wp-config.php, and each app with a preset in its
+            // own file; other PHP apps commonly read .env.
+            if (!facts.isWordPress && !presetsMatched) || hasEnvFile {
+                try add(".env", .file, .config, "per-server settings of the app (PHP apps read .env when one exists)", example: example, into: &builder)
+            }
+            for (path, reason) in tree.ignoredConfigFiles() where !builder.contains(path) {
+                let absent = try reader.entryType(path) == nil
+                let awaits = absent && !PathName.basename(path).hasPrefix(".env")
+                builder.add(ClassifiedPath(
+                    path: path, kind: .file, class: .config,
+                    reason: reason + (awaits ? "; the release lacks it, so the app's installer writes it: linked, never created empty" : ""),
+                    writtenByApp: awaits ? true : nil))
+            }
+        case .next:
+            if try reader.isDirectory(".next") {
+                builder.add(ClassifiedPath(path: ".next", kind: .dir, class: .asset, reason: "Next.js's build output (next build), replaced by every deploy"), origin: .preset)
+            }
+            if hasEnvFile { try add(".env", .file, .config, "per-server settings: a .env or .env.example is in the app, and next start reads .env", example: example, into: &builder) }
+        case .vue, .react, .unknown:
+            if hasEnvFile { try add(".env", .file, .config, "per-server settings: a .env or .env.example is in the app", example: example, into: &builder) }
+        }
+    }
+
+    /// Folders at the app root named for data by convention (`data/`, `user/`, `content/`,
+    /// `writable/`, `var/`…), outside the web root: persistent whatever they hold.
+    private func addDataFolders(into builder: inout PathListBuilder) throws(ToolError) {
+        let webRoot = PathName.normalize(facts.detection.webRoot)
+        guard webRoot != "." else { return }
+        for name in try reader.list(".") where !name.hasPrefix(".") && !builder.contains(name) {
+            guard !PathName.isWithin(webRoot, name), NameRules.appRootDataNames.contains(Text.foldedName(name)),
+                  let byName = NameRules.classFor(name: name), byName.isPersistent, try reader.isDirectory(name)
+            else { continue }
+            builder.add(ClassifiedPath(
+                path: name, kind: .dir, class: byName,
+                reason: "a folder named for the app's data at the app root (plain PHP apps and CMSs keep data in data/, user/, content/, writable/, var/…): persistent"))
+        }
+    }
+
+    /// Next.js and Nuxt apps that write into `public/` at run time (uploads a route saves there):
+    /// its folders named for data, or that git ignores, are persistent even when `public/` is not
+    /// the web root the tool serves.
+    private func addPublicDataFolders(into builder: inout PathListBuilder) throws(ToolError) {
+        guard PathName.normalize(facts.detection.webRoot) != "public", try reader.isDirectory("public") else { return }
+        for name in try reader.list("public") {
+            let path = PathName.join("public", name)
+            guard !builder.contains(path), try reader.isDirectory(path) else { continue }
+            if let byName = NameRules.classFor(name: name), byName.isPersistent {
+                builder.add(ClassifiedPath(
+                    path: path, kind: .dir, class: byName,
+                    reason: "its name says \(byName.rawValue); the app writes into public/ at run time, which every build would replace"))
+            } else if let rule = tree.gitIgnore.ignoringRule(for: path, isDirectory: true) ?? tree.gitIgnore.contentsIgnoringRule(for: path),
+                      !NameRules.bundlerOutputNames.contains(Text.foldedName(name))
+            {
+                builder.add(ClassifiedPath(
+                    path: path, kind: .dir, class: .user,
+                    reason: "git ignores it ('\(rule.text)' in \(rule.file)), so the app writes it into public/ at run time: persistent"))
+            }
+        }
+    }
+}
