@@ -42,10 +42,22 @@ enum DeployCommands {
         options.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         options.verifyCommand = invocation.value("--verify")
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
-        request.syncPublicHTML = invocation.flag("--sync")
+        if invocation.flag("--sync") && invocation.flag("--no-sync") {
+            throw ToolError.usage("Pass either --sync or --no-sync, not both.", command: name)
+        }
+        request.syncPublicHTML = invocation.flag("--sync") ? true : invocation.flag("--no-sync") ? false : nil
+        switch invocation.value("--served-links") {
+        case nil: break
+        case "yes": request.servedLinks = true
+        case "no": request.servedLinks = false
+        case let other?: throw ToolError.usage("--served-links takes yes or no, not '\(other)'.", command: name)
+        }
+        request.moveIndexAside = invocation.flag("--move-index-aside")
         request.backupFirst = invocation.flag("--backup")
-        if request.syncPublicHTML && request.publicHTML == nil {
-            throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
+        if request.publicHTML == nil && (request.syncPublicHTML != nil || request.servedLinks != nil || request.moveIndexAside),
+            DeployRoot.resolve(option: rootOption, sharedOption: sharedOption, context: context).recordedServedFolder(context.fileSystem) == nil
+        {
+            throw ToolError.usage("--sync, --no-sync, --served-links and --move-index-aside go with --public-html PATH.", command: name)
         }
 
         let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)

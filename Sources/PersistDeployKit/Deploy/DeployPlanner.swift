@@ -144,13 +144,22 @@ package struct DeployPlanner {
         // knows what the release shipped in folders the first run already moved to shared/.
         let manifestIndex = operations.count
         let earlierManifest = ReleaseManifest.load(target.id, root: root, fileSystem: fileSystem)
+        let recordPaths = mergedRecordPaths(classification, record: state.record)
+        let served = try request.servedFolder.map { folder in
+            try planServedFolder(
+                folder, paths: recordPaths, webRoot: classification.webRoot, framework: classification.framework, releaseID: target.id,
+                content: target.contentDirectory, request: request, state: state)
+        }
+        warnings += served?.warnings ?? []
         var records: [PathRecord] = []
         var links: [String: String] = [:]
         var shipped: [String: [String]] = [:]
         for path in persistent {
+            let linkedToServed = served?.beforeSeeding[path.path]
+            operations += linkedToServed ?? []
             let step = try planPersistentPath(
                 path, request: request, releasePath: releasePath, content: target.contentDirectory,
-                live: live, liveManifest: liveManifest, framework: classification.framework)
+                live: live, liveManifest: liveManifest, framework: classification.framework, sharedLinkedToServed: linkedToServed != nil)
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
@@ -176,6 +185,7 @@ package struct DeployPlanner {
             .createDirectory(path: root.manifests),
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
         ], at: manifestIndex)
+        operations += served?.beforeSwitch ?? []
         operations.append(.verifyLinks(release: releasePath, links: links))
 
         let time = Timestamp.iso8601(now)
@@ -187,18 +197,22 @@ package struct DeployPlanner {
         }
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
+            operations += served?.afterSwitch ?? []
         }
         let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
                                     framework: classification.framework, paths: records, host: host, user: user)
         operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
 
         var recorded = classification
-        recorded.paths = mergedRecordPaths(classification, record: state.record)
-        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        recorded.paths = recordPaths
+        var record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        record.servedFolder = request.activate ? request.servedFolder ?? state.record?.servedFolder : state.record?.servedFolder
+        let servedData = served?.servedData ?? state.record?.servedData ?? []
+        record.servedData = servedData.isEmpty ? nil : servedData
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = state.history + [history]
-        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
+        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: nil) {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
 
@@ -240,7 +254,7 @@ package struct DeployPlanner {
         return byPath.values.sorted { $0.path < $1.path }
     }
 
-    private func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
+    func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
         let mentioned = Set(classification.paths.map(\.path))
         let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains($0.path) }
         return (classification.paths + kept).sorted { $0.path < $1.path }

@@ -21,7 +21,8 @@ extension Deployer {
         if let previous = plan.previousLiveID {
             let back = HistoryRecord(release: previous, time: time, outcome: .rolledBack, framework: plan.classification.framework,
                                      paths: [], host: context.hostName, user: context.userName)
-            steps.insert(.switchCurrent(root: root.path, releaseID: previous), at: 0)
+            steps.insert(contentsOf: [.switchCurrent(root: root.path, releaseID: previous)]
+                + (try servedFolderSteps(showing: previous, record: PersistenceRecord.load(from: root, fileSystem: context.fileSystem))), at: 0)
             steps.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(back)))
         }
         try executor.apply(steps[...], root: root.path)

@@ -71,6 +71,8 @@ package struct Deployer {
         }
 
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
+        var request = request
+        request.servedFolder = resolveServedFolder(request, record: state.record)
         let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
 
         var report = DeployReport(
@@ -96,13 +98,10 @@ package struct Deployer {
             try verify(command, plan: plan, executor: executor)
         }
         try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
-        if plan.activates, let publicHTML = request.publicHTML {
-            if request.syncPublicHTML {
-                try syncPublicHTML(publicHTML, plan: plan)
-            } else {
-                let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-                console.say(message)
-            }
+        if plan.activates, let served = request.servedFolder {
+            console.say(served.mode == .link
+                ? "'\(served.path)' links to the live web root."
+                : "Synced the web root of releases/\(plan.releaseID) into '\(served.path)'.")
         }
         return report
     }

@@ -104,14 +104,23 @@ package struct PlanExecutor {
                 try fileSystem.rename(path, to: aside, replacing: false)
             }
             try fileSystem.removeTree(at: aside)
-            let root = PathName.parent(PathName.parent(path))
-            try fileSystem.removeTree(at: DeployRoot(path: root).manifest(of: PathName.basename(path)))
+            let root = DeployRoot(path: PathName.parent(PathName.parent(path)))
+            try fileSystem.removeTree(at: root.manifest(of: PathName.basename(path)))
+            try fileSystem.removeTree(at: root.syncedFiles(of: PathName.basename(path)))
+        case .replaceEmptyFolderWithLink(let path, let target):
+            try replaceEmptyFolderWithLink(path, target: target)
+        case .replaceLinkWithFolder(let path):
+            try replaceLinkWithFolder(path)
+        case .moveDataToServedFolder(let shared, let served, let linkText, let suffix):
+            try moveDataToServedFolder(shared: shared, served: served, linkText: linkText, suffix: suffix)
+        case .syncServedFolder(let from, let to, let files, let removing):
+            try syncServedFolder(from: from, to: to, files: files, removing: removing)
         }
     }
 
     /// Rename when possible; across file systems copy to a temporary name beside the
     /// destination, rename that into place, and only then remove the source.
-    private func moveWithoutOverwriting(_ source: String, to destination: String) throws {
+    func moveWithoutOverwriting(_ source: String, to destination: String) throws {
         try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
         if try renamedWithinFileSystem(source, to: destination) { return }
         let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).seeding")
@@ -122,7 +131,7 @@ package struct PlanExecutor {
     }
 
     /// Renames without replacing; false (nothing done) when the two are on different file systems.
-    private func renamedWithinFileSystem(_ source: String, to destination: String) throws(SystemCallError) -> Bool {
+    func renamedWithinFileSystem(_ source: String, to destination: String) throws(SystemCallError) -> Bool {
         do {
             try fileSystem.rename(source, to: destination, replacing: false)
             return true
@@ -132,7 +141,7 @@ package struct PlanExecutor {
         }
     }
 
-    private func mergeMove(_ source: String, into destination: String, suffix: String) throws {
+    func mergeMove(_ source: String, into destination: String, suffix: String) throws {
         guard try fileSystem.type(at: source) == .directory else { return }
         for file in try fileSystem.files(under: source) {
             try moveWithoutOverwriting(PathName.join(source, file), to: try freeName(for: PathName.join(destination, file), suffix: suffix))
@@ -152,7 +161,7 @@ package struct PlanExecutor {
 
     /// Creates the link, or replaces an existing link atomically; a real file or folder in the
     /// way is never removed here (the plan removes release copies explicitly).
-    private func link(_ path: String, to target: String) throws {
+    func link(_ path: String, to target: String) throws {
         switch try fileSystem.type(at: path) {
         case nil:
             try fileSystem.createSymlink(at: path, target: target)

@@ -85,8 +85,9 @@ package struct Rollback {
             framework: state.record?.framework ?? .unknown, paths: [], host: context.hostName, user: context.userName)
         if !dryRun {
             try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(
-                [.switchCurrent(root: root.path, releaseID: target),
-                 .appendHistory(root: root.path, shared: root.shared, line: Text.json(record))][...],
+                ([.switchCurrent(root: root.path, releaseID: target)]
+                    + Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem)
+                    + [.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))])[...],
                 root: root.path)
         }
         return Result(release: target, from: state.liveID)

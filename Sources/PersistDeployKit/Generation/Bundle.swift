@@ -82,10 +82,7 @@ package enum UploadBundle {
         guard let split = recordJSON.firstRange(of: marker) else {
             throw ToolError("The persistence record has no 'updated' field to fill in.", hint: "This is a bug in persist-deploy; please report it.")
         }
-        let current = root.current
-        var phpPrefix = PHP.quote(current + "/")
-        phpPrefix.removeLast()
-        let webRoot = PathName.join(current, classification.webRoot)
+        let webRoot = PathName.join(root.current, classification.webRoot)
         let values: [String: TemplateValue] = [
             "tool_version": .shellWord(toolVersion),
             "remote_root": .shellWord(root.path),
@@ -101,12 +98,13 @@ package enum UploadBundle {
             "app_link_rows": .shellRows(appLinks),
             "asset_rows": .shellRows(record.paths.filter { $0.class == .asset && $0.kind == .dir }.map { [$0.path] }),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),
-            "kept_rows": .shellRows(PublicHTML.keptFolders(record: record, root: root).map { [$0.name, $0.target] }),
+            "kept_rows": .shellRows(PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot).map {
+                [$0.name, $0.sharedPath, $0.kind.rawValue]
+            }),
             "record_before": .shellWord(String(recordJSON[..<split.upperBound].dropLast())),
             "record_after": .shellWord("\"" + String(recordJSON[split.upperBound...])),
-            "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, current: current)),
-            "php_prefix": .shellWord(phpPrefix),
-            "php_double_prefix": .shellWord("\"" + PHP.doubleQuotedContent(current) + "/"),
+            "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, root: root)),
+            "laravel_definition": .shellWord(PublicHTML.releaseDefinition(root: root)),
         ]
         let text = try Template.embedded("scripts/deploy.sh.tmpl").render(values)
         return File(name: "deploy.sh", text: text, permissions: 0o755)

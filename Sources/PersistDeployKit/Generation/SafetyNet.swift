@@ -12,6 +12,7 @@ package enum SafetyNet {
     package static func render(
         root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?
     ) throws(ToolError) -> [File] {
+        let publicHTML = publicHTML ?? record.servedFolder?.path
         let expectations = LayoutExpectations(record: record, root: root)
         var healthValues = expectations.scriptValues
         healthValues["framework"] = .shellWord(record.framework.rawValue)

@@ -115,6 +115,9 @@ import Testing
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
         case .verifyLinks: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
+        case .replaceEmptyFolderWithLink(let path, _), .replaceLinkWithFolder(let path): [path]
+        case .moveDataToServedFolder(let shared, let served, _, _): [shared, served]
+        case .syncServedFolder(_, let to, _, _): [to]
         }
     }
 
