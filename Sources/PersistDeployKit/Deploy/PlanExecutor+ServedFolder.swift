@@ -60,6 +60,7 @@ extension PlanExecutor {
                 try fileSystem.createDirectory(at: served, permissions: 0o755)
             }
         }
+        try fileSystem.createDirectory(at: PathName.parent(shared), permissions: 0o755)
         try link(shared, to: linkText)
         if try fileSystem.exists(aside) {
             try mergeMove(aside, into: served, suffix: suffix)

@@ -39,8 +39,11 @@ extension DeployPlanner {
             return steps
         }
 
+        // The folder is real before anything is linked or moved into it (a link made by link
+        // mode would lead those steps into the live release).
         switch folderType {
-        case nil, .directory: break
+        case .directory: break
+        case nil: steps.beforeSwitch.append(.createDirectory(path: folder))
         case .symlink:
             // A link made by link mode becomes the real folder; any other link is someone's.
             guard try fileSystem.readSymlink(at: folder) == liveText else {
@@ -48,7 +51,7 @@ extension DeployPlanner {
                     "'\(folder)' is a link to '\(try fileSystem.readSymlink(at: folder))'; sync mode keeps a real folder there.",
                     hint: "Remove or move the link if it is not needed (rm -- \(Shell.quote(folder))) and deploy again. Nothing was changed.")
             }
-            steps.afterSwitch.append(.replaceLinkWithFolder(path: folder))
+            steps.beforeSwitch.append(.replaceLinkWithFolder(path: folder))
         default:
             throw ToolError("'\(folder)' is a file, so it cannot be the served folder.", hint: "Move it aside and deploy again. Nothing was changed.")
         }
@@ -142,6 +145,7 @@ extension DeployPlanner {
             folders: folders, fileSystem: fileSystem)
         steps.afterSwitch += sync.operations
         steps.warnings += sync.notes
+        steps.servedData.sort { $0.path < $1.path }
         return steps
     }
 
