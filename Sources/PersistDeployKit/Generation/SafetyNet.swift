@@ -18,10 +18,15 @@ package enum SafetyNet {
         healthValues["framework"] = .shellWord(record.framework.rawValue)
         healthValues["web_root"] = .shellWord(record.webRoot)
         healthValues["asset_rows"] = .shellRows(expectations.assets.map { [$0] })
+        var recoveryValues = expectations.scriptValues
+        recoveryValues["framework"] = .shellWord(record.framework.rawValue)
+        recoveryValues["web_root"] = .shellWord(record.webRoot)
+        recoveryValues["served_link"] = .shellWord(expectations.servedLink)
+        recoveryValues["laravel_index"] = .shellWord(PublicHTML.laravelIndex(original: nil, root: root))
         let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),
-            File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(expectations.scriptValues),
+            File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(recoveryValues),
                  permissions: 0o755),
             File(name: "DEPLOYMENT-SUMMARY.md", text: try guides.summary(), permissions: 0o644),
             File(name: "MANUAL-SETUP-GUIDE.md", text: try guides.manualSetup(), permissions: 0o644),

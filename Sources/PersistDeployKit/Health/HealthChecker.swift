@@ -5,8 +5,8 @@ package struct HealthChecker {
     package static let minimumFreeKB: UInt64 = 500 * 1024
     package static let minimumFreePercent: UInt64 = 5
 
-    private let fileSystem: any FileSystem
-    private let probe: HostProbe
+    let fileSystem: any FileSystem
+    let probe: HostProbe
 
     package init(fileSystem: any FileSystem) {
         self.init(fileSystem: fileSystem, probe: .live)
@@ -54,7 +54,8 @@ package struct HealthChecker {
                 }
             }
             let stored = root.sharedPath(path)
-            let exists = type(stored) != nil
+            // As `[[ -e ]]` in the script: a dangling link is missing.
+            let exists = resolve(stored) != nil
             if persistent.kind == .dir {
                 if isDirectory(stored) && probe.isWritable(stored) {
                     add(.pass, "shared", path, "is a writable directory")
@@ -98,6 +99,10 @@ package struct HealthChecker {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
             }
+        }
+
+        if let expectations {
+            checks += servedFolderChecks(root: root, expectations: expectations, live: live)
         }
 
         for path in expectations?.secrets ?? [] {
@@ -161,9 +166,9 @@ package struct HealthChecker {
         }
     }
 
-    private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
-    private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
-    private func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
-    private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
-    private func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
+    func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
+    func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
+    func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
+    func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
+    func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
 }
