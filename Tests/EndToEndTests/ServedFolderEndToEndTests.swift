@@ -215,3 +215,48 @@ import Testing
         #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
     }
 }
+
+/// Files kept in the served folder are data like any other: counted by `status`, saved by
+/// `backup` and put back there by `restore`.
+@Suite struct ServedDataBackupTests {
+    @Test func statusBackupAndRestoreReachTheServedFolder() throws {
+        let scenario = try DeployScenario("served-backup")
+        try scenario.writeLaravelApp()
+        let served = scenario.directory.path + "/public_html"
+        #expect(scenario.deploy(extra: ["--public-html", served, "--sync", "--served-links", "no"]).status == 0)
+        try scenario.write("uploads/user.jpg", "user photo", under: served)
+        try scenario.write("storage/avatar.png", "avatar", under: served)
+
+        let status = scenario.run(["status", "--root", scenario.root, "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let paths = report?["paths"] as? [[String: Any]] ?? []
+        let uploads = paths.first { $0["path"] as? String == "public/uploads" }
+        #expect(uploads?["files"] as? Int == 3, "\(paths)")
+        #expect(uploads?["servedFrom"] as? [String] == [served + "/uploads"])
+        let storage = paths.first { $0["path"] as? String == "storage" }
+        #expect((storage?["servedFrom"] as? [String]) == [served + "/storage"])
+
+        let backup = scenario.run(["backup", "--root", scenario.root, "--json"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(backup.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let data = scenario.root + "/backups/" + id + "/data"
+        #expect(scenario.read(data + "/.served/public/uploads/user.jpg") == "user photo")
+        #expect(scenario.read(data + "/.served/storage/app/public/avatar.png") == "avatar")
+        let verified = scenario.run(["backups", "--root", scenario.root, "--verify"])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+
+        // Damage in the served folder, then restore: the files come back there, and shared/
+        // still links to them.
+        try scenario.fileSystem.writeText("corrupted", to: served + "/uploads/user.jpg")
+        try scenario.fileSystem.removeTree(at: served + "/storage/avatar.png")
+        let restore = scenario.run(["restore", id, "--root", scenario.root, "--yes"])
+        #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
+        #expect(scenario.read(served + "/uploads/user.jpg") == "user photo")
+        #expect(scenario.read(served + "/storage/avatar.png") == "avatar")
+        #expect(try scenario.fileSystem.readSymlink(at: scenario.root + "/shared/public/uploads") == "../../../public_html/uploads")
+        #expect(scenario.read(scenario.root + "/current/public/uploads/user.jpg") == "user photo")
+        let health = scenario.run(["health-check", "--root", scenario.root])
+        #expect(health.status <= 1, "\(health.stdout)")
+    }
+}
