@@ -212,7 +212,9 @@ package struct DeployPlanner {
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = state.history + [history]
-        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: nil) {
+        let liveIndex = classification.framework == .laravel
+            ? try? fileSystem.readText(at: PathName.join(target.contentDirectory, classification.webRoot, "index.php")) : nil
+        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: nil, liveIndex: liveIndex) {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
 

@@ -9,8 +9,11 @@ package enum SafetyNet {
     }
 
     /// Renders every file without touching the disk (the golden tests and `write` use this).
+    /// - `audience`: the guides for the binary, or for the upload bundle's `deploy.sh`.
+    /// - `liveIndex`: the live release's Laravel `index.php`, for the guide's by-hand copy.
     package static func render(
-        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?,
+        audience: GuideAudience = .binary, liveIndex: String? = nil
     ) throws(ToolError) -> [File] {
         let publicHTML = publicHTML ?? record.servedFolder?.path
         let expectations = LayoutExpectations(record: record, root: root)
@@ -23,7 +26,9 @@ package enum SafetyNet {
         recoveryValues["web_root"] = .shellWord(record.webRoot)
         recoveryValues["served_link"] = .shellWord(expectations.servedLink)
         recoveryValues["laravel_index"] = .shellWord(PublicHTML.laravelIndex(original: nil, root: root))
-        let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
+        let guides = Guides(
+            root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML, audience: audience,
+            liveIndex: liveIndex)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),
             File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(recoveryValues),
@@ -38,9 +43,10 @@ package enum SafetyNet {
     /// `root.shared`, each through a temporary file and a rename. Returns the paths written.
     @discardableResult
     package static func write(
-        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, fileSystem: any FileSystem
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, liveIndex: String? = nil,
+        fileSystem: any FileSystem
     ) throws(ToolError) -> [String] {
-        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML)
+        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex)
         var written: [String] = []
         for file in files {
             let path = root.sharedPath(file.name)
