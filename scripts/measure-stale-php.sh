@@ -18,7 +18,7 @@ shift || true
 ALL_VARIANTS=(
   modphp-link modphp-link-htaccess-revalidate modphp-link-user-ini modphp-link-prepend
   modphp-link-touch modphp-link-graceful modphp-sync-current modphp-sync-readlink
-  cgi-link fpm-link fpm-link-user-ini-revalidate fpm-link-user-ini-prepend fpm-sync-readlink fpm-link-reload
+  cgi-link fpm-link fpm-link-user-ini-revalidate fpm-link-user-ini-prepend fpm-link-user-ini-both fpm-sync-readlink fpm-link-reload
 )
 VARIANTS=("$@")
 ((${#VARIANTS[@]} > 0)) || VARIANTS=("${ALL_VARIANTS[@]}")
@@ -182,6 +182,7 @@ measure() { # VARIANT -> REPLY = seconds of old code after the switch (or ">LIMI
     modphp-link-user-ini | fpm-link-user-ini-revalidate) userini='opcache.revalidate_path=1' ;;
     modphp-link-prepend) htaccess="php_value auto_prepend_file $HOME_DIR/prepend.php" ;;
     fpm-link-user-ini-prepend) userini="auto_prepend_file=$HOME_DIR/prepend.php" ;;
+    fpm-link-user-ini-both) userini=$'opcache.revalidate_path=1\n'"auto_prepend_file=$HOME_DIR/prepend.php" ;;
     modphp-link-touch) after='touch' ;;
     modphp-link-graceful) after=graceful ;;
     fpm-link-reload) after=fpm-reload ;;
