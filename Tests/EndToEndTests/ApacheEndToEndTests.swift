@@ -23,12 +23,15 @@ import Testing
     }
 
     static let modules = "/usr/lib/apache2/modules"
+    /// PHP as an Apache module (`libphp8.2.so` on Debian 12), whichever version is installed.
+    static let phpModule = ((try? FileManager.default.contentsOfDirectory(atPath: modules)) ?? [])
+        .filter { $0.hasPrefix("libphp") && $0.hasSuffix(".so") }.sorted().last.map { modules + "/" + $0 }
 
     /// Why the test cannot run here, or nil.
     static func missing() -> String? {
         if getuid() != 0 { return "not root: Apache is started as root and serves a fresh account made with useradd" }
-        for path in ["/usr/sbin/apache2", "\(modules)/libphp8.2.so", "\(modules)/mod_mpm_prefork.so", "/usr/bin/curl"]
-        where !FileManager.default.fileExists(atPath: path) {
+        guard phpModule != nil else { return "PHP is not installed as an Apache module (apt-get install libapache2-mod-php; .ci/run does)" }
+        for path in ["/usr/sbin/apache2", "\(modules)/mod_mpm_prefork.so", "/usr/bin/curl"] where !FileManager.default.fileExists(atPath: path) {
             return "\(path) is missing (apt-get install apache2 libapache2-mod-php curl; .ci/run does)"
         }
         return nil
@@ -147,7 +150,7 @@ import Testing
                 LoadModule authz_core_module \(modules)/mod_authz_core.so
                 LoadModule dir_module \(modules)/mod_dir.so
                 LoadModule mime_module \(modules)/mod_mime.so
-                LoadModule php_module \(modules)/libphp8.2.so
+                LoadModule php_module \(phpModule ?? "")
                 TypesConfig /etc/mime.types
                 KeepAlive Off
                 StartServers 2
