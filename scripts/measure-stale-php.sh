@@ -22,6 +22,9 @@ ALL_VARIANTS=(
 )
 VARIANTS=("$@")
 ((${#VARIANTS[@]} > 0)) || VARIANTS=("${ALL_VARIANTS[@]}")
+for variant in "${VARIANTS[@]}"; do
+  [[ " ${ALL_VARIANTS[*]} " == *" $variant "* ]] || { echo "unknown variant $variant; known: ${ALL_VARIANTS[*]}" >&2; exit 64; }
+done
 LIMIT=${LIMIT:-150}
 PORT=18181
 ACCOUNT=pdstale

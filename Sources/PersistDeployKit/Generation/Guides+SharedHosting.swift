@@ -196,6 +196,10 @@ extension Guides {
         | mod_php | `apachectl -k graceful` after the switch (needs root) | 0 s |
         | CGI | any | 0 s (a new PHP process per request) |
         | PHP-FPM | served folder is a link, nothing changed | over 150 s, until PHP-FPM is reloaded |
+        | PHP-FPM | link, with `opcache.revalidate_path=1` in `.user.ini` | 119 s |
+        | PHP-FPM | link, with the prepend file alone in `.user.ini` | over 150 s |
+        | PHP-FPM | link, with both lines below in `.user.ini` | 0 s |
+        | PHP-FPM | sync mode, the Laravel `index.php` the deploy writes | 0 s |
 
         Without root: in sync mode the `index.php` the deploy writes needs nothing more. In link
         mode make PHP drop its realpath cache before each request, with a file outside the web root:
@@ -205,8 +209,9 @@ extension Guides {
         ```
 
         and name it in the app's `public/.htaccess` (it ships with each release) when PHP runs as an
-        Apache module, or in a `.user.ini` next to `index.php` when it runs as CGI or PHP-FPM (hosts
-        re-read `.user.ini` every `user_ini.cache_ttl` seconds, 300 by default):
+        Apache module, or, with `opcache.revalidate_path`, in a `.user.ini` next to `index.php` when it
+        runs as CGI or PHP-FPM (PHP re-reads `.user.ini` every `user_ini.cache_ttl` seconds, 300 by
+        default; a `php_value` line in `.htaccess` there is an error 500):
 
         ```apache
         <IfModule mod_php.c>
@@ -215,6 +220,7 @@ extension Guides {
         ```
 
         ```ini
+        opcache.revalidate_path = 1
         auto_prepend_file = \(Self.configQuote(PathName.join(root.path, "persist-deploy-fresh-paths.php")))
         ```
 
