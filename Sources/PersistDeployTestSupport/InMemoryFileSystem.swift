@@ -100,6 +100,15 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.openDirectory(directory)
+            var found: [WalkedEntry] = []
+            tree.walk(inode, prefix: "", into: &found)
+            return found
+        }
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try state.withLock { tree throws(SystemCallError) in
             let node = try tree.existing(path, followFinal: true, call: "open")
@@ -211,6 +220,22 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
             _ = try tree.openDirectory(path, call: "open", noFollow: false)
         }
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
+        return try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.existingInode(path, followFinal: false, call: "chown")
+            if let user { tree.nodes[inode]?.owner = user }
+            if let group { tree.nodes[inode]?.group = group }
+        }
+    }
+
+    /// The ids new entries get, as if this user created them (root, 0:0, by default).
+    package func actAs(user: UInt32, group: UInt32) {
+        state.withLock { tree in
+            tree.creator = (user, group)
+        }
+    }
 }
 
 /// Where a path leads: the directory holding its last component, that component, and the node
@@ -233,6 +258,8 @@ private struct Node {
     var permissions: UInt32
     var modificationTime: Double
     var device: UInt64
+    var owner: UInt32 = 0
+    var group: UInt32 = 0
 
     var isDirectory: Bool {
         if case .directory = content { return true }
@@ -248,7 +275,7 @@ private struct Node {
             }
         return FileStatus(
             type: type, permissions: permissions, size: size, modificationTime: modificationTime,
-            device: device, inode: inode)
+            device: device, inode: inode, owner: owner, group: group)
     }
 }
 
@@ -263,6 +290,7 @@ private struct Tree {
     var nextDevice: UInt64 = 1
     var mountPoints: Set<UInt64> = []
     var clock: Double = 1_700_000_000
+    var creator: (user: UInt32, group: UInt32) = (0, 0)
 
     init() {
         nodes = [Tree.rootInode: Node(content: .directory([:]), permissions: 0o755, modificationTime: clock, device: 1)]
@@ -382,9 +410,12 @@ private struct Tree {
     mutating func makeNode(_ content: Node.Content, permissions: UInt32, in parent: UInt64) -> UInt64 {
         let inode = nextInode
         nextInode += 1
+        // A folder with the setgid bit passes its group on, as on Linux.
+        let parentNode = nodes[parent]
+        let group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         nodes[inode] = Node(
             content: content, permissions: permissions, modificationTime: tick(),
-            device: nodes[parent]?.device ?? 1)
+            device: parentNode?.device ?? 1, owner: creator.user, group: group)
         return inode
     }
 
@@ -478,6 +509,10 @@ private struct Tree {
         nextInode += 1
         var copied = node
         copied.device = nodes[parent]?.device ?? 1
+        // Like the real copier: the copy belongs to whoever made it (owners are not kept).
+        let parentNode = nodes[parent]
+        copied.owner = creator.user
+        copied.group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         nodes[copyInode] = copied
         if case .directory(let entries) = node.content {
             var copiedEntries: [String: UInt64] = [:]
@@ -497,6 +532,15 @@ private struct Tree {
             } else {
                 found.append(relative)
             }
+        }
+    }
+
+    func walk(_ directory: UInt64, prefix: String, into found: inout [WalkedEntry]) {
+        for (name, child) in entries(of: directory).sorted(by: { Tree.bytewise($0.key, $1.key) }) {
+            guard let node = nodes[child] else { continue }
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            found.append(WalkedEntry(path: relative, status: node.status(inode: child)))
+            if node.isDirectory { walk(child, prefix: relative, into: &found) }
         }
     }
 

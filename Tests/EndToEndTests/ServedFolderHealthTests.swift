@@ -130,10 +130,16 @@ import Testing
         let checks = try bothChecks(scenario)
         #expect(checks.script == checks.native)
         #expect(checks.script.contains("fail served-data uploads: is missing; it held the files of public/uploads"), "\(checks.script)")
-        let dryRun = try script(scenario, "emergency-recovery.sh", ["--dry-run"])
-        #expect(dryRun.stdout.contains("restore them from a backup"), "\(dryRun.stdout)")
-        let native = scenario.run(["recover", "--root", scenario.root, "--dry-run"])
-        #expect(native.stdout.contains("restore them from a backup"), "\(native.stdout)")
+        // Lost data is never replaced with an empty folder: both say so, in the same words.
+        let recovery = try script(scenario, "emergency-recovery.sh")
+        #expect(recovery.exitCode == 1, "\(recovery)")
+        let native = scenario.run(["recover", "--root", scenario.root])
+        #expect(native.status == 1)
+        let words = "it held the files of public/uploads (the served folder keeps them), and recovery does not replace lost data"
+        #expect(recovery.stderr.contains(words) && native.stderr.contains(words), "\(recovery)\n\(native.stderr)")
+        let restoreCommand = "persist-deploy restore --root \(Shell.quote(scenario.root)) --path 'public/uploads'"
+        #expect(recovery.stderr.contains(restoreCommand) && native.stderr.contains(restoreCommand))
+        #expect(try !scenario.fileSystem.exists(served + "/uploads"), "nothing was created in its place")
     }
 
     @Test func aHostIndexHTMLIsAWarning() throws {

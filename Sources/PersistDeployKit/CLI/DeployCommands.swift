@@ -41,6 +41,11 @@ enum DeployCommands {
         options.dryRun = name == "plan" || invocation.flag("--dry-run")
         options.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         options.verifyCommand = invocation.value("--verify")
+        request.webUserOption = invocation.value("--web-user")
+        request.webGroupOption = invocation.value("--web-group")
+        request.beforeSwitchOption = invocation.value("--before-switch")
+        request.afterSwitchOption = invocation.value("--after-switch")
+        request.hookTimeoutOption = try invocation.integer("--hook-timeout", in: DeploySettings.timeoutRange)
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         if invocation.flag("--sync") && invocation.flag("--no-sync") {
             throw ToolError.usage("Pass either --sync or --no-sync, not both.", command: name)
@@ -54,16 +59,25 @@ enum DeployCommands {
         }
         request.moveIndexAside = invocation.flag("--move-index-aside")
         request.backupFirst = invocation.flag("--backup")
+        request.leaveBehind = invocation.flag("--leave-behind")
+        if request.leaveBehind && !request.activate {
+            throw ToolError.usage(
+                "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
+        }
         if request.publicHTML == nil && (request.syncPublicHTML != nil || request.servedLinks != nil || request.moveIndexAside),
-            DeployRoot.resolve(option: rootOption, sharedOption: sharedOption, context: context).recordedServedFolder(context.fileSystem) == nil
+            root.recordedServedFolder(context.fileSystem) == nil
         {
             throw ToolError.usage("--sync, --no-sync, --served-links and --move-index-aside go with --public-html PATH.", command: name)
         }
 
+        // Run as root on a root another user owns: what the deploy creates becomes that user's.
+        var context = context
+        context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
         let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
         for warning in report.warnings { console.warn(warning) }
         if let operations = report.operations {
             console.say("Plan for releases/\(report.release) (\(operations.count) operations, nothing changed):")
+            if let owner = report.owner { console.say("  (run as root: what it creates is given to \(owner), the deploy root's owner)") }
             for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
         } else {
             console.say(report.activated ? "Deployed releases/\(report.release); current now points at it." : "Prepared releases/\(report.release) (not activated).")
@@ -96,9 +110,18 @@ enum DeployCommands {
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        var context = context
+        context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
+        let ifCurrent = invocation.value("--if-current")
         let result = try Rollback(context: context, console: console, root: root).run(
-            to: invocation.value("--to"), waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
+            to: invocation.value("--to"), ifCurrent: ifCurrent, waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
             dryRun: invocation.flag("--dry-run"))
+        if !result.rolledBack {
+            console.say("Nothing rolled back: current points at \(result.from.map { "releases/\($0)" } ?? "no release"), "
+                + "not at releases/\(ifCurrent ?? ""), so this release is no longer live.")
+            console.result(result)
+            return .success
+        }
         console.say(invocation.flag("--dry-run")
             ? "Would switch current from releases/\(result.from ?? "-") to releases/\(result.release)."
             : "current now points at releases/\(result.release) (was \(result.from.map { "releases/\($0)" } ?? "nothing")).")

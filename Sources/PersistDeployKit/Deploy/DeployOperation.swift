@@ -31,14 +31,29 @@ package enum DeployOperation: Sendable, Equatable {
     case link(path: String, target: String)
     case setPermissions(path: String, permissions: UInt32)
     case writeFile(path: String, contents: String, permissions: UInt32)
+    /// Removes access for "others" from a secret in shared/ (`chmod o-rwx`), keeping every other
+    /// bit, the owner and the group the admin chose.
+    case restrictSecret(path: String)
+    /// Gives a shared path to the web server's group (`--web-user`/`--web-group`).
+    case grantWebGroup(WebGroupGrant)
+    /// Runs a hook command (`--before-switch`, `--after-switch`) in its own process group.
+    case runHook(Hook)
     /// Checks every link of the release resolves where it must before it can go live.
     case verifyLinks(release: String, links: [String: String])
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
+    /// Records the whole-release manifest (`ReleaseTree`) of `release` in `manifest`, just before
+    /// it can go live; `disposable` are the paths whose run-time writes may be dropped.
+    case recordReleaseTree(release: String, manifest: String, disposable: [String])
+    /// Moves what the running app wrote into an old release (`paths`, relative to it) into `to`,
+    /// and copies the shipped files it changed (`copies`): `--leave-behind`, after the switch.
+    case leaveBehind(release: String, paths: [String], copies: [String], to: String)
     /// Removes an old release: renamed to `.removing-ID` first, so a half-removed release never
-    /// looks complete, then deleted without following links.
-    case removeRelease(path: String)
+    /// looks complete; what the running app wrote into it (compared with its manifest, or with
+    /// `compareWith` when it has none, passing over `exclusions`) is moved to
+    /// `.persist-deploy/left-behind/ID/`; then it is deleted without following links.
+    case removeRelease(path: String, exclusions: [String], compareWith: String?)
     /// Makes `path` a link with `target` where nothing can be lost: nothing there, a link, or a
     /// folder holding no files (the served folder in link mode, an empty persistent folder in it).
     case replaceEmptyFolderWithLink(path: String, target: String)
@@ -72,10 +87,22 @@ package enum DeployOperation: Sendable, Equatable {
         case .link(let path, let target): return "link \(show(path)) -> \(target)"
         case .setPermissions(let path, let mode): return "chmod \(String(mode, radix: 8)) \(show(path))"
         case .writeFile(let path, _, _): return "write \(show(path))"
+        case .restrictSecret(let path): return "chmod o-rwx \(show(path))"
+        case .grantWebGroup(let grant):
+            let others = grant.secret ? ",o-rwx" : ""
+            let access = !grant.writable ? "g+r\(others)" : grant.folder ? "g+rwX,g+s\(others) (and a default ACL where supported)" : "g+rw\(others)"
+            return "chgrp\(grant.recursive ? " -R" : "") \(grant.group.name) \(show(grant.path)); \(access)"
+        case .runHook(let hook):
+            return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
-        case .removeRelease(let path): return "remove old release \(show(path))"
+        case .recordReleaseTree(let release, let manifest, _): return "record what \(show(release)) holds in \(show(manifest))"
+        case .leaveBehind(let release, let paths, let copies, let to):
+            return "move \(Text.count(paths.count, "path")) the app wrote into \(show(release)) to \(show(to))"
+                + (copies.isEmpty ? "" : ", copy \(Text.count(copies.count, "changed file"))")
+        case .removeRelease(let path, _, _):
+            return "remove old release \(show(path)) (what the app wrote into it goes to .persist-deploy/left-behind/ first)"
         case .replaceEmptyFolderWithLink(let path, let target): return "link \(show(path)) -> \(target) (only if it holds no files)"
         case .replaceLinkWithFolder(let path): return "make the link \(show(path)) a real folder"
         case .moveDataToServedFolder(let shared, let served, let text, _):
@@ -104,9 +131,14 @@ package enum DeployOperation: Sendable, Equatable {
         case .link: "link"
         case .setPermissions: "setPermissions"
         case .writeFile: "writeFile"
+        case .restrictSecret: "restrictSecret"
+        case .grantWebGroup: "grantWebGroup"
+        case .runHook: "runHook"
         case .verifyLinks: "verifyLinks"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"
+        case .recordReleaseTree: "recordReleaseTree"
+        case .leaveBehind: "leaveBehind"
         case .removeRelease: "removeRelease"
         case .replaceEmptyFolderWithLink: "replaceEmptyFolderWithLink"
         case .replaceLinkWithFolder: "replaceLinkWithFolder"

@@ -9,6 +9,11 @@ package struct DeployReport: Codable, Equatable {
     package var warnings: [String]
     /// Present for `plan` and `--dry-run`: the operations, in order.
     package var operations: [PlannedOperationJSON]?
+    /// Run as root on a root another user owns: `user:group` that what the deploy creates gets.
+    package var owner: String?
+    /// The web user and group shared/ was opened to (`--web-user`, `--web-group`).
+    package var webUser: String?
+    package var webGroup: String?
 }
 
 /// Extra steps around the plan that only a real run does.
@@ -33,17 +38,41 @@ package struct Deployer {
     }
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
-        let fileSystem = context.fileSystem
-        var lock: DeployLock?
-        if !options.dryRun {
-            try ensureRootExists()
-            lock = try DeployLock.acquire(root: root, command: commandName, waitSeconds: options.waitSeconds, context: context)
+        if options.dryRun { return try deploy(request, options: options) }
+        let createdRoot = try ensureRootExists(for: request)
+        let lock = try DeployLock.acquire(
+            root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
+        // The lock file is the tool's own: made as root, the deploy user could not lock next time.
+        try? (context.fileSystem as? OwningFileSystem)?.claim(root.lockFile)
+        do {
+            let report = try deploy(request, options: options)
+            lock.release()
+            return report
+        } catch {
+            // A first deploy that failed leaves no trace in the root it created: no lock file,
+            // and no empty folders (anything with content stays).
+            if createdRoot {
+                lock.releaseRemovingFile(thenEmpty: [root.manifests, root.state, root.releases, root.shared, root.path])
+            } else {
+                lock.release()
+            }
+            throw error
         }
-        defer { lock?.release() }
+    }
 
+    /// The deploy itself, under the lock when it is real.
+    private func deploy(_ request: DeployRequest, options: DeployOptions) throws(ToolError) -> DeployReport {
+        let fileSystem = context.fileSystem
+        // SIGINT/SIGTERM stop a real deploy between operations (or kill a running hook) instead
+        // of at a random moment; see `interrupted`.
+        let interruption = options.dryRun ? nil : Interruption.begin()
+        defer { interruption?.end() }
         let state = try DeployState.read(root, fileSystem: fileSystem)
-        let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
-        let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
+        var planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
+        planner.ownPID = context.processID
+        let onDisk = fileSystem is LocalFileSystem || (fileSystem as? OwningFileSystem)?.base is LocalFileSystem
+        let executor = PlanExecutor(
+            fileSystem: fileSystem, console: console, environment: context.environment, interruption: interruption, aclSupport: onDisk)
 
         // An archive is extracted first (into staging, or a scratch folder for a dry run) so the
         // release can be classified; that step leads the printed plan.
@@ -72,12 +101,16 @@ package struct Deployer {
 
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
         var request = request
+        try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
         request.servedFolder = resolveServedFolder(request, record: state.record)
         let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
 
         var report = DeployReport(
             release: plan.releaseID, activated: false, paths: plan.paths, removedReleases: plan.removedReleases,
             warnings: plan.warnings, operations: nil)
+        report.owner = (fileSystem as? OwningFileSystem).map { context.accounts.describe(user: $0.user, group: $0.group) }
+        report.webUser = request.webAccess?.user?.name
+        report.webGroup = request.webAccess?.group.name
         if options.dryRun {
             report.operations = plan.operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return report
@@ -87,17 +120,17 @@ package struct Deployer {
             try backUpShared()
         }
 
-        // The archive's extraction already ran; apply the rest, and hold back cleanup until a
-        // `--verify` has passed.
+        // The archive's extraction already ran; apply the rest.
         let firstToApply = prelude.isEmpty ? 0 : 2
-        let cleanupStart = plan.operations.firstIndex { if case .removeRelease = $0 { true } else { false } } ?? plan.operations.count
-        try executor.apply(plan.operations[firstToApply..<cleanupStart], root: root.path, counted: firstToApply)
-        report.activated = plan.activates
-
-        if plan.activates, let command = options.verifyCommand {
-            try verify(command, plan: plan, executor: executor)
+        do {
+            try apply(plan, from: firstToApply, executor: executor, request: request, report: &report)
+        } catch {
+            if let signal = interruption?.received {
+                throw interrupted(by: signal, plan: plan, request: request)
+            }
+            throw error
         }
-        try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
+        report.warnings += executor.notes.all
         if plan.activates, let served = request.servedFolder {
             console.say(served.mode == .link
                 ? "'\(served.path)' links to the live web root."
@@ -107,15 +140,45 @@ package struct Deployer {
     }
 
 
-    private func ensureRootExists() throws(ToolError) {
+    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
+    /// into the old release and the removal of old releases (a failed verify puts the old
+    /// release back live, whole).
+    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
+        var start = operations.count
+        while start > 0 {
+            switch operations[start - 1] {
+            case .leaveBehind, .removeRelease: start -= 1
+            default: return start
+            }
+        }
+        return start
+    }
+
+    /// Creates a missing deploy root, saying so (a mistyped `--root` must not pass unseen), but
+    /// only for a deploy that brings its release with it: a new root holds no release to deploy.
+    /// Returns true when it created the root.
+    private func ensureRootExists(for request: DeployRequest) throws(ToolError) -> Bool {
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds (or will hold) releases/, shared/ and current.")
         }
+        guard (try? context.fileSystem.type(at: root.path)) == nil else { return false }
+        switch request.source {
+        case .directory(let path), .archive(let path):
+            guard (try? context.fileSystem.type(at: path)) != nil else {
+                throw ToolError("'\(path)' does not exist.", hint: "Check the --from path. Nothing was changed; '\(root.path)' was not created.")
+            }
+        case .existing, .newestNotLive:
+            throw ToolError(
+                "The deploy root '\(root.path)' does not exist, so it holds no release to deploy.",
+                hint: "Check --root (or PERSIST_DEPLOY_ROOT); for a first deploy pass --from DIR|FILE.tar.gz. Nothing was changed.")
+        }
+        console.notice("The deploy root '\(root.path)' does not exist; creating it.")
         do {
             try context.fileSystem.createDirectory(at: root.path, permissions: 0o755)
         } catch {
             throw ToolError.system(error, while: "Creating the deploy root '\(root.path)'")
         }
+        return true
     }
 
     private func scratchDirectory() throws(ToolError) -> String {

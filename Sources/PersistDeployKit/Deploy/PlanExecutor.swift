@@ -9,18 +9,33 @@ package struct PlanExecutor {
     /// SIGKILL (set from `PERSIST_DEPLOY_CRASH_AFTER`).
     let crashAfter: Int?
     let environment: [String: String]
+    /// SIGINT/SIGTERM caught during a deploy: checked before each operation and while a hook runs.
+    let interruption: Interruption?
+    /// Whether `setfacl` may be tried for the web group (only on the real disk).
+    let aclSupport: Bool
+    /// What steps had to say (files left behind by a cleanup): the deploy's report adds them to
+    /// its warnings.
+    package let notes = ExecutorNotes()
 
-    package init(fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:]) {
+    package init(
+        fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:],
+        interruption: Interruption? = nil, aclSupport: Bool = false
+    ) {
         self.fileSystem = fileSystem
         self.console = console
         self.environment = environment
         self.crashAfter = environment["PERSIST_DEPLOY_CRASH_AFTER"].flatMap { Int($0) }
+        self.interruption = interruption
+        self.aclSupport = aclSupport
     }
 
     /// Applies `operations`; `counted` is how many were applied before (for the crash hook).
     package func apply(_ operations: ArraySlice<DeployOperation>, root: String, counted: Int = 0) throws(ToolError) {
         var done = counted
         for operation in operations {
+            if let signal = interruption?.received {
+                throw ToolError("Interrupted by \(Interruption.name(of: signal)) before '\(operation.describe(relativeTo: root))'.", hint: "Run the same command again to finish.")
+            }
             console?.detail("  \(operation.describe(relativeTo: root))")
             do {
                 try apply(operation)
@@ -30,6 +45,11 @@ package struct PlanExecutor {
             done += 1
             if let crashAfter, done == crashAfter { kill(getpid(), SIGKILL) }
         }
+    }
+
+    /// Says something a step did that the report must carry (the command prints it).
+    func note(_ text: String) {
+        notes.add(text)
     }
 
     /// Wraps any failure of a step in a message naming the step.
@@ -88,6 +108,12 @@ package struct PlanExecutor {
             try fileSystem.setPermissions(at: path, to: permissions)
         case .writeFile(let path, let contents, let permissions):
             try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
+        case .restrictSecret(let path):
+            try restrictSecret(path)
+        case .grantWebGroup(let grant):
+            try grantWebGroup(grant)
+        case .runHook(let hook):
+            try runHook(hook)
         case .verifyLinks(let release, let links):
             try verify(release: release, links: links)
         case .switchCurrent(let root, let releaseID):
@@ -98,15 +124,12 @@ package struct PlanExecutor {
                 throw ToolError("The history line for '\(deployRoot.historyFile)' could not be encoded.", hint: "This is a bug in persist-deploy; please report it.")
             }
             try DeploymentHistory.append(record, to: deployRoot, fileSystem: fileSystem)
-        case .removeRelease(let path):
-            let aside = PathName.join(PathName.parent(path), ".removing-\(PathName.basename(path))")
-            if try fileSystem.exists(path) {
-                try fileSystem.rename(path, to: aside, replacing: false)
-            }
-            try fileSystem.removeTree(at: aside)
-            let root = DeployRoot(path: PathName.parent(PathName.parent(path)))
-            try fileSystem.removeTree(at: root.manifest(of: PathName.basename(path)))
-            try fileSystem.removeTree(at: root.syncedFiles(of: PathName.basename(path)))
+        case .recordReleaseTree(let release, let manifest, let disposable):
+            try recordTree(of: release, in: manifest, disposable: disposable)
+        case .leaveBehind(let release, let paths, let copies, let to):
+            try leaveBehind(paths, copies: copies, of: release, in: to)
+        case .removeRelease(let path, let exclusions, let compareWith):
+            try removeRelease(path, exclusions: exclusions, compareWith: compareWith)
         case .replaceEmptyFolderWithLink(let path, let target):
             try replaceEmptyFolderWithLink(path, target: target)
         case .replaceLinkWithFolder(let path):
@@ -149,7 +172,7 @@ package struct PlanExecutor {
     }
 
     /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
-    private func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
+    func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
         if try !fileSystem.exists(path) { return path }
         var attempt = 1
         while true {
@@ -214,6 +237,8 @@ package struct PlanExecutor {
         try fileSystem.createDirectory(at: directory, permissions: 0o755)
         let status = try Subprocess.run(
             ["tar", "-xzf", archive, "-C", directory, "--no-same-owner"], environment: environment)
+        // tar runs as this user: as root its files are root's until given to the root's owner.
+        try (fileSystem as? OwningFileSystem)?.claimTree(directory)
         if status != 0 {
             throw ToolError(
                 "Extracting '\(archive)' failed (tar exited with \(status)).",

@@ -60,6 +60,8 @@ package struct ServedPersistentFolder: Sendable, Equatable {
     /// Relative to shared/ (`public/uploads`, `storage/app/public`).
     package var sharedPath: String
     package var kind: PathKind
+    /// A config file (`.env`): never put in the served folder, where it would be served as text.
+    package var isConfig = false
 }
 
 extension PublicHTML {
@@ -75,7 +77,7 @@ extension PublicHTML {
                 guard persistent.contains(where: { PathName.isWithin(linkTarget, $0.path) }) else { continue }
                 folders.append(ServedPersistentFolder(name: name, sharedPath: linkTarget, kind: .dir))
             } else {
-                folders.append(ServedPersistentFolder(name: name, sharedPath: path.path, kind: path.kind))
+                folders.append(ServedPersistentFolder(name: name, sharedPath: path.path, kind: path.kind, isConfig: path.class == .config))
             }
         }
         return folders.sorted { $0.name < $1.name }

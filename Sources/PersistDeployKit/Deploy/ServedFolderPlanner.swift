@@ -67,6 +67,12 @@ extension DeployPlanner {
             let aside = PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
             let suffix = ".from-shared-\(releaseID)"
             if item.kind == .file {
+                guard !item.isConfig else {
+                    steps.warnings.append(
+                        "'\(item.name)' holds the app's settings; it is not put in the served folder '\(folder)', where the web server "
+                            + "would serve it as text. PHP copied there that reads it next to itself must read \(root.sharedPath(item.sharedPath)) instead.")
+                    continue
+                }
                 guard served.links == true else {
                     steps.warnings.append("'\(item.name)' is a persistent file in the web root; where links are refused it cannot be served from '\(folder)' and stays in '\(shared)'.")
                     continue

@@ -11,21 +11,41 @@ package struct FileStatus: Sendable, Equatable {
     package var size: Int64
     /// Seconds since 1970 (UTC), with nanoseconds in the fraction.
     package var modificationTime: Double
+    /// The same time, exactly, in nanoseconds since 1970: what manifests store and compare (a
+    /// `Double` cannot hold every nanosecond of today's dates).
+    package var modificationNanoseconds: Int64
     /// The file system the path lives on: two paths with different devices cannot be renamed
     /// into each other.
     package var device: UInt64
     package var inode: UInt64
+    /// The owning user and group ids (`st_uid`, `st_gid`).
+    package var owner: UInt32
+    package var group: UInt32
 
     package init(
         type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
-        device: UInt64 = 1, inode: UInt64 = 0
+        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil, owner: UInt32 = 0, group: UInt32 = 0
     ) {
         self.type = type
         self.permissions = permissions
         self.size = size
         self.modificationTime = modificationTime
+        self.modificationNanoseconds = modificationNanoseconds ?? Int64((modificationTime * 1e9).rounded())
         self.device = device
         self.inode = inode
+        self.owner = owner
+        self.group = group
+    }
+}
+
+/// One entry met by `FileSystem.walk`: its path relative to the walked folder and its status.
+package struct WalkedEntry: Sendable, Equatable {
+    package var path: String
+    package var status: FileStatus
+
+    package init(path: String, status: FileStatus) {
+        self.path = path
+        self.status = status
     }
 }
 
@@ -43,6 +63,9 @@ package protocol FileSystem: Sendable {
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
+    /// Every entry below `directory` (folders, files, links and others) with its `lstat` facts,
+    /// parents before their children, never following a link: what a release manifest records.
+    func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
     /// Writes through a temporary name and a rename, so readers see the old or the new file.
     func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError)
@@ -61,6 +84,9 @@ package protocol FileSystem: Sendable {
     func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError)
     /// Makes the directory's entries (new names, renames) durable.
     func syncDirectory(at path: String) throws(SystemCallError)
+    /// Changes the owner and/or group of `path` itself, never what a link points at (lchown(2));
+    /// nil leaves that id as it is. Only root may give a file away (`EPERM` otherwise).
+    func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError)
 }
 
 extension FileSystem {

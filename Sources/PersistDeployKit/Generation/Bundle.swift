@@ -109,13 +109,14 @@ package enum UploadBundle {
                  PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path))]
             }),
             "app_link_rows": .shellRows(appLinks),
-            "asset_rows": .shellRows(record.paths.filter { $0.class == .asset && $0.kind == .dir }.map { [$0.path] }),
+            "disposable_rows": .shellRows(record.paths.filter { $0.class == .disposable }.map { [$0.path] }),
+            "drift_functions": .scriptPart("scripts/drift-functions.sh.tmpl"),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),
             "kept_rows": .shellRows(publicHTML.map { served in
                 PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot).map { folder in
                     let place = PathName.join(served, folder.name)
                     let shared = root.sharedPath(folder.sharedPath)
-                    return [folder.name, folder.sharedPath, folder.kind.rawValue,
+                    return [folder.name, folder.sharedPath, folder.isConfig ? "config" : folder.kind.rawValue,
                             PathName.relativeLink(at: shared, to: place), PathName.relativeLink(at: place, to: shared)]
                 }
             } ?? []),

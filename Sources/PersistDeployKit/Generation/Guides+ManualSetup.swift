@@ -2,6 +2,8 @@
 extension Guides {
     func manualSetup() throws(ToolError) -> String {
         try Template.embedded("guides/MANUAL-SETUP-GUIDE.md.tmpl").render([
+            "web_server": .text(webServerSection()),
+            "cron_line": .text(cronLine()),
             "framework": .text(record.framework.rawValue),
             "web_root": .text(record.webRoot),
             "variables": .text([

@@ -7,6 +7,7 @@ extension Guides {
             "public_html_label": .text(publicHTML.map(Markdown.code)
                 ?? (deployScript == nil ? "`~/public_html` below; `persist-deploy generate --public-html PATH` writes your real path in"
                     : "`~/public_html` below; a bundle made with `--public-html PATH` has your real path in")),
+            "web_server": .text(webServerSection()),
             "web_root": .text(record.webRoot),
             "current_setting": .text(currentSetting()),
             "link_mode_tool": .text(deployCommand(sync: false)),
@@ -243,6 +244,26 @@ extension Guides {
         served folder (sync mode, section B) or, with access to the server's configuration, with an
         nginx `alias` or Apache `Alias` to their folder in `shared/`.
         """
+    }
+
+    /// The web-server section: the binary's options for hooks and the web user, or for the
+    /// bundle (whose `deploy.sh` has neither) what to do by hand.
+    func webServerSection() -> String {
+        guard deployScript != nil else { return webServer() }
+        return """
+            **Reloading PHP after a deploy.** `deploy.sh` runs no commands around the switch. Where you
+            can, reload PHP-FPM after each deploy (`sudo systemctl reload php8.2-fpm`, the unit name
+            varies), with `process_control_timeout = 10s` in `php-fpm.conf` so requests in flight finish;
+            where you cannot, see "Traps after a switch" in SHARED-HOSTING-SETUP.md for what works without
+            root, with measured delays.
+
+            **Queue workers and other long-running processes** keep running the code they started with:
+            restart them after each deploy (`php artisan queue:restart` in `current/`).
+
+            **The user PHP runs as.** On shared hosting PHP usually runs as your own account, which owns
+            what `deploy.sh` creates. If it runs as another user, make the persistent folders in `shared/`
+            writable for that user's group (`chmod -R g+w`, `chgrp`) and `.env` readable by it.
+            """
     }
 
     /// `text` for an nginx or Apache configuration: as is when plain, else double-quoted.

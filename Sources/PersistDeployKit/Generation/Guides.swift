@@ -30,6 +30,7 @@ struct Guides {
 
     func summary() throws(ToolError) -> String {
         try Template.embedded("guides/DEPLOYMENT-SUMMARY.md.tmpl").render([
+            "web_server": .text(webServer()),
             "framework": .text(record.framework.rawValue),
             "web_root": .text(record.webRoot),
             "root": .text(Markdown.code(root.path)),
@@ -38,6 +39,7 @@ struct Guides {
             "last_deploy": .text(lastDeploy()),
             "releases": .text(releaseList()),
             "check_commands": .text(checkCommands()),
+            "cron_line": .text(cronLine()),
             "recover_commands": .text([
                 "bash \(Shell.quote(root.sharedPath("emergency-recovery.sh"))) --dry-run   # shows what it would do",
                 "bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))",
@@ -111,6 +113,12 @@ struct Guides {
             "# or, with the tool:",
             "persist-deploy health-check --root \(Shell.quote(root.path))",
         ].joined(separator: "\n")
+    }
+
+    /// The crontab line that runs the health check every five minutes. In a crontab an
+    /// unescaped `%` ends the command, so it is written `\%`.
+    func cronLine() -> String {
+        "*/5 * * * * /bin/bash \(Shell.quote(root.sharedPath("health-check.sh")).replacing("%", with: "\\%")) --quiet"
     }
 }
 

@@ -24,6 +24,8 @@ package struct LayoutExpectations: Sendable, Equatable {
     package var appLinks: [AppLink]
     /// Persistent files holding secrets (`.env`): they must not be readable by every user.
     package var secrets: [String]
+    /// Paths whose run-time writes may be dropped: the drift check passes over them.
+    package var disposable: [String]
     /// The deploy root written into the scripts when shared/ is not `ROOT/shared` (the scripts
     /// otherwise find the root from their own location, so a moved root keeps working).
     package var rootFallback: String
@@ -35,6 +37,12 @@ package struct LayoutExpectations: Sendable, Equatable {
     var sharedRoot: String
     /// The link text that makes the served folder show `current/<web root>` (link mode).
     package var servedLink: String
+    /// The web user and group the record names ("" when none): access is checked for them.
+    package var webUser: String
+    package var webGroup: String
+    /// Folders inside persistent folders the app must be able to write (Laravel's
+    /// storage/framework/cache…), checked for the web user beside the persistent folders.
+    package var writableSubfolders: [String]
 
     package init(record: PersistenceRecord, root: DeployRoot) {
         framework = record.framework
@@ -56,11 +64,16 @@ package struct LayoutExpectations: Sendable, Equatable {
         secrets = record.persistentPaths.filter { path in
             path.kind == .file && (path.class == .config || PathName.basename(path.path).hasPrefix(".env"))
         }.map(\.path)
+        disposable = record.paths.filter { $0.class == .disposable }.map(\.path)
         rootFallback = root.shared == PathName.join(root.path, "shared") ? "" : root.path
         sharedRoot = root.shared
         served = record.servedFolder?.path ?? ""
         servedFolders = served.isEmpty ? [] : PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot)
         servedLink = served.isEmpty ? "" : PathName.relativeLink(at: served, to: PathName.join(root.current, record.webRoot))
+        webUser = record.webUser ?? ""
+        webGroup = record.webGroup ?? ""
+        let storage = record.persistentPaths.contains { $0.path == "storage" && $0.kind == .dir }
+        writableSubfolders = record.framework == .laravel && storage ? LaravelStorage.subfolders.map { "storage/" + $0 } : []
     }
 
     /// The placeholders shared by `health-check.sh` and `emergency-recovery.sh`.

@@ -21,6 +21,11 @@ package enum SafetyNet {
         healthValues["framework"] = .shellWord(record.framework.rawValue)
         healthValues["web_root"] = .shellWord(record.webRoot)
         healthValues["asset_rows"] = .shellRows(expectations.assets.map { [$0] })
+        healthValues["web_user"] = .shellWord(expectations.webUser)
+        healthValues["web_group"] = .shellWord(expectations.webGroup)
+        healthValues["writable_rows"] = .shellRows(expectations.writableSubfolders.map { [$0] })
+        healthValues["disposable_rows"] = .shellRows(expectations.disposable.map { [$0] })
+        healthValues["drift_functions"] = .scriptPart("scripts/drift-functions.sh.tmpl")
         var recoveryValues = expectations.scriptValues
         recoveryValues["framework"] = .shellWord(record.framework.rawValue)
         recoveryValues["web_root"] = .shellWord(record.webRoot)

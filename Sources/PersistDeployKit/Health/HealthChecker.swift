@@ -1,20 +1,23 @@
 /// The native health check: the same checks, names, paths and statuses as the generated
 /// `health-check.sh`, in the same order, so either can be trusted and they can be compared.
 package struct HealthChecker {
-    /// Below either of these the disk check warns.
-    package static let minimumFreeKB: UInt64 = 500 * 1024
+    /// Below this share of the file system free the disk check warns. A share, not a size: 500 MB
+    /// is plenty on a small VPS disk and a warning too late on a 2 TB one.
     package static let minimumFreePercent: UInt64 = 5
 
     let fileSystem: any FileSystem
     let probe: HostProbe
+    /// Names and memberships of the web user the record names.
+    let accounts: Accounts
 
-    package init(fileSystem: any FileSystem) {
-        self.init(fileSystem: fileSystem, probe: .live)
+    package init(fileSystem: any FileSystem, accounts: Accounts = .system) {
+        self.init(fileSystem: fileSystem, probe: .live, accounts: accounts)
     }
 
-    package init(fileSystem: any FileSystem, probe: HostProbe) {
+    package init(fileSystem: any FileSystem, probe: HostProbe, accounts: Accounts = .system) {
         self.fileSystem = fileSystem
         self.probe = probe
+        self.accounts = accounts
     }
 
     package func check(root: DeployRoot, record: PersistenceRecord?) -> HealthReport {
@@ -28,6 +31,7 @@ package struct HealthChecker {
         }
 
         let live = liveRelease(root: root, add: add)
+        let web = webAccess(expectations, add: add)
 
         for persistent in expectations?.persistent ?? [] {
             let path = persistent.path
@@ -45,6 +49,8 @@ package struct HealthChecker {
                         add(.fail, "link", path, "resolves to something that is not a directory")
                     } else if persistent.kind == .file && !isFile(link) {
                         add(.fail, "link", path, "resolves to something that is not a file")
+                    } else if linkText(link).hasPrefix("/") {
+                        add(.warn, "link", path, Self.absoluteLink(linkText(link)))
                     } else {
                         add(.pass, "link", path, "links to shared/\(path)")
                     }
@@ -57,21 +63,47 @@ package struct HealthChecker {
             // As `[[ -e ]]` in the script: a dangling link is missing.
             let exists = resolve(stored) != nil
             if persistent.kind == .dir {
-                if isDirectory(stored) && probe.isWritable(stored) {
+                if isDirectory(stored), let web {
+                    if let denial = web.denial(stored, [.write, .execute]) {
+                        add(.fail, "shared", path, denial)
+                    } else {
+                        add(.pass, "shared", path, "is a writable directory for \(web.access.subject)")
+                    }
+                } else if isDirectory(stored) && probe.isWritable(stored) {
                     add(.pass, "shared", path, "is a writable directory")
                 } else if isDirectory(stored) {
                     add(.fail, "shared", path, "is not writable")
                 } else if exists {
                     add(.fail, "shared", path, "is not a directory")
                 } else {
-                    add(.fail, "shared", path, "is missing from shared/")
+                    add(.fail, "shared", path, HealthAdvice.missingFromShared)
+                }
+            } else if isFile(stored), let web {
+                let secret = expectations?.secrets.contains(path) == true
+                if let denial = web.denial(stored, secret ? [.read] : [.read, .write]) {
+                    add(.fail, "shared", path, denial)
+                } else {
+                    add(.pass, "shared", path, "is a file \(secret ? "readable by" : "writable for") \(web.access.subject)")
                 }
             } else if isFile(stored) {
                 add(.pass, "shared", path, "is a file")
             } else if exists {
                 add(.fail, "shared", path, "is not a file")
             } else {
-                add(.fail, "shared", path, "is missing from shared/")
+                add(.fail, "shared", path, HealthAdvice.missingFromShared)
+            }
+        }
+
+        if let web {
+            for path in expectations?.writableSubfolders ?? [] {
+                let stored = root.sharedPath(path)
+                if !isDirectory(stored) {
+                    add(.fail, "shared", path, type(stored) == nil ? HealthAdvice.missingFromShared : "is not a directory")
+                } else if let denial = web.denial(stored, [.write, .execute]) {
+                    add(.fail, "shared", path, denial)
+                } else {
+                    add(.pass, "shared", path, "is a writable directory for \(web.access.subject)")
+                }
             }
         }
 
@@ -89,7 +121,9 @@ package struct HealthChecker {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
                 let want = resolve(PathName.join(live, appLink.target))
-                if type(link) == .symlink && got != nil && got == want {
+                if type(link) == .symlink && got != nil && got == want && linkText(link).hasPrefix("/") {
+                    add(.warn, "app-link", appLink.path, Self.absoluteLink(linkText(link)))
+                } else if type(link) == .symlink && got != nil && got == want {
                     add(.pass, "app-link", appLink.path, "links to \(appLink.target)")
                 } else if type(link) == .symlink {
                     add(.fail, "app-link", appLink.path, "does not resolve to \(appLink.target)")
@@ -99,6 +133,16 @@ package struct HealthChecker {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
             }
+            let links = [(root.current, "current")] + (expectations.persistent.map(\.path) + expectations.appLinks.map(\.path))
+                .map { (PathName.join(live, $0), $0) }
+            linkOwners(links.map { (path: $0.0, shown: $0.1) }, add: add)
+            for finding in ReleaseHygiene.findings(appDirectory: live, webRoot: expectations.webRoot, fileSystem: fileSystem) {
+                add(.warn, "hygiene", finding.path, finding.message)
+            }
+        }
+
+        if let live, let record {
+            checks += driftChecks(live: live, root: root, record: record)
         }
 
         if let expectations {
@@ -119,8 +163,8 @@ package struct HealthChecker {
         if let space = probe.diskSpace(root.shared), space.totalKB > 0 {
             let percent = space.availableKB * 100 / space.totalKB
             let megabytes = space.availableKB / 1024
-            if space.availableKB < Self.minimumFreeKB || percent < Self.minimumFreePercent {
-                add(.warn, "disk", "shared", "\(megabytes) MB free (\(percent)%); deploys and uploads may fail")
+            if percent < Self.minimumFreePercent {
+                add(.warn, "disk", "shared", "\(megabytes) MB free (\(percent)%, under \(Self.minimumFreePercent)%); deploys and uploads may fail")
             } else {
                 add(.pass, "disk", "shared", "\(megabytes) MB free (\(percent)%)")
             }
@@ -139,6 +183,12 @@ package struct HealthChecker {
             add(.warn, "history", ".deployment-history", "no deploy is recorded")
         }
         return HealthReport(checks: checks)
+    }
+
+    /// The warning for a link that works but is absolute: it breaks when the root is moved or
+    /// mounted elsewhere (the contract makes every link relative); `recover` rewrites it.
+    static func absoluteLink(_ text: String) -> String {
+        "is an absolute link to \(text); recover (or emergency-recovery.sh) makes it relative, so the root can move"
     }
 
     /// The `current` check; returns the live release's canonical path when it is sound.

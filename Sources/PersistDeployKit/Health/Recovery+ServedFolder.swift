@@ -25,7 +25,7 @@ extension Recovery {
             let place = PathName.join(served, folder.name)
             let stored = root.sharedPath(folder.sharedPath)
             if type(stored) == .symlink, type(place) != .symlink, canonical(stored, following: true) == canonical(place, following: false) {
-                if type(place) == nil { actions.append(.createServedDataFolder(path: folder.sharedPath, at: place)) }
+                if type(place) == nil { problems.append(Self.missingServedData(folder.sharedPath, at: place, root: root)) }
             } else if type(place) == nil || (type(place) == .symlink && resolve(place) != resolve(stored)) {
                 let text = PathName.relativeLink(at: place, to: PathName.join(expectations.sharedRoot, folder.sharedPath))
                 actions.append(.link(path: place, at: place, text: text))
@@ -35,6 +35,14 @@ extension Recovery {
             actions.append(.writeServedIndex(at: PathName.join(served, "index.php")))
         }
         return actions
+    }
+
+    /// Lost data is never replaced with an empty folder (as for shared/): word for word what
+    /// `emergency-recovery.sh` says.
+    static func missingServedData(_ path: String, at place: String, root: DeployRoot) -> String {
+        "\(place) is missing; it held the files of \(path) (the served folder keeps them), and recovery does not replace lost "
+            + "data with an empty folder. Put it back from a backup: persist-deploy restore --root \(Shell.quote(root.path)) --path "
+            + "\(Shell.quote(path)); if it is really gone, create it empty with mkdir -p -- \(Shell.quote(place)), then run recovery again."
     }
 
     /// `readlink -m`, as the script compares them.

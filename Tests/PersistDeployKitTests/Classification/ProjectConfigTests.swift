@@ -59,12 +59,12 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"webroot": "public"}"#, "unknown key 'webroot' (line 1); expected webRoot, classify or remove. Did you mean 'webRoot'?"),
+        (#"{"webroot": "public"}"#, "unknown key 'webroot' (line 1); expected webRoot, classify, remove, webUser, webGroup or hooks. Did you mean 'webRoot'?"),
         (#"{"webRoot": 3}"#, "key 'webRoot' (line 1): expected a string such as \"public\", got a number."),
         (#"{"webRoot": "nope"}"#, "key 'webRoot': expected a directory of the app, but 'nope' is not one."),
         (#"{"classify": ["public/x"]}"#, "key 'classify' (line 1): expected an object mapping paths to classes, got a list."),
-        ("{\"classify\": {\n \"public/x\": \"usr\"}}", "key classify.\"public/x\" (line 2): expected one of asset, user, runtime, config, got \"usr\"."),
-        (#"{"classify": {"public/x": true}}"#, "key classify.\"public/x\" (line 1): expected one of asset, user, runtime, config, got a true/false value."),
+        ("{\"classify\": {\n \"public/x\": \"usr\"}}", "key classify.\"public/x\" (line 2): expected one of asset, user, runtime, config, disposable, got \"usr\"."),
+        (#"{"classify": {"public/x": true}}"#, "key classify.\"public/x\" (line 1): expected one of asset, user, runtime, config, disposable, got a true/false value."),
         (#"{"classify": {"../x": "user"}}"#, "key classify.\"../x\" (line 1): '../x' leaves the app with '..'; expected a path inside the app, relative to its root, such as \"public/uploads\"."),
         (#"{"classify": {"/etc": "user"}}"#, "key classify.\"/etc\" (line 1): '/etc' is absolute; expected a path inside the app, relative to its root, such as \"public/uploads\"."),
         (#"{"classify": {"": "user"}}"#, "key classify.\"\" (line 1): the path is empty; expected a path inside the app, relative to its root, such as \"public/uploads\"."),

@@ -108,16 +108,21 @@ import Testing
     /// Paths an operation writes, removes or changes.
     static func writtenPaths(_ operation: DeployOperation) -> [String] {
         switch operation {
-        case .removeLeftover(let path), .createDirectory(let path), .removeReleaseCopy(let path), .removeRelease(let path): [path]
+        case .removeLeftover(let path), .createDirectory(let path), .removeReleaseCopy(let path), .removeRelease(let path, _, _): [path]
         case .copyRelease(_, let to), .extractRelease(_, let to), .addMissingFiles(_, let to, _), .copyFile(_, let to, _): [to]
         case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _): [from, to]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
+        case .restrictSecret(let path): [path]
+        case .grantWebGroup(let grant): [grant.path]
+        case .runHook(let hook): [hook.releasePath]
         case .verifyLinks: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
         case .replaceEmptyFolderWithLink(let path, _), .replaceLinkWithFolder(let path): [path]
         case .moveDataToServedFolder(let shared, let served, _, _): [shared, served]
         case .syncServedFolder(_, let to, _, _): [to]
+        case .recordReleaseTree(_, let manifest, _): [manifest]
+        case .leaveBehind(let release, _, _, let to): [release, to]
         }
     }
 

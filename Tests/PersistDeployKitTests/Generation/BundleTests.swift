@@ -8,6 +8,7 @@ import Testing
 @Suite struct BundleTests {
     private let fileSystem = LocalFileSystem()
 
+    @discardableResult
     private func bundle(for app: String, remoteRoot: String, publicHTML: String? = nil, into directory: String) throws -> [String] {
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: app)
         let files = try UploadBundle.render(
@@ -36,7 +37,9 @@ import Testing
         #expect(readme.contains(#"bash '/home/o'\''brien/my site/shared/health-check.sh'"#))
         #expect(readme.contains("public/user-uploads  (user)"))
         let steps = readme.split(separator: "\n").filter { $0.first?.isNumber == true && $0.dropFirst().hasPrefix(". ") }
-        #expect(steps.count == 5, "\(readme)")
+        #expect(steps.count == 6, "\(readme)")
+        #expect(readme.contains(#"deploy.sh' --new-id"#) && readme.contains(#"deploy.sh' --rollback"#))
+        #expect(!readme.contains("persist-deploy auto"), "a host that cannot run the binary is never told to")
         let guide = try fileSystem.readText(at: temporary.path + "/out/MANUAL-SETUP-GUIDE.md")
         #expect(guide.contains(#"'/home/o'\''brien/my site/shared'"#))
     }

@@ -3,11 +3,23 @@
 # `persist-deploy health-check`. Written by persist-deploy (version in
 # TOOL_VERSION below); run `persist-deploy generate` to write it again.
 #
-# Usage: health-check.sh [--json]
+# Usage: health-check.sh [--json] [--quiet]
+#   --quiet  print nothing when healthy, and only the problems otherwise (for cron, which mails
+#            what a job prints): */5 * * * * /bin/bash /ABSOLUTE/PATH/shared/health-check.sh --quiet
 # Exit codes: 0 healthy, 1 warnings only, 2 at least one check failed, 64 bad usage.
-# Needs bash and coreutils only. It never changes anything.
-# shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
-# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
+# Needs bash and coreutils only. It changes nothing but its report in .persist-deploy/, which
+# `persist-deploy status` reads.
+# shellcheck disable=SC1003,SC2016,SC2317  # The expectations below are data: single quotes keep any
+# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8); the
+# drift functions are shared with deploy.sh, which calls some this script does not.
+# `sh health-check.sh` would run it with another shell: start again under bash.
+if [ -z "${BASH_VERSION:-}" ]; then
+  command -v bash >/dev/null 2>&1 && exec bash "$0" "$@"
+  printf '%s needs bash, which is not on PATH: run it as  /path/to/bash %s\n' "$0" "$0" >&2
+  exit 64
+fi
+# bash started as sh runs in POSIX mode, where process substitution may be off.
+set +o posix
 set -u
 export LC_ALL=C
 
@@ -42,22 +54,38 @@ SERVED=''
 SERVED_FOLDERS=(
 
 )
-MIN_FREE_KB=$((500 * 1024))
+# The user PHP runs as (--web-user/--web-group): access in shared/ is checked for it, not for
+# whoever runs this script. Empty: checked for the user running it.
+WEB_USER=''
+WEB_GROUP=''
+# Folders inside persistent folders the app must be able to write (checked for the web user).
+WRITABLE=(
+
+)
+# Paths whose run-time files may be dropped with the release (caches): not drift.
+DISPOSABLE=(
+
+)
+
+# The disk check warns under this share of the file system free.
 MIN_FREE_PERCENT=5
 
 json=0
-case "${1:-}" in
-  "") ;;
-  --json) json=1 ;;
-  -h | --help)
-    printf 'Usage: %s [--json]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
-    exit 0
-    ;;
-  *)
-    printf 'error: unknown option %s\nUsage: %s [--json]\n' "$1" "${0##*/}" >&2
-    exit 64
-    ;;
-esac
+quiet=0
+for argument in "$@"; do
+  case $argument in
+    --json) json=1 ;;
+    --quiet) quiet=1 ;;
+    -h | --help)
+      printf 'Usage: %s [--json] [--quiet]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\n--quiet prints only problems (nothing when healthy).\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
+      exit 0
+      ;;
+    *)
+      printf 'error: unknown option %s\nUsage: %s [--json] [--quiet]\n' "$argument" "${0##*/}" >&2
+      exit 64
+      ;;
+  esac
+done
 
 SHARED=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P) || exit 2
 if [[ -n $ROOT_FALLBACK ]]; then ROOT=$ROOT_FALLBACK; else ROOT=$(dirname -- "$SHARED"); fi
@@ -66,6 +94,8 @@ names=()
 paths=()
 statuses=()
 messages=()
+# Under --quiet the lines of problems, printed at the end only when there are any.
+problem_lines=()
 passed=0
 warned=0
 failed=0
@@ -83,7 +113,11 @@ record() {
   esac
   local label
   case $1 in pass) label=PASS ;; warn) label=WARN ;; *) label=FAIL ;; esac
-  say "$label $2 $3: $4"
+  if ((!quiet)); then
+    say "$label $2 $3: $4"
+  elif [[ $1 != pass ]]; then
+    problem_lines+=("$label $2 $3: $4")
+  fi
 }
 
 # say LINE: a line for people (on stderr under --json, so stdout holds the JSON alone).
@@ -91,11 +125,25 @@ say() {
   if ((json)); then printf '%s\n' "$1" >&2; else printf '%s\n' "$1"; fi
 }
 
-say "Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+# shell_quote TEXT: TEXT single-quoted for pasting, each ' written as '\'' (as the tool
+# quotes), in $REPLY.
+shell_quote() {
+  local squote="'"
+  REPLY="'${1//$squote/$squote\\$squote$squote}'"
+}
+
+header="Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+((quiet)) || say "$header"
 
 # resolved PATH: the canonical path of an existing PATH, or nothing.
 resolved() {
   readlink -e -- "$1" 2>/dev/null
+}
+
+# absolute_link LINK: the warning for a link that works but is absolute; it breaks when the root
+# is moved or mounted elsewhere, and recovery rewrites it relative.
+absolute_link() {
+  printf 'is an absolute link to %s; recover (or emergency-recovery.sh) makes it relative, so the root can move' "$(readlink -- "$1")"
 }
 
 # --- current -----------------------------------------------------------------------------
@@ -117,6 +165,152 @@ else
   record fail current current "is missing"
 fi
 
+# --- the web user ------------------------------------------------------------------------
+# web_subject: who access is checked for ("" = the user running this); web_user: its name when
+# a user was named; web_groups: the groups it is a member of.
+web_subject=""
+web_user=""
+web_groups=()
+have_getfacl=0
+command -v getfacl >/dev/null 2>&1 && have_getfacl=1
+if [[ -n $WEB_USER ]]; then
+  if id -u -- "$WEB_USER" >/dev/null 2>&1; then
+    web_subject=$WEB_USER
+    web_user=$WEB_USER
+    read -r -a web_groups < <(id -Gn -- "$WEB_USER")
+  else
+    record fail web-user "$WEB_USER" "does not exist on this host; access was checked for the user running this check instead"
+  fi
+elif [[ -n $WEB_GROUP ]]; then
+  group_exists=0
+  if command -v getent >/dev/null 2>&1; then
+    getent group "$WEB_GROUP" >/dev/null 2>&1 && group_exists=1
+  else
+    while IFS=: read -r name _; do [[ $name == "$WEB_GROUP" ]] && group_exists=1; done </etc/group
+  fi
+  if ((group_exists)); then
+    web_subject="group $WEB_GROUP"
+    web_groups=("$WEB_GROUP")
+  else
+    record fail web-user "$WEB_GROUP" "does not exist on this host; access was checked for the user running this check instead"
+  fi
+fi
+
+# in_web_groups NAME: whether the web user is a member of group NAME.
+in_web_groups() {
+  local group
+  for group in ${web_groups[@]+"${web_groups[@]}"}; do [[ $group == "$1" ]] && return 0; done
+  return 1
+}
+
+# may PATH BITS: whether the web user may use PATH (links followed) for BITS (4 read, 2 write,
+# 1 search), by its ACL where getfacl reads one (acl(5)'s access check), else by owner, group
+# membership and mode bits.
+may() {
+  local path=$1 want=$2 owner group mode bits tag qualifier perms extended=0 mask=7 owner_bits=0 group_bits=0 other_bits=0 matched=0
+  local -A named_users=() named_groups=()
+  [[ $web_user == root ]] && return 0
+  read -r owner group mode < <(stat -L -c '%U %G %a' -- "$path" 2>/dev/null) || return 1
+  mode=$((8#$mode))
+  if ((have_getfacl)); then
+    while IFS=: read -r tag qualifier perms; do
+      bits=0
+      [[ ${perms:0:1} == r ]] && bits=$((bits | 4))
+      [[ ${perms:1:1} == w ]] && bits=$((bits | 2))
+      [[ ${perms:2:1} == x ]] && bits=$((bits | 1))
+      case $tag in
+        user) if [[ -z $qualifier ]]; then owner_bits=$bits; else named_users[$qualifier]=$bits; extended=1; fi ;;
+        group) if [[ -z $qualifier ]]; then group_bits=$bits; else named_groups[$qualifier]=$bits; extended=1; fi ;;
+        mask) mask=$bits ;;
+        other) other_bits=$bits ;;
+      esac
+    done < <(getfacl -p -E -- "$path" 2>/dev/null)
+  fi
+  if ((extended)); then
+    if [[ -n $web_user && $owner == "$web_user" ]]; then
+      (((owner_bits & want) == want))
+      return
+    fi
+    if [[ -n $web_user && -n ${named_users[$web_user]+set} ]]; then
+      (((named_users[$web_user] & mask & want) == want))
+      return
+    fi
+    if in_web_groups "$group"; then
+      matched=1
+      (((group_bits & mask & want) == want)) && return 0
+    fi
+    for qualifier in "${!named_groups[@]}"; do
+      if in_web_groups "$qualifier"; then
+        matched=1
+        (((named_groups[$qualifier] & mask & want) == want)) && return 0
+      fi
+    done
+    ((matched)) && return 1
+    (((other_bits & want) == want))
+    return
+  fi
+  if [[ -n $web_user && $owner == "$web_user" ]]; then
+    bits=$(((mode >> 6) & 7))
+  elif in_web_groups "$group"; then
+    bits=$(((mode >> 3) & 7))
+  else
+    bits=$((mode & 7))
+  fi
+  (((bits & want) == want))
+}
+
+# describe PATH: "owner O, group G, mode M" in $REPLY.
+describe() {
+  local owner group mode uid gid
+  read -r owner group mode uid gid < <(stat -L -c '%U %G %a %u %g' -- "$1" 2>/dev/null)
+  [[ $owner == UNKNOWN ]] && owner=$uid
+  [[ $group == UNKNOWN ]] && group=$gid
+  REPLY="owner $owner, group $group, mode $mode"
+}
+
+# denial PATH BITS...: why the web user may not use PATH for each of BITS in turn, in $REPLY;
+# "" when it may. Every folder on the way must be searchable first.
+denial() {
+  local path=$1 target rest folder="" bits verb
+  shift
+  target=$(resolved "$path")
+  if [[ -z $target ]]; then
+    REPLY="is missing"
+    return
+  fi
+  if ! may / 1; then
+    describe /
+    REPLY="cannot be reached by $web_subject: no search permission on / ($REPLY)"
+    return
+  fi
+  rest=${target#/}
+  while [[ $rest == */* ]]; do
+    folder+="/${rest%%/*}"
+    rest=${rest#*/}
+    if ! may "$folder" 1; then
+      describe "$folder"
+      REPLY="cannot be reached by $web_subject: no search permission on $folder ($REPLY)"
+      return
+    fi
+  done
+  for bits in "$@"; do
+    if ! may "$target" "$bits"; then
+      case $bits in 4) verb="readable by" ;; 2) verb="writable for" ;; *) verb="searchable by" ;; esac
+      describe "$target"
+      REPLY="is not $verb $web_subject ($REPLY)"
+      return
+    fi
+  done
+  REPLY=""
+}
+
+# is_secret PATH: whether PATH is one of SECRETS.
+is_secret() {
+  local secret
+  for secret in ${SECRETS[@]+"${SECRETS[@]}"}; do [[ $secret == "$1" ]] && return 0; done
+  return 1
+}
+
 # --- persistent paths --------------------------------------------------------------------
 for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   path=${PERSISTENT[i]}
@@ -134,6 +328,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
         record fail link "$path" "resolves to something that is not a directory"
       elif [[ $kind == file && ! -f $got ]]; then
         record fail link "$path" "resolves to something that is not a file"
+      elif [[ $(readlink -- "$link") == /* ]]; then
+        record warn link "$path" "$(absolute_link "$link")"
       else
         record pass link "$path" "links to shared/$path"
       fi
@@ -147,7 +343,14 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   fi
   stored="$SHARED/$path"
   if [[ $kind == dir ]]; then
-    if [[ -d $stored && -w $stored ]]; then
+    if [[ -d $stored && -n $web_subject ]]; then
+      denial "$stored" 2 1
+      if [[ -n $REPLY ]]; then
+        record fail shared "$path" "$REPLY"
+      else
+        record pass shared "$path" "is a writable directory for $web_subject"
+      fi
+    elif [[ -d $stored && -w $stored ]]; then
       record pass shared "$path" "is a writable directory"
     elif [[ -d $stored ]]; then
       record fail shared "$path" "is not writable"
@@ -155,6 +358,19 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
       record fail shared "$path" "is not a directory"
     else
       record fail shared "$path" "is missing from shared/"
+    fi
+  elif [[ -f $stored && -n $web_subject ]]; then
+    if is_secret "$path"; then
+      denial "$stored" 4
+      verb="readable by"
+    else
+      denial "$stored" 4 2
+      verb="writable for"
+    fi
+    if [[ -n $REPLY ]]; then
+      record fail shared "$path" "$REPLY"
+    else
+      record pass shared "$path" "is a file $verb $web_subject"
     fi
   elif [[ -f $stored ]]; then
     record pass shared "$path" "is a file"
@@ -164,6 +380,26 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     record fail shared "$path" "is missing from shared/"
   fi
 done
+
+if [[ -n $web_subject ]]; then
+  for path in ${WRITABLE[@]+"${WRITABLE[@]}"}; do
+    stored="$SHARED/$path"
+    if [[ ! -d $stored ]]; then
+      if [[ -e $stored || -L $stored ]]; then
+        record fail shared "$path" "is not a directory"
+      else
+        record fail shared "$path" "is missing from shared/"
+      fi
+      continue
+    fi
+    denial "$stored" 2 1
+    if [[ -n $REPLY ]]; then
+      record fail shared "$path" "$REPLY"
+    else
+      record pass shared "$path" "is a writable directory for $web_subject"
+    fi
+  done
+fi
 
 # --- assets and links inside the app -----------------------------------------------------
 if [[ -n $live ]]; then
@@ -185,7 +421,9 @@ if [[ -n $live ]]; then
     link="$live/$path"
     got=$(resolved "$link")
     want=$(resolved "$live/$target")
-    if [[ -L $link && -n $got && $got == "$want" ]]; then
+    if [[ -L $link && -n $got && $got == "$want" && $(readlink -- "$link") == /* ]]; then
+      record warn app-link "$path" "$(absolute_link "$link")"
+    elif [[ -L $link && -n $got && $got == "$want" ]]; then
       record pass app-link "$path" "links to $target"
     elif [[ -L $link ]]; then
       record fail app-link "$path" "does not resolve to $target"
@@ -195,7 +433,370 @@ if [[ -n $live ]]; then
       record fail app-link "$path" "is missing (should link to $target)"
     fi
   done
+
+  # A link owned by another user than what it points at: Apache's SymLinksIfOwnerMatch (and
+  # nginx's disable_symlinks if_not_owner) answer 403 for it.
+  link_owner() {
+    [[ -L $1 && -e $1 ]] || return 0
+    local own target
+    read -r own < <(stat -c '%u' -- "$1")
+    read -r target < <(stat -L -c '%u' -- "$1")
+    [[ $own == "$target" ]] && return 0
+    read -r own < <(stat -c '%U' -- "$1")
+    [[ $own == UNKNOWN ]] && read -r own < <(stat -c '%u' -- "$1")
+    read -r target < <(stat -L -c '%U' -- "$1")
+    [[ $target == UNKNOWN ]] && read -r target < <(stat -L -c '%u' -- "$1")
+    record warn link-owner "$2" "is a link owned by $own to what $target owns: Apache's SymLinksIfOwnerMatch and nginx's disable_symlinks if_not_owner refuse it; run: chown -h $target $1"
+  }
+  link_owner "$ROOT/current" current
+  for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do link_owner "$live/${PERSISTENT[i]}" "${PERSISTENT[i]}"; done
+  for ((i = 0; i < ${#APP_LINKS[@]}; i += 3)); do link_owner "$live/${APP_LINKS[i]}" "${APP_LINKS[i]}"; done
+
+  # What production must not serve from the web root.
+  if [[ $WEB_ROOT == . ]]; then
+    web_root_dir=$live
+    prefix=""
+  else
+    web_root_dir=$live/$WEB_ROOT
+    prefix=$WEB_ROOT/
+  fi
+  for entry in "$web_root_dir"/.env "$web_root_dir"/.env.* "$web_root_dir"/.git "$web_root_dir"/hot; do
+    [[ -e $entry || -L $entry ]] || continue
+    name=${entry##*/}
+    case $name in
+      hot)
+        [[ -d $entry && ! -L $entry ]] && continue
+        record warn hygiene "$prefix$name" 'is Vite'"'"'s dev-server marker (left by `npm run dev`): every page would load its scripts and styles from a developer'"'"'s machine; delete it and build with `npm run build`'
+        ;;
+      .git)
+        record warn hygiene "$prefix$name" 'is a git repository inside the web root: the web server may serve the code and its history (/.git/config); keep .git out of the release or deny it in the web server'
+        ;;
+      .env.example | .env.sample | .env.dist) ;;
+      *)
+        record warn hygiene "$prefix$name" 'is inside the web root: the web server may serve it, secrets and all; keep it outside the web root or deny /.env* in the web server'
+        ;;
+    esac
+  done
 fi
+
+# ---- drift: what the running app wrote into a release outside shared/ (data rule 4) ----------
+# Shared by health-check.sh and deploy.sh, in the binary's words (DriftScan and DriftReport).
+# A release's manifest (.persist-deploy/manifests/ID.tree) holds NUL-ended records: the header
+# `persist-deploy-tree 1`, `disposable PATH` records, then `TYPE SIZE MTIME DIGEST PATH` where TYPE
+# is d, f, l or o, SIZE is bytes (- for a folder), MTIME is SECONDS.NANOSECONDS (- for a folder)
+# and DIGEST a SHA-256 for a file written within two seconds of the recording (else -).
+
+# Files that are data, not code: a shipped folder holding only these may be kept whole.
+DRIFT_DATA_EXTENSIONS=' jpg jpeg png gif webp avif svg ico bmp tif tiff heic pdf doc docx xls xlsx ppt pptx odt ods csv txt zip gz rar 7z mp3 mp4 m4a wav ogg webm mov avi mkv '
+DRIFT_PLACEHOLDERS=' .gitkeep .keep .gitignore .empty .placeholder '
+
+# drift_reset: forgets the baseline, the paths passed over and the last scan.
+drift_reset() {
+  declare -gA drift_type=() drift_size=() drift_time=() drift_digest=() drift_skip=() drift_code=()
+  declare -gA drift_group_change=() drift_group_files=() drift_group_bytes=()
+  DRIFT_HAS_MANIFEST=0
+  DRIFT_GROUPS=() DRIFT_TOPS=() DRIFT_CHANGED=()
+}
+
+# drift_pass_over PATH...: the scans pass over these paths and everything below them.
+drift_pass_over() {
+  local path
+  for path in "$@"; do drift_skip[$path]=1; done
+}
+
+# drift_skipped PATH: true when PATH or a folder above it is passed over.
+drift_skipped() {
+  local path=$1
+  while :; do
+    [[ -n ${drift_skip[$path]+set} ]] && return 0
+    [[ $path == */* ]] || return 1
+    path=${path%/*}
+  done
+}
+
+# drift_is_data_like PATH: true for a file that is data (an image, a document) or a placeholder.
+drift_is_data_like() {
+  local name=${1##*/} extension=""
+  [[ $DRIFT_PLACEHOLDERS == *" $name "* ]] && return 0
+  [[ $name == ?*.* ]] && extension=${name##*.}
+  extension=${extension,,}
+  [[ -n $extension && $DRIFT_DATA_EXTENSIONS == *" $extension "* ]]
+}
+
+# drift_walk DIR [all]: DRIFT_ITEMS and DRIFT_KINDS (d, f, l or o) = every entry below DIR, parents
+# first, never entering a link; passed-over paths are left out unless `all` is given.
+drift_walk() {
+  DRIFT_ITEMS=() DRIFT_KINDS=()
+  local restore=()
+  [[ :$BASHOPTS: == *:dotglob:* ]] || restore+=(dotglob)
+  [[ :$BASHOPTS: == *:nullglob:* ]] || restore+=(nullglob)
+  shopt -s dotglob nullglob
+  drift_walk_folder "$1" "" "${2:-}"
+  ((${#restore[@]} == 0)) || shopt -u "${restore[@]}"
+}
+drift_walk_folder() {
+  local entry relative
+  for entry in "$1"/*; do
+    relative=$2${entry##*/}
+    [[ $3 != all ]] && drift_skipped "$relative" && continue
+    if [[ -L $entry ]]; then DRIFT_KINDS+=(l)
+    elif [[ -d $entry ]]; then DRIFT_KINDS+=(d)
+    elif [[ -f $entry ]]; then DRIFT_KINDS+=(f)
+    else DRIFT_KINDS+=(o)
+    fi
+    DRIFT_ITEMS+=("$relative")
+    [[ ${DRIFT_KINDS[-1]} == d ]] && drift_walk_folder "$entry" "$relative/" "$3"
+  done
+}
+
+# drift_stat DIR: drift_now_size and drift_now_time (SECONDS.NANOSECONDS) for every walked entry
+# that is not a folder, read in batches (one stat per entry would cost a process each). The
+# nanoseconds come from %y, which every coreutils prints with them.
+drift_stat() {
+  declare -gA drift_now_size=() drift_now_time=()
+  local i line size seconds clock fraction stat_paths=()
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+    [[ ${DRIFT_KINDS[i]} != d ]] && stat_paths+=("${DRIFT_ITEMS[i]}")
+  done
+  for ((i = 0; i < ${#stat_paths[@]}; i += 1000)); do
+    while IFS= read -r -d '' line; do
+      size=${line%% *} line=${line#* }
+      seconds=${line%% *} line=${line#* }
+      line=${line#* }
+      clock=${line%% *} line=${line#* }
+      fraction=000000000
+      [[ $clock == *.* ]] && fraction="${clock#*.}000000000" && fraction=${fraction:0:9}
+      line=${line#* }
+      drift_now_size[$line]=$size
+      drift_now_time[$line]="$seconds.$fraction"
+    done < <(cd -- "$1" && stat --printf '%s %Y %y %n\0' -- "${stat_paths[@]:i:1000}" 2>/dev/null)
+  done
+}
+
+# drift_load_manifest FILE: the baseline is the manifest FILE; false when it is not one.
+drift_load_manifest() {
+  local line type rest size mtime digest path first=1
+  while IFS= read -r -d '' line; do
+    if ((first)); then
+      first=0
+      [[ $line == 'persist-deploy-tree 1' ]] || return 1
+      continue
+    fi
+    if [[ $line == 'disposable '* ]]; then
+      drift_skip[${line#disposable }]=1
+      continue
+    fi
+    type=${line%% *} rest=${line#* }
+    size=${rest%% *} rest=${rest#* }
+    mtime=${rest%% *} rest=${rest#* }
+    digest=${rest%% *} path=${rest#* }
+    [[ $type == [dflo] && -n $path ]] || return 1
+    drift_type[$path]=$type drift_size[$path]=$size drift_time[$path]=$mtime drift_digest[$path]=$digest
+    if [[ $type != d ]] && ! drift_is_data_like "$path"; then
+      while [[ $path == */* ]]; do
+        path=${path%/*}
+        [[ -n ${drift_code[$path]+set} ]] && break
+        drift_code[$path]=1
+      done
+    fi
+  done <"$1"
+  ((!first)) || return 1
+  DRIFT_HAS_MANIFEST=1
+}
+
+# drift_load_release DIR: the baseline is another release (one with no manifest is compared with
+# the release replacing it: what only it holds is the app's data).
+drift_load_release() {
+  local i
+  [[ -d $1 ]] || return 0
+  drift_walk "$1" all
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do drift_type[${DRIFT_ITEMS[i]}]=${DRIFT_KINDS[i]}; done
+}
+
+# drift_record RELEASE FILE DISPOSABLE...: writes RELEASE's manifest to FILE through a temporary
+# file and a rename.
+drift_record() {
+  local release=$1 file=$2 i path kind digest now temporary
+  shift 2
+  now=$(date +%s%N)
+  drift_walk "$release" all
+  drift_stat "$release"
+  temporary="$(dirname -- "$file")/.${file##*/}.persist-deploy-tmp"
+  {
+    printf '%s\0' 'persist-deploy-tree 1'
+    for path in "$@"; do printf 'disposable %s\0' "$path"; done
+    for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+      path=${DRIFT_ITEMS[i]} kind=${DRIFT_KINDS[i]}
+      if [[ $kind == d ]]; then
+        printf 'd - - - %s\0' "$path"
+        continue
+      fi
+      digest=-
+      local time=${drift_now_time[$path]:-0.000000000}
+      if [[ $kind == f ]] && ((10#${time%.*}${time#*.} > now - 2000000000)); then
+        digest=$(sha256sum -- "$release/$path") && digest=${digest%% *}
+      fi
+      printf '%s %s %s %s %s\0' "$kind" "${drift_now_size[$path]:-0}" "$time" "$digest" "$path"
+    done
+  } >"$temporary" && mv -f -T -- "$temporary" "$file"
+}
+
+# drift_scan RELEASE WEB_ROOT PERSISTENT...: compares RELEASE with the baseline and groups what
+# differs: DRIFT_GROUPS (sorted paths), drift_group_change (new-dir, new-file, grown or changed),
+# drift_group_files and drift_group_bytes; DRIFT_TOPS (new entries whose folder was shipped, to
+# move aside) and DRIFT_CHANGED (shipped files changed in place).
+drift_scan() {
+  local release=$1 web_root=${2%/} i path type shipped parent digest
+  shift 2
+  local persistent=("$@")
+  drift_walk "$release"
+  drift_stat "$release"
+  local -A added=() top_of=() top_files=() top_bytes=() kind_of=()
+  DRIFT_TOPS=() DRIFT_CHANGED=() DRIFT_GROUPS=()
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+    path=${DRIFT_ITEMS[i]} type=${DRIFT_KINDS[i]}
+    kind_of[$path]=$type
+    shipped=${drift_type[$path]-}
+    if ((!DRIFT_HAS_MANIFEST)); then
+      [[ $shipped == "$type" ]] && continue
+    elif [[ -n $shipped ]] && { [[ $shipped == d && $type == d ]] || [[ $shipped != d && $type != d ]]; }; then
+      if [[ $type == d ]]; then
+        continue
+      elif [[ $type != "$shipped" ]]; then
+        DRIFT_CHANGED+=("$path")
+      elif [[ $type == l ]]; then
+        [[ ${drift_now_size[$path]-} != "${drift_size[$path]}" ]] && DRIFT_CHANGED+=("$path")
+      elif [[ ${drift_now_size[$path]-} != "${drift_size[$path]}" || ${drift_now_time[$path]-} != "${drift_time[$path]}" ]]; then
+        DRIFT_CHANGED+=("$path")
+      elif [[ ${drift_digest[$path]} != - ]]; then
+        digest=$(sha256sum -- "$release/$path" 2>/dev/null)
+        [[ ${digest%% *} != "${drift_digest[$path]}" ]] && DRIFT_CHANGED+=("$path")
+      fi
+      continue
+    fi
+    added[$path]=1
+    parent=.
+    [[ $path == */* ]] && parent=${path%/*}
+    if [[ $parent != . && -n ${added[$parent]+set} ]]; then
+      top_of[$path]=${top_of[$parent]}
+    else
+      top_of[$path]=$path
+      DRIFT_TOPS+=("$path")
+    fi
+    if [[ $type != d ]]; then
+      top_files[${top_of[$path]}]=$((${top_files[${top_of[$path]}]:-0} + 1))
+      [[ $type == f ]] && top_bytes[${top_of[$path]}]=$((${top_bytes[${top_of[$path]}]:-0} + ${drift_now_size[$path]:-0}))
+    fi
+  done
+  for path in ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+    top_files[$path]=1 top_bytes[$path]=0
+    [[ ${kind_of[$path]} == f ]] && top_bytes[$path]=${drift_now_size[$path]:-0}
+  done
+
+  # A folder holding new or changed files is kept whole when it ships no code (only with a
+  # manifest, which tells what it shipped), the outermost such folder winning.
+  local -A candidate=() grown=()
+  local ordered=() folder keep line
+  if ((DRIFT_HAS_MANIFEST)); then
+    for path in ${DRIFT_TOPS[@]+"${DRIFT_TOPS[@]}"} ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+      [[ ${kind_of[$path]} == d && -n ${added[$path]+set} ]] && continue
+      [[ $path == */* ]] && candidate[${path%/*}]=1
+    done
+  fi
+  for path in "${!candidate[@]}"; do
+    line=${path//[!\/]/}
+    ordered+=("${#line} $path")
+  done
+  while IFS= read -r -d '' line; do
+    folder=${line#* }
+    [[ $folder == "$web_root" || -n ${drift_code[$folder]+set} ]] && continue
+    keep=1
+    for path in ${persistent[@]+"${persistent[@]}"}; do
+      [[ $path == "$folder" || $path == "$folder"/* || $folder == "$path"/* ]] && keep=0
+    done
+    path=$folder
+    while [[ $path == */* ]]; do
+      path=${path%/*}
+      [[ -n ${grown[$path]+set} ]] && keep=0
+    done
+    ((keep)) && grown[$folder]=1
+  done < <(if ((${#ordered[@]} > 0)); then printf '%s\0' "${ordered[@]}" | sort -z -n -s; fi)
+
+  local above
+  for path in ${DRIFT_TOPS[@]+"${DRIFT_TOPS[@]}"} ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+    above=$path
+    while [[ $above == */* ]]; do
+      above=${above%/*}
+      [[ -n ${grown[$above]+set} ]] && break
+    done
+    if [[ -n ${grown[$above]+set} && $above != "$path" ]]; then
+      drift_group_change[$above]=grown
+      drift_group_files[$above]=$((${drift_group_files[$above]:-0} + ${top_files[$path]:-0}))
+      drift_group_bytes[$above]=$((${drift_group_bytes[$above]:-0} + ${top_bytes[$path]:-0}))
+    elif [[ -z ${added[$path]+set} ]]; then
+      drift_group_change[$path]=changed drift_group_files[$path]=1 drift_group_bytes[$path]=${top_bytes[$path]:-0}
+    else
+      drift_group_change[$path]=new-file
+      [[ ${kind_of[$path]} == d ]] && drift_group_change[$path]=new-dir
+      drift_group_files[$path]=${top_files[$path]:-0} drift_group_bytes[$path]=${top_bytes[$path]:-0}
+    fi
+  done
+  for path in "${!grown[@]}"; do
+    drift_group_change[$path]=grown
+    drift_group_files[$path]=${drift_group_files[$path]:-0}
+    drift_group_bytes[$path]=${drift_group_bytes[$path]:-0}
+  done
+  if ((${#drift_group_change[@]} > 0)); then
+    while IFS= read -r -d '' path; do DRIFT_GROUPS+=("$path"); done < <(printf '%s\0' "${!drift_group_change[@]}" | sort -z)
+  fi
+}
+
+# drift_describe PATH: REPLY = what a group is, in the binary's words.
+drift_describe() {
+  local count=${drift_group_files[$1]:-0} size=${drift_group_bytes[$1]:-0} noun='files'
+  ((count == 1)) && noun='file'
+  case ${drift_group_change[$1]} in
+    changed) REPLY="shipped file changed in place, $size bytes" ;;
+    grown) REPLY="shipped folder with $count new $noun, $size bytes" ;;
+    new-dir) REPLY="new folder, $count $noun, $size bytes" ;;
+    *) REPLY="new file, $size bytes" ;;
+  esac
+}
+
+
+# --- what the running app wrote into the live release -------------------------------------
+# Whatever the live release holds beyond the manifest recorded when it went live, or a shipped
+# file changed since, would stop the next deploy: it is reported here first.
+drift_check() {
+  local live=$1 id=${1##*/} manifest i persistent=()
+  manifest="$ROOT/.persist-deploy/manifests/$id.tree"
+  if [[ ! -f $manifest ]]; then
+    record pass drift current "releases/$id has no manifest of what it shipped; the next deploy compares it with the new release"
+    return
+  fi
+  drift_reset
+  for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
+    persistent+=("${PERSISTENT[i]}")
+    drift_pass_over "${PERSISTENT[i]}"
+  done
+  for ((i = 0; i < ${#APP_LINKS[@]}; i += 3)); do drift_pass_over "${APP_LINKS[i]}"; done
+  drift_pass_over ${DISPOSABLE[@]+"${DISPOSABLE[@]}"}
+  if ! drift_load_manifest "$manifest"; then
+    record warn drift current "the manifest of releases/$id cannot be read; the next deploy compares the release with the new one"
+    return
+  fi
+  drift_scan "$live" "$WEB_ROOT" ${persistent[@]+"${persistent[@]}"}
+  if ((${#DRIFT_GROUPS[@]} == 0)); then
+    record pass drift current "releases/$id holds only what it shipped"
+    return
+  fi
+  local path
+  for path in "${DRIFT_GROUPS[@]}"; do
+    drift_describe "$path"
+    record warn drift "$path" "$REPLY: the next deploy would stop for it; classify it in persist-deploy.json ('persist-deploy plan' prints the entry)"
+  done
+}
+[[ -n $live ]] && drift_check "$live"
 
 # --- the served folder (--public-html) ---------------------------------------------------
 # A link is link mode; a real folder (or a missing one after a sync) is sync mode, where each
@@ -279,8 +880,8 @@ done
 read -r total_kb free_kb < <(df -k --output=size,avail -- "$SHARED" 2>/dev/null | tail -n 1)
 if [[ ${total_kb:-} =~ ^[0-9]+$ && ${free_kb:-} =~ ^[0-9]+$ && $total_kb -gt 0 ]]; then
   percent=$((free_kb * 100 / total_kb))
-  if ((free_kb < MIN_FREE_KB || percent < MIN_FREE_PERCENT)); then
-    record warn disk shared "$((free_kb / 1024)) MB free ($percent%); deploys and uploads may fail"
+  if ((percent < MIN_FREE_PERCENT)); then
+    record warn disk shared "$((free_kb / 1024)) MB free ($percent%, under $MIN_FREE_PERCENT%); deploys and uploads may fail"
   else
     record pass disk shared "$((free_kb / 1024)) MB free ($percent%)"
   fi
@@ -336,18 +937,53 @@ json_string() {
   REPLY="\"$text\""
 }
 
-say "Results: $passed passed, $warned warnings, $failed failed"
-if ((json)); then
-  out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checks\":["
+summary="Results: $passed passed, $warned warnings, $failed failed"
+if ((!quiet)); then
+  say "$summary"
+elif ((${#problem_lines[@]} > 0)); then
+  say "$header"
+  for line in "${problem_lines[@]}"; do say "$line"; done
+  say "$summary"
+fi
+
+# --- what to do next (the same lines as `persist-deploy health-check`) ---------------------
+if ((failed > 0)); then
+  shell_quote "$ROOT"
+  quoted_root=$REPLY
+  shell_quote "$SHARED/emergency-recovery.sh"
+  say "Next: persist-deploy recover --root $quoted_root (or, without the tool: bash $REPLY); it loses nothing."
   for ((i = 0; i < ${#names[@]}; i++)); do
-    ((i > 0)) && out+=","
-    json_string "${names[i]}"
-    out+="{\"name\":$REPLY"
-    json_string "${paths[i]}"
-    out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
-    json_string "${messages[i]}"
-    out+=",\"message\":$REPLY}"
+    [[ ${names[i]} == shared && ${statuses[i]} == fail && ${messages[i]} == "is missing from shared/" ]] || continue
+    shell_quote "${paths[i]}"
+    quoted_path=$REPLY
+    shell_quote "$ROOT/backups"
+    say "Data missing from shared/${paths[i]}: put it back from a backup with persist-deploy restore --root $quoted_root --path $quoted_path (backups are in $REPLY)."
   done
-  printf '%s]}\n' "$out"
+fi
+
+# --- the report, for --json and for `persist-deploy status` --------------------------------
+checked=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checked\":\"$checked\",\"checks\":["
+for ((i = 0; i < ${#names[@]}; i++)); do
+  ((i > 0)) && out+=","
+  json_string "${names[i]}"
+  out+="{\"name\":$REPLY"
+  json_string "${paths[i]}"
+  out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
+  json_string "${messages[i]}"
+  out+=",\"message\":$REPLY}"
+done
+out+="]}"
+((json)) && printf '%s\n' "$out"
+
+# Kept where the tool keeps its own (only in a deploy root, which has that folder), written to
+# a temporary name and renamed so a reader never sees half a report.
+state="$ROOT/.persist-deploy"
+if [[ -d $state && ! -L $state ]]; then
+  kept="$state/.last-health-check.$$"
+  if ! { printf '%s\n' "$out" >"$kept" && mv -f -- "$kept" "$state/last-health-check.json"; } 2>/dev/null; then
+    rm -f -- "$kept" 2>/dev/null
+    ((quiet)) || printf 'warning: could not keep the report in %s\n' "$state/last-health-check.json" >&2
+  fi
 fi
 exit "$code"
