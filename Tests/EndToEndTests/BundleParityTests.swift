@@ -96,9 +96,16 @@ final class ParityScenario: @unchecked Sendable {
     /// same record of the classification.
     /// After a crash and a rerun the history says what the rerun found (e.g. `linked` where the
     /// crashed run had seeded): `afterCrash` leaves the path records out.
-    func expectSameResult(_ label: String, afterCrash: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// `aliases`: text in the bash side's link texts and files replaced first (each root's own
+    /// served folder, named differently).
+    func expectSameResult(
+        _ label: String, afterCrash: Bool = false, aliases: [(String, String)] = [], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let binaryTree = try tree(binaryRoot)
-        let bashTree = try tree(bashRoot)
+        var bashTree: [String: String] = [:]
+        for (key, value) in try tree(bashRoot) {
+            bashTree[key] = aliases.reduce(value) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        }
         let differences = Set(binaryTree.keys).union(bashTree.keys).sorted().filter { binaryTree[$0] != bashTree[$0] }
             .map { "\($0): binary \(binaryTree[$0] ?? "-") | bash \(bashTree[$0] ?? "-")" }
         let listed = differences.joined(separator: "\n")

@@ -69,6 +69,8 @@ package struct BackupStore {
     }
 
     package func folder(of id: String) -> String { PathName.join(root.backups, id) }
+    /// Inside a snapshot's `data/`: the folders kept in the served folder, by persistent path.
+    static let servedFolder = ".served"
 
     /// The paths to back up: the record's persistent paths, or before the first deploy everything
     /// in shared/ but the tool's own files.
@@ -151,6 +153,12 @@ package struct BackupStore {
         for path in sortedPaths {
             console?.detail("  back up shared/\(path)")
             try writer.add(path, from: root.shared, into: data)
+        }
+        // Folders whose files the served folder keeps (shared/ links there): saved from there.
+        let served = (try? PersistenceRecord.load(from: root, fileSystem: fileSystem))??.servedData ?? []
+        for kept in served where sortedPaths.contains(where: { PathName.isWithin(kept.path, $0) }) {
+            console?.detail("  back up \(kept.location) (the files of \(kept.path))")
+            try writer.add(Self.servedFolder + "/" + kept.path, location: kept.location, into: data)
         }
         try runJobs(of: &writer)
         try writer.finish()

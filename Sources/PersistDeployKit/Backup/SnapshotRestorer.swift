@@ -14,7 +14,11 @@ enum SnapshotRestorer {
 
     /// Replaces `shared/relative` with `data/relative`.
     static func swapIn(_ relative: String, from data: String, into shared: String, fileSystem: LocalFileSystem) throws(SystemCallError) {
-        let live = PathName.join(shared, relative)
+        try swapIn(PathName.join(data, relative), to: PathName.join(shared, relative), fileSystem: fileSystem)
+    }
+
+    /// Replaces `live` with a copy of `source`.
+    static func swapIn(_ source: String, to live: String, fileSystem: LocalFileSystem) throws(SystemCallError) {
         let parent = PathName.parent(live)
         let name = PathName.basename(live)
         let fresh = PathName.join(parent, "." + name + freshSuffix)
@@ -24,7 +28,7 @@ enum SnapshotRestorer {
         // snapshotted before it was moved aside.
         try fileSystem.removeTree(at: fresh)
         try fileSystem.removeTree(at: aside)
-        try fileSystem.copyTree(from: PathName.join(data, relative), to: fresh)
+        try fileSystem.copyTree(from: source, to: fresh)
         guard try fileSystem.exists(live) else {
             try fileSystem.rename(fresh, to: live, replacing: false)
             try fileSystem.syncDirectory(at: parent)
@@ -67,7 +71,8 @@ extension BackupStore {
         let targets: [String]
         if let path {
             let wanted = PathName.normalize(path)
-            let inside = (try? fileSystem.exists(PathName.join(data, wanted))) ?? false
+            let inside = (try? fileSystem.exists(PathName.join(data, wanted))) == true
+                || (try? fileSystem.exists(PathName.join(data, Self.servedFolder + "/" + wanted))) == true
             guard !wanted.hasPrefix("/"), !PathName.components(wanted).contains(".."),
                 record.paths.contains(where: { PathName.isWithin(wanted, $0) }), inside
             else {
@@ -91,10 +96,22 @@ extension BackupStore {
             persistentPaths: Array(Set(persistentPaths + record.paths)), keep: keepEverything, console: console)
         var restoring = fileSystem
         restoring.progress = console
+        let served = (try? PersistenceRecord.load(from: root, fileSystem: fileSystem))??.servedData ?? []
         for target in targets {
             console?.detail("  restore shared/\(target) from backup \(id)")
             do {
-                try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: restoring)
+                // Files kept in the served folder come back there (saved under `.served/`).
+                if !served.contains(where: { PathName.isWithin(target, $0.path) && target != $0.path }) {
+                    try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: restoring)
+                }
+                for kept in served {
+                    let inSnapshot = PathName.join(data, Self.servedFolder)
+                    if PathName.isWithin(kept.path, target), try fileSystem.exists(PathName.join(inSnapshot, kept.path)) {
+                        try SnapshotRestorer.swapIn(PathName.join(inSnapshot, kept.path), to: kept.location, fileSystem: restoring)
+                    } else if PathName.isWithin(target, kept.path), target != kept.path, let rest = PathName.relative(target, to: kept.path) {
+                        try SnapshotRestorer.swapIn(PathName.join(inSnapshot, target), to: PathName.join(kept.location, rest), fileSystem: restoring)
+                    }
+                }
             } catch {
                 throw ToolError(
                     "Restoring '\(PathName.join(root.shared, target))' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",

@@ -17,6 +17,9 @@ struct SnapshotWriter {
         let previousParent: String?
         let name: [CChar]
         let path: [UInt8]
+        /// The directory's name in the snapshot when it differs from `name` (a folder kept
+        /// outside shared/, saved under its persistent path).
+        var targetName: [CChar]? = nil
     }
 
     /// The previous snapshot's `data/` folder and manifest, when there is one.
@@ -144,6 +147,41 @@ struct SnapshotWriter {
             previousParent: previous.map { PathName.join($0.data, parentRelative) }, name: name, path: path))
     }
 
+    /// Adds a persistent folder whose files live outside shared/ (`location`, in the served
+    /// folder) as `relative` in the snapshot (`.served/public/uploads`); the folders above it in
+    /// the snapshot are made here.
+    mutating func add(_ relative: String, location: String, into data: String) throws(SystemCallError) {
+        let components = PathName.components(relative)
+        guard let last = components.last else { return }
+        var target = try DirectoryHandle(opening: data, relativeTo: AT_FDCWD, label: data)
+        defer { target.close() }
+        var prefix: [UInt8] = []
+        var targetLabel = data
+        for component in components.dropLast() {
+            let name = Array(component.utf8CString)
+            prefix += (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(component.utf8)
+            targetLabel = PathName.join(targetLabel, component)
+            if !recordedDirectories.contains(prefix) {
+                try SystemCall.makeDirectory(name, in: target.descriptor, mode: 0o700, label: targetLabel)
+                guard let info = try SystemCall.status(of: name, in: target.descriptor, label: targetLabel) else { return }
+                recordedDirectories.insert(prefix)
+                manifest.entries.append(Self.entry(.directory, info, size: 0, checksum: "-", path: prefix))
+            }
+            let next = try DirectoryHandle(opening: name, relativeTo: target.descriptor, label: targetLabel)
+            target.close()
+            target = next
+        }
+        guard try SystemCall.status(of: location, followSymlink: false).map({ $0.st_mode & S_IFMT == S_IFDIR }) == true else {
+            warnings.append("'\(location)', which holds the files of '\(relative)', is missing or not a folder; it was not backed up.")
+            return
+        }
+        let parentRelative = components.dropLast().joined(separator: "/")
+        try spread(Job(
+            sourceParent: PathName.parent(location), targetParent: targetLabel,
+            previousParent: previous.map { PathName.join($0.data, parentRelative) }, name: Array(PathName.basename(location).utf8CString),
+            path: prefix + (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(last.utf8), targetName: Array(last.utf8CString)))
+    }
+
     /// Spreads jobs one level down until there are at least `minimum` (or `rounds` levels were
     /// spread), so that one big folder does not end up as one worker's whole share.
     mutating func splitJobs(toAtLeast minimum: Int, rounds: Int = 3) throws(SystemCallError) {
@@ -168,24 +206,26 @@ struct SnapshotWriter {
         let previousParent = job.previousParent.map { Self.openDirectory(Array($0.utf8CString), in: AT_FDCWD) } ?? -1
         defer { if previousParent >= 0 { close(previousParent) } }
         let nameText = String(decoding: job.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let label = PathName.join(job.targetParent, nameText)
+        let targetName = job.targetName ?? job.name
+        let targetText = String(decoding: targetName.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let label = PathName.join(job.targetParent, targetText)
         guard let info = try SystemCall.status(of: job.name, in: source.descriptor, label: label) else { return }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             try copy(job.name, info: info, from: source.descriptor, into: target.descriptor, previous: previousParent,
                      path: job.path, label: label)
             return
         }
-        try SystemCall.makeDirectory(job.name, in: target.descriptor, mode: 0o700, label: label)
+        try SystemCall.makeDirectory(targetName, in: target.descriptor, mode: 0o700, label: label)
         manifest.entries.append(Self.entry(.directory, info, size: 0, checksum: "-", path: job.path))
         parentsToFinish.append((label, info))
         let sourcePath = PathName.join(job.sourceParent, nameText)
         let sourceDirectory = try DirectoryHandle(opening: job.name, relativeTo: source.descriptor, label: sourcePath)
         defer { sourceDirectory.close() }
-        let targetDirectory = try DirectoryHandle(opening: job.name, relativeTo: target.descriptor, label: label)
+        let targetDirectory = try DirectoryHandle(opening: targetName, relativeTo: target.descriptor, label: label)
         defer { targetDirectory.close() }
-        let previousDirectory = Self.openDirectory(job.name, in: previousParent)
+        let previousDirectory = Self.openDirectory(targetName, in: previousParent)
         defer { if previousDirectory >= 0 { close(previousDirectory) } }
-        let previousPath = job.previousParent.map { PathName.join($0, nameText) }
+        let previousPath = job.previousParent.map { PathName.join($0, targetText) }
         for item in try sourceDirectory.entries() {
             let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
             let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)

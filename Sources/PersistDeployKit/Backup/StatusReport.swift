@@ -11,6 +11,8 @@ package struct StatusReport: Sendable, Encodable {
         package var files: Int
         package var bytes: Int64
         package var newestChange: String?
+        /// Where some of its files live instead of shared/: folders the served folder keeps.
+        package var servedFrom: [String]?
     }
 
     package struct Deploy: Sendable, Encodable {
@@ -60,16 +62,25 @@ package struct StatusReport: Sendable, Encodable {
         var paths: [PathUsage] = []
         let meter = console?.meter(verb: "counting", label: "shared/")
         for (path, pathClass) in classified {
-            let usage: DataUsage
+            var usage: DataUsage
             meter?.relabel("shared/" + path)
             do {
                 usage = try DataUsage.measure(PathName.join(root.shared, path), progress: meter)
+                // Files the served folder keeps for this path (shared/ only links there).
+                for kept in record?.servedData ?? [] where PathName.isWithin(kept.path, path) {
+                    let more = try DataUsage.measure(kept.location, progress: meter)
+                    usage.files += more.files - 1  // the link in shared/ is not a file of the app
+                    usage.bytes += more.bytes
+                    usage.newestChange = [usage.newestChange, more.newestChange].compactMap { $0 }.max()
+                }
             } catch {
                 throw ToolError.system(error, while: "Counting the files in '\(PathName.join(root.shared, path))'")
             }
+            let elsewhere = (record?.servedData ?? []).filter { PathName.isWithin($0.path, path) }.map(\.location)
             paths.append(PathUsage(
                 path: path, class: pathClass, files: usage.files, bytes: usage.bytes,
-                newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) }))
+                newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
+                servedFrom: elsewhere.isEmpty ? nil : elsewhere))
         }
         console?.endProgress()
         let backups = try BackupStore(root: root, now: context.now).list()
@@ -114,7 +125,8 @@ package struct StatusReport: Sendable, Encodable {
             lines.append("Persistent paths:")
             let width = paths.map(\.path.count).max() ?? 0
             for path in paths {
-                let newest = path.newestChange.map { ", newest change \($0)" } ?? ""
+                let newest = (path.newestChange.map { ", newest change \($0)" } ?? "")
+                    + (path.servedFrom.map { " (kept in \($0.joined(separator: ", ")))" } ?? "")
                 lines.append("  \(Text.padded(path.path, to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
                     + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)")
             }

@@ -25,7 +25,9 @@ enum BundleCommands {
         let classification = try Classifier(fileSystem: context.fileSystem).classify(appDirectory: appDirectory)
         let files = try UploadBundle.render(
             classification: classification, remoteRoot: PathName.normalize(remoteRoot),
-            publicHTML: invocation.value("--public-html").map(PathName.normalize), keep: keep, now: context.now())
+            publicHTML: invocation.value("--public-html").map(PathName.normalize), keep: keep, now: context.now(),
+            liveIndex: classification.framework == .laravel
+                ? try? context.fileSystem.readText(at: PathName.join(appDirectory, classification.webRoot, "index.php")) : nil)
         let written = try UploadBundle.write(files, to: output, fileSystem: context.fileSystem)
         for warning in classification.warnings { console.warn(warning) }
         console.say("Bundle for \(classification.framework.rawValue) (web root \(classification.webRoot)), deploy root \(PathName.normalize(remoteRoot)) on the host:")

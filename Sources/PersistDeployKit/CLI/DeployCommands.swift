@@ -49,7 +49,17 @@ enum DeployCommands {
         request.afterSwitchOption = invocation.value("--after-switch")
         request.hookTimeoutOption = try invocation.integer("--hook-timeout", in: DeploySettings.timeoutRange)
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
-        request.syncPublicHTML = invocation.flag("--sync")
+        if invocation.flag("--sync") && invocation.flag("--no-sync") {
+            throw ToolError.usage("Pass either --sync or --no-sync, not both.", command: name)
+        }
+        request.syncPublicHTML = invocation.flag("--sync") ? true : invocation.flag("--no-sync") ? false : nil
+        switch invocation.value("--served-links") {
+        case nil: break
+        case "yes": request.servedLinks = true
+        case "no": request.servedLinks = false
+        case let other?: throw ToolError.usage("--served-links takes yes or no, not '\(other)'.", command: name)
+        }
+        request.moveIndexAside = invocation.flag("--move-index-aside")
         request.backupFirst = invocation.flag("--backup")
         request.adopt = invocation.flag("--adopt")
         request.allowFrameworkChange = invocation.flag("--allow-framework-change")
@@ -60,8 +70,10 @@ enum DeployCommands {
             throw ToolError.usage(
                 "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
         }
-        if request.syncPublicHTML && request.publicHTML == nil {
-            throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
+        if request.publicHTML == nil && (request.syncPublicHTML != nil || request.servedLinks != nil || request.moveIndexAside),
+            root.recordedServedFolder(context.fileSystem) == nil
+        {
+            throw ToolError.usage("--sync, --no-sync, --served-links and --move-index-aside go with --public-html PATH.", command: name)
         }
 
         // Run as root on a root another user owns: what the deploy creates becomes that user's.

@@ -105,7 +105,10 @@ enum HealthCommands {
         }
         let history = DeploymentHistory.recent(root, fileSystem: context.fileSystem, limit: DeploymentHistory.guideRecords)
         let publicHTML = invocation.value("--public-html").map(context.absolutePath)
-        let written = try SafetyNet.write(root: root, record: record, history: history, publicHTML: publicHTML, fileSystem: context.fileSystem)
+        let liveIndex = record.framework == .laravel
+            ? try? context.fileSystem.readText(at: PathName.join(root.current, record.webRoot, "index.php")) : nil
+        let written = try SafetyNet.write(
+            root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex, fileSystem: context.fileSystem)
         for path in written { console.say("wrote \(path)") }
         console.result(["written": written])
         return .success

@@ -68,6 +68,19 @@ package enum DeployOperation: Sendable, Equatable {
     /// `compareWith` when it has none, passing over `exclusions`) is moved to
     /// `.persist-deploy/left-behind/ID/`; then it is deleted without following links.
     case removeRelease(path: String, exclusions: [String], compareWith: String?)
+    /// Makes `path` a link with `target` where nothing can be lost: nothing there, a link, or a
+    /// folder holding no files (the served folder in link mode, an empty persistent folder in it).
+    case replaceEmptyFolderWithLink(path: String, target: String)
+    /// Turns a link left by link mode into an empty real folder for sync mode.
+    case replaceLinkWithFolder(path: String)
+    /// The persistent folder `shared` gets its files from the served folder's `served`: the
+    /// shared copy is renamed into place (or merged in without overwriting: a clash keeps both,
+    /// the newcomer renamed with `suffix`), then `shared` becomes a link with `linkText`.
+    case moveDataToServedFolder(shared: String, served: String, linkText: String, suffix: String)
+    /// Copies `files` (relative to `from`) into the real served folder `to`, each through a
+    /// temporary name renamed over the old copy, then removes `removing` (files an earlier sync
+    /// copied that this release no longer ships; never a folder).
+    case syncServedFolder(from: String, to: String, files: [String], removing: [String])
 
     /// The operation for people, with paths shown relative to the deploy root.
     package func describe(relativeTo root: String) -> String {
@@ -110,6 +123,13 @@ package enum DeployOperation: Sendable, Equatable {
                 + (copies.isEmpty ? "" : ", copy \(Text.count(copies.count, "changed file"))")
         case .removeRelease(let path, _, _):
             return "remove old release \(show(path)) (what the app wrote into it goes to .persist-deploy/left-behind/ first)"
+        case .replaceEmptyFolderWithLink(let path, let target): return "link \(show(path)) -> \(target) (only if it holds no files)"
+        case .replaceLinkWithFolder(let path): return "make the link \(show(path)) a real folder"
+        case .moveDataToServedFolder(let shared, let served, let text, _):
+            return "move the files of \(show(shared)) into \(show(served)) (nothing overwritten), then link \(show(shared)) -> \(text)"
+        case .syncServedFolder(let from, let to, let files, let removing):
+            return "copy \(Text.count(files.count, "file")) of \(show(from)) into \(show(to))"
+                + (removing.isEmpty ? "" : ", remove \(Text.count(removing.count, "file")) the previous release shipped")
         }
     }
 
@@ -143,6 +163,10 @@ package enum DeployOperation: Sendable, Equatable {
         case .recordReleaseTree: "recordReleaseTree"
         case .leaveBehind: "leaveBehind"
         case .removeRelease: "removeRelease"
+        case .replaceEmptyFolderWithLink: "replaceEmptyFolderWithLink"
+        case .replaceLinkWithFolder: "replaceLinkWithFolder"
+        case .moveDataToServedFolder: "moveDataToServedFolder"
+        case .syncServedFolder: "syncServedFolder"
         }
     }
 }

@@ -179,15 +179,25 @@ package struct DeployPlanner {
         // knows what the release shipped in folders the first run already moved to shared/.
         let manifestIndex = operations.count
         let earlierManifest = ReleaseManifest.load(target.id, root: root, fileSystem: fileSystem)
+        let recordPaths = mergedRecordPaths(classification, record: state.record)
+        let served = try request.servedFolder.map { folder in
+            try planServedFolder(
+                folder, paths: recordPaths, webRoot: classification.webRoot, framework: classification.framework, releaseID: target.id,
+                content: target.contentDirectory, request: request, state: state)
+        }
+        warnings += served?.warnings ?? []
         var records: [PathRecord] = []
         var links: [String: String] = [:]
         var awaiting: [String] = []
         var shipped: [String: [String]] = [:]
         let persistentOnDisk = try withKindsOnDisk(persistent, content: target.contentDirectory, live: live)
         for path in persistentOnDisk {
+            let linkedToServed = served?.beforeSeeding[path.path]
+            operations += linkedToServed ?? []
             let step = try planPersistentPath(
                 path, request: request, releasePath: releasePath, content: target.contentDirectory,
-                live: live, liveManifest: liveManifest, liveTree: liveTree, framework: classification.framework, record: state.record)
+                live: live, liveManifest: liveManifest, liveTree: liveTree, framework: classification.framework, record: state.record,
+                sharedLinkedToServed: linkedToServed != nil)
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
@@ -226,7 +236,7 @@ package struct DeployPlanner {
         let time = Timestamp.iso8601(now)
         var recorded = classification
         let kinds = Dictionary(persistentOnDisk.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        recorded.paths = mergedRecordPaths(classification, record: state.record).map { path in
+        recorded.paths = recordPaths.map { path in
             var path = path
             path.kind = kinds[path.path] ?? path.kind
             return path
@@ -236,6 +246,9 @@ package struct DeployPlanner {
         record.warnedPaths = warned.isEmpty ? nil : warned.sorted().map(\.string)
         record.webUser = request.webAccess?.user?.name
         record.webGroup = request.webAccess?.group.name
+        record.servedFolder = request.activate ? request.servedFolder ?? state.record?.servedFolder : state.record?.servedFolder
+        let servedData = served?.servedData ?? state.record?.servedData ?? []
+        record.servedData = servedData.isEmpty ? nil : servedData
         // Everything that can still refuse the release runs before the switch (data rule 5):
         // the checks `health-check` makes, then every write into shared/ that can fail (a full
         // disk, an immutable or read-only shared/), so an exit 1 means nothing went live.
@@ -245,7 +258,9 @@ package struct DeployPlanner {
                                     framework: classification.framework, paths: records, host: host, user: user)
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: DeploymentHistory.guideRecords - 1) + [history]
-        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: request.publicHTML) {
+        let liveIndex = classification.framework == .laravel
+            ? try? fileSystem.readText(at: PathName.join(target.contentDirectory, classification.webRoot, "index.php")) : nil
+        for file in try SafetyNet.render(root: root, record: record, history: historyAfter, publicHTML: nil, liveIndex: liveIndex) {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
         if let adoptedID {
@@ -254,8 +269,12 @@ package struct DeployPlanner {
             operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(adopted)))
             operations.append(.removeLeftover(path: root.adoptionMarker))
         }
+        // The served folder's persistent folders change after every check and hook that can stop
+        // the deploy (a served folder turned from a link into a real one shows nothing until the sync).
+        operations += served?.beforeSwitch ?? []
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
+            operations += served?.afterSwitch ?? []
         }
         // The one write after the switch: the history states a fact only once it is true. If it
         // fails, the deployer puts the previous release back.
@@ -343,7 +362,7 @@ package struct DeployPlanner {
         return !wentLive && state.liveID != id
     }
 
-    private func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
+    func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
         let mentioned = Set(classification.paths.map(\.path))
         let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains($0.path) }
         return (classification.paths + kept).sorted { $0.path < $1.path }

@@ -26,10 +26,19 @@ package struct DeployRequest: Sendable {
     package var source: ReleaseSource = .newestNotLive
     package var keep: Int = 5
     package var activate: Bool = true
-    /// The folder the host serves, made to show `current/<web root>` (link mode).
+    /// `--public-html`: the folder the host serves; nil keeps the recorded one.
     package var publicHTML: String?
-    /// With `publicHTML`: keep it a real folder and copy the release's web root into it.
-    package var syncPublicHTML = false
+    /// `--sync` (true) or `--no-sync` (false); nil keeps the recorded mode (link for a new folder).
+    package var syncPublicHTML: Bool?
+    /// `--served-links yes|no`: whether links work in the served folder; nil keeps the recorded
+    /// answer, or probes.
+    package var servedLinks: Bool?
+    /// `--move-index-aside`: a host's index.html that would hide index.php is moved out of the
+    /// served folder.
+    package var moveIndexAside = false
+    /// The served folder this deploy serves, worked out by `Deployer` from the options above and
+    /// the record (and the probe) before planning.
+    package var servedFolder: ServedFolder?
     /// Snapshot shared/ before anything changes.
     package var backupFirst = false
     /// `current` may be a real folder (a site deployed in place) that this deploy moves into

@@ -20,9 +20,14 @@ package struct DeployRoot: Sendable, Equatable {
     /// Names the release an in-place site is being adopted as, from just before `current` is
     /// renamed until the adoption is recorded: a crash in between must not orphan the site.
     package var adoptionMarker: String { PathName.join(state, "adopting") }
-    /// What the last `--public-html --sync` copied in, so the next one removes only what the
-    /// code stopped shipping.
-    package var publicHTMLShipped: String { PathName.join(state, "public-html-shipped.json") }
+    /// What `--public-html --sync` copied in (`last` names the release, `<id>.files` lists its
+    /// files), so the next sync removes only what the code stopped shipping. `deploy.sh` keeps
+    /// the same files.
+    package var syncState: String { PathName.join(state, "public-html") }
+    package var lastSynced: String { PathName.join(syncState, "last") }
+    package func syncedFiles(of id: String) -> String { PathName.join(syncState, id + ".files") }
+    /// Where a host's placeholder `index.html` is moved by `--move-index-aside`, per release.
+    package func movedAside(for id: String) -> String { PathName.join(state, "moved-aside/" + id) }
     /// The JSON report of the last native health check (the contract's health-check fields).
     package var lastHealthCheck: String { PathName.join(state, "last-health-check.json") }
     /// The output of each hook run, `<release>-<stage>.log`.

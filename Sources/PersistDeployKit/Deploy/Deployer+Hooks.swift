@@ -144,11 +144,12 @@ extension Deployer {
                                 paths: [], host: context.hostName, user: context.userName)
         let back = HistoryRecord(release: previous, time: time, outcome: .rolledBack, framework: plan.classification.framework,
                                  paths: [], host: context.hostName, user: context.userName, from: plan.releaseID)
-        try executor.apply([
-            .switchCurrent(root: root.path, releaseID: previous),
+        // A synced served folder shows the previous release's files again.
+        let served = try servedFolderSteps(showing: previous, record: PersistenceRecord.load(from: root, fileSystem: context.fileSystem))
+        try executor.apply(([.switchCurrent(root: root.path, releaseID: previous)] + served + [
             .appendHistory(root: root.path, shared: root.shared, line: Text.json(bad)),
             .appendHistory(root: root.path, shared: root.shared, line: Text.json(back)),
-        ][...], root: root.path)
+        ])[...], root: root.path)
     }
 
     /// Works out the web user and the hooks: an option wins over `persist-deploy.json`, which wins

@@ -1,29 +1,51 @@
+import Glibc
+
 extension Deployer {
-    /// `--public-html PATH --sync`: the served folder stays real; the release's web root is
-    /// copied in, and only what the previous sync copied and this release no longer ships is removed.
-    func syncPublicHTML(_ publicHTML: String, plan: DeployPlan) throws(ToolError) {
-        let fileSystem = context.fileSystem
-        guard let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem) else {
-            throw ToolError("'\(root.configRecord)' is missing after the deploy.", hint: "Run 'persist-deploy generate', then the deploy again.")
+    /// The served folder this deploy serves: `--public-html`, `--sync`/`--no-sync` and
+    /// `--served-links` where given, else what the record remembers; in sync mode with no answer
+    /// yet, links are probed once in the folder and the answer is remembered.
+    func resolveServedFolder(_ request: DeployRequest, record: PersistenceRecord?) -> ServedFolder? {
+        let recorded = record?.servedFolder
+        guard let path = request.publicHTML ?? recorded?.path else { return nil }
+        let same = recorded?.path == path
+        let mode: ServedFolder.Mode =
+            if let sync = request.syncPublicHTML { sync ? .sync : .link } else if same, let recorded { recorded.mode } else { .link }
+        if request.publicHTML == nil || (same && request.syncPublicHTML == nil) {
+            console.say("Serving '\(path)' in \(mode.rawValue) mode, as the last deploy did.")
         }
-        let webRoot = PathName.join(plan.releasePath, record.webRoot)
-        let shipped: [String]
+        guard mode == .sync else { return ServedFolder(path: path, mode: .link) }
+        if let links = request.servedLinks {
+            return ServedFolder(path: path, mode: .sync, links: links)
+        }
+        if same, recorded?.mode == .sync, let links = recorded?.links {
+            return ServedFolder(path: path, mode: .sync, links: links)
+        }
+        let probe = PublicHTML.probeLinks(in: path, fileSystem: context.fileSystem, processID: getpid())
+        console.say(probe.works
+            ? "Probed links for '\(path)': \(probe.said), so its persistent folders are links into shared/. "
+                + "If the web server refuses them (their files answer 403 or 404), deploy once with --served-links no."
+            : "Probed links for '\(path)': \(probe.said), so its persistent folders keep their files in it.")
+        return ServedFolder(path: path, mode: .sync, links: probe.works)
+    }
+
+    /// After `current` was switched back to `releaseID` (a failed `--verify`, a rollback): the
+    /// steps that make a synced served folder show that release again.
+    func servedFolderSteps(showing releaseID: String, record: PersistenceRecord?) throws(ToolError) -> [DeployOperation] {
+        try Self.servedFolderSteps(showing: releaseID, record: record, root: root, fileSystem: context.fileSystem)
+    }
+
+    static func servedFolderSteps(
+        showing releaseID: String, record: PersistenceRecord?, root: DeployRoot, fileSystem: any FileSystem
+    ) throws(ToolError) -> [DeployOperation] {
+        guard let record, let served = record.servedFolder, served.mode == .sync else { return [] }
         do {
-            shipped = try fileSystem.files(under: webRoot)
+            return try PublicHTML.syncOperations(
+                served: served.path, root: root, releaseID: releaseID, listedFrom: root.release(releaseID), webRoot: record.webRoot,
+                framework: record.framework, folders: PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot),
+                fileSystem: fileSystem
+            ).operations
         } catch {
-            throw ToolError.system(error, while: "Listing the web root '\(webRoot)'")
+            throw ToolError.system(error, while: "Listing what releases/\(releaseID) ships for '\(served.path)'")
         }
-        let previous = (try? fileSystem.readFile(at: root.publicHTMLShipped))
-            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0)) } ?? []
-        let report = try PublicHTML.sync(
-            publicHTML: publicHTML, root: root, record: record, release: plan.releasePath, shipped: shipped,
-            previouslyShipped: previous, allowLinks: false, fileSystem: fileSystem)
-        do {
-            try fileSystem.writeText("[" + shipped.map(Text.jsonString).joined(separator: ",") + "]\n", to: root.publicHTMLShipped)
-        } catch {
-            throw ToolError.system(error, while: "Recording what was synced into '\(publicHTML)'")
-        }
-        console.say("Synced '\(publicHTML)': \(Text.count(report.copied.count, "file")) copied, \(report.removed.count) removed.")
-        for note in report.notes { console.warn(note) }
     }
 }

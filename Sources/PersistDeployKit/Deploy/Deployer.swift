@@ -134,6 +134,7 @@ package struct Deployer {
         let plan = try discardOnRefusal(madeHere) { () throws(ToolError) in
             let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
             try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
+            request.servedFolder = resolveServedFolder(request, record: state.record)
             let reclassified = planner.reclassifiedPaths(classification, record: state.record)
             if !reclassified.isEmpty && !request.reclassify && !options.dryRun {
                 request.reclassify = try confirm(options, question: Self.reclassifyQuestion(reclassified, root: root),
@@ -168,19 +169,10 @@ package struct Deployer {
             throw error
         }
         report.warnings += executor.notes.all
-        if plan.activates, let publicHTML = request.publicHTML {
-            do throws(ToolError) {
-                if request.syncPublicHTML {
-                    try syncPublicHTML(publicHTML, plan: plan)
-                } else {
-                    let message = try PublicHTML.link(publicHTML: publicHTML, root: root, webRoot: plan.classification.webRoot, fileSystem: context.fileSystem)
-                    console.say(message)
-                }
-            } catch {
-                throw ToolError(
-                    "releases/\(plan.releaseID) is live, but the served folder was not updated: \(error.message)",
-                    hint: error.hint, activated: true, live: plan.releaseID)
-            }
+        if plan.activates, let served = request.servedFolder {
+            console.say(served.mode == .link
+                ? "'\(served.path)' links to the live web root."
+                : "Synced the web root of releases/\(plan.releaseID) into '\(served.path)'.")
         }
         return report
     }

@@ -127,6 +127,14 @@ package struct PlanExecutor {
             try leaveBehind(paths, copies: copies, of: release, in: to)
         case .removeRelease(let path, let exclusions, let compareWith):
             try removeRelease(path, exclusions: exclusions, compareWith: compareWith)
+        case .replaceEmptyFolderWithLink(let path, let target):
+            try replaceEmptyFolderWithLink(path, target: target)
+        case .replaceLinkWithFolder(let path):
+            try replaceLinkWithFolder(path)
+        case .moveDataToServedFolder(let shared, let served, let linkText, let suffix):
+            try moveDataToServedFolder(shared: shared, served: served, linkText: linkText, suffix: suffix)
+        case .syncServedFolder(let from, let to, let files, let removing):
+            try syncServedFolder(from: from, to: to, files: files, removing: removing)
         }
     }
 
@@ -143,7 +151,7 @@ package struct PlanExecutor {
     }
 
     /// Renames without replacing; false (nothing done) when the two are on different file systems.
-    private func renamedWithinFileSystem(_ source: String, to destination: String) throws(SystemCallError) -> Bool {
+    func renamedWithinFileSystem(_ source: String, to destination: String) throws(SystemCallError) -> Bool {
         do {
             try fileSystem.rename(source, to: destination, replacing: false)
             return true
@@ -153,7 +161,7 @@ package struct PlanExecutor {
         }
     }
 
-    private func mergeMove(_ source: String, into destination: String, suffix: String) throws {
+    func mergeMove(_ source: String, into destination: String, suffix: String) throws {
         guard try fileSystem.type(at: source) == .directory else { return }
         for file in try fileSystem.files(under: source) {
             try moveWithoutOverwriting(PathName.join(source, file), to: try freeName(for: PathName.join(destination, file), suffix: suffix))
@@ -173,7 +181,7 @@ package struct PlanExecutor {
 
     /// Creates the link, or replaces an existing link atomically; a real file or folder in the
     /// way is never removed here (the plan removes release copies explicitly).
-    private func link(_ path: String, to target: String) throws {
+    func link(_ path: String, to target: String) throws {
         switch try fileSystem.type(at: path) {
         case nil:
             try fileSystem.createSymlink(at: path, target: target)

@@ -1,195 +1,158 @@
-/// Makes the folder a shared host serves (`~/public_html`) show `current/<web root>`.
+/// The folder a shared host serves (`~/public_html`): what a sync copies into it, the probe for
+/// links there, and the `index.php` that loads a Laravel app from the live release.
 ///
-/// Link mode replaces the folder with a relative symlink, but only when there is nothing to lose
-/// (absent, an empty folder, or already a link). Sync mode is for hosts that refuse links there:
-/// the folder stays real and each deploy copies in what the release ships, removing only files
-/// the previous release shipped and this one does not.
+/// Link mode makes the folder a relative link to `current/<web root>`. Sync mode keeps it real:
+/// each deploy copies in what the release's web root ships and removes only files the previously
+/// synced release shipped and this one does not; the persistent folders in it are links into
+/// shared/ where links work, else they hold the data themselves (see `ServedData`).
 package enum PublicHTML {
-    /// Points `publicHTML` at `ROOT/current/<webRoot>` with a relative link (temp link + rename).
-    /// Returns a sentence saying what was done.
-    @discardableResult
-    package static func link(publicHTML: String, root: DeployRoot, webRoot: String, fileSystem: any FileSystem) throws(ToolError) -> String {
-        let target = PathName.join(root.current, webRoot)
-        let text = PathName.relativeLink(at: publicHTML, to: target)
-        let existing: EntryType?
-        var entries: [String] = []
+    /// The release a sync last copied in (`.persist-deploy/public-html/last`) and the files it
+    /// copied (`<id>.files`, NUL-separated, the same files `deploy.sh` writes).
+    package struct SyncedState: Sendable, Equatable {
+        package var release: String?
+        package var files: [String]
+
+        package init(release: String?, files: [String]) {
+            self.release = release
+            self.files = files
+        }
+    }
+
+    package static func syncedState(root: DeployRoot, fileSystem: any FileSystem) -> SyncedState {
+        if let text = try? fileSystem.readText(at: root.lastSynced), case let id = Text.trimmed(text), ReleaseID.isValid(id),
+            let bytes = try? fileSystem.readFile(at: root.syncedFiles(of: id))
+        {
+            let files = bytes.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+            return SyncedState(release: id, files: files)
+        }
+        // Written by versions before 0.x: a JSON list, without the release.
+        if let bytes = try? fileSystem.readFile(at: PathName.join(root.state, "public-html-shipped.json")),
+            let files = try? JSONDecoder().decode([String].self, from: Data(bytes))
+        {
+            return SyncedState(release: nil, files: files)
+        }
+        return SyncedState(release: nil, files: [])
+    }
+
+    /// The operations that make the real served folder show release `releaseID`: its web-root
+    /// files copied in (read from `listedFrom`, which is the release folder once it exists),
+    /// files only the previously synced release shipped removed, Laravel's `index.php` written,
+    /// and the synced state recorded. The persistent folders are never copied over or removed.
+    package static func syncOperations(
+        served: String, root: DeployRoot, releaseID: String, listedFrom: String, webRoot: String, framework: Framework,
+        folders: [ServedPersistentFolder], fileSystem: any FileSystem
+    ) throws(SystemCallError) -> (operations: [DeployOperation], notes: [String]) {
+        let isKept = { (relative: String) in folders.contains { PathName.isWithin(relative, $0.name) } }
+        let writesIndex = framework == .laravel
+        let listedWebRoot = PathName.join(listedFrom, webRoot)
+        var notes: [String] = []
+        var shipped: [String] = []
+        for relative in try fileSystem.files(under: listedWebRoot) where !isKept(relative) && !(writesIndex && relative == "index.php") {
+            if try fileSystem.type(at: PathName.join(served, relative)) == .directory {
+                notes.append("'\(PathName.join(served, relative))' is a folder where the release ships a file; left alone.")
+                continue
+            }
+            shipped.append(relative)
+        }
+        let now = Set(shipped)
+        var removing: [String] = []
+        for relative in syncedState(root: root, fileSystem: fileSystem).files where !now.contains(relative) && !isKept(relative) {
+            // Only a file or link a sync put there; a folder may hold someone's work.
+            guard let type = try fileSystem.type(at: PathName.join(served, relative)), type != .directory else { continue }
+            removing.append(relative)
+        }
+        var operations: [DeployOperation] = [
+            .syncServedFolder(from: PathName.join(root.release(releaseID), webRoot), to: served, files: shipped, removing: removing)
+        ]
+        if writesIndex {
+            let original = PathName.join(listedWebRoot, "index.php")
+            let text = try fileSystem.type(at: original) == .file ? try fileSystem.readText(at: original) : nil
+            operations.append(.writeFile(path: PathName.join(served, "index.php"), contents: laravelIndex(original: text, root: root), permissions: 0o644))
+        }
+        let list = shipped.map { $0 + "\u{0}" }.joined()
+        operations += [
+            .createDirectory(path: root.syncState),
+            .writeFile(path: root.syncedFiles(of: releaseID), contents: list, permissions: 0o644),
+            .writeFile(path: root.lastSynced, contents: releaseID + "\n", permissions: 0o644),
+        ]
+        return (operations, notes)
+    }
+
+    /// Makes a link in `folder` (or, when it does not exist yet, the nearest folder above it),
+    /// reads through it and removes it. Returns whether that worked and a sentence saying what was
+    /// probed. The web server's own rules (`Options -FollowSymLinks`) cannot be seen from here.
+    package static func probeLinks(in folder: String, fileSystem: any FileSystem, processID: Int32) -> (works: Bool, said: String) {
+        var place = folder
+        while (try? fileSystem.isDirectory(place, followSymlink: true)) != true && place != "/" { place = PathName.parent(place) }
+        let probe = PathName.join(place, ".persist-deploy-link-probe-\(processID)")
+        defer { try? fileSystem.removeTree(at: probe) }
         do {
-            existing = try fileSystem.type(at: publicHTML)
-            if existing == .symlink, try fileSystem.readSymlink(at: publicHTML) == text {
-                return "'\(publicHTML)' already links to \(text)."
+            try fileSystem.removeTree(at: probe)
+            try fileSystem.createSymlink(at: probe, target: ".")
+            guard try fileSystem.readSymlink(at: probe) == ".", try fileSystem.isDirectory(probe, followSymlink: true) else {
+                return (false, "a link made in '\(place)' could not be read through")
             }
-            if existing == .directory { entries = try fileSystem.listDirectory(at: publicHTML) }
+            try fileSystem.removeTree(at: probe)
         } catch {
-            throw ToolError.system(error, while: "Reading '\(publicHTML)'")
+            return (false, "making a link in '\(place)' failed: \(error.reason)")
         }
-        if existing == .directory && !entries.isEmpty || existing == .file || existing == .other {
-            let what = existing == .directory ? "a folder holding \(Text.count(entries.count, "entry", "entries"))" : "a file"
-            throw ToolError(
-                "'\(publicHTML)' is \(what); it is never deleted or overwritten, so it cannot become a link.",
-                hint: "Use --public-html \(Shell.quote(publicHTML)) --sync to keep it a real folder and copy each release into it, "
-                    + "or move its contents aside and run again.")
-        }
-        do {
-            if existing == nil {
-                try fileSystem.createDirectory(at: PathName.parent(publicHTML), permissions: 0o755)
-            } else if existing == .directory {
-                // rename(2) cannot put a link over a directory; the folder is empty, so nothing is lost.
-                try fileSystem.removeTree(at: publicHTML)
-            }
-            let temporary = PathName.join(PathName.parent(publicHTML), ".\(PathName.basename(publicHTML)).persist-deploy-link")
-            if try fileSystem.type(at: temporary) == .symlink { try fileSystem.removeTree(at: temporary) }
-            try fileSystem.createSymlink(at: temporary, target: text)
-            try fileSystem.rename(temporary, to: publicHTML, replacing: true)
-        } catch {
-            throw ToolError.system(error, while: "Linking '\(publicHTML)' to '\(target)'")
-        }
-        return "'\(publicHTML)' now links to \(text)."
+        return (true, "a link made in '\(place)' could be read through and was removed")
     }
 
-    /// What a sync did, for the deploy's output.
-    package struct SyncReport: Sendable, Equatable {
-        package var copied: [String] = []
-        package var removed: [String] = []
-        package var linked: [String] = []
-        /// Things a person must do or know, one sentence each.
-        package var notes: [String] = []
-    }
-
-    /// Copies what `release`'s web root ships into the real folder `publicHTML`.
-    ///
-    /// - `shipped`, `previouslyShipped`: the files of this and the previous release's web root,
-    ///   relative to it. Only files in `previouslyShipped` and not in `shipped` are removed.
-    /// - Persistent web-root folders become links into shared/ when `allowLinks`, else a note.
-    /// - Laravel gets an `index.php` that loads the app from `ROOT/current/`.
-    package static func sync(
-        publicHTML: String, root: DeployRoot, record: PersistenceRecord, release: String,
-        shipped: [String], previouslyShipped: [String], allowLinks: Bool, fileSystem: any FileSystem
-    ) throws(ToolError) -> SyncReport {
-        var report = SyncReport()
-        let webRoot = PathName.join(release, record.webRoot)
-        let kept = keptFolders(record: record, root: root)
-        func isKept(_ relative: String) -> Bool {
-            kept.contains { PathName.isWithin(relative, $0.name) }
-        }
-        let writesIndex = record.framework == .laravel
-        let existing = (try? fileSystem.type(at: publicHTML)) ?? nil
-        guard existing == nil || existing == .directory else {
-            throw ToolError(
-                "'\(publicHTML)' is not a real folder, so it cannot be synced.",
-                hint: "Sync mode is for hosts that refuse links; drop --sync to link it instead.")
-        }
-        do throws(SystemCallError) {
-            if existing == nil { try fileSystem.createDirectory(at: publicHTML, permissions: 0o755) }
-            for relative in shipped where !isKept(relative) && !(writesIndex && relative == "index.php") {
-                let source = PathName.join(webRoot, relative)
-                let destination = PathName.join(publicHTML, relative)
-                guard let type = try fileSystem.type(at: source), type != .directory else {
-                    report.notes.append("'\(relative)' is listed as shipped but the release has no such file; skipped.")
-                    continue
-                }
-                if try fileSystem.type(at: destination) == .directory {
-                    report.notes.append("'\(destination)' is a folder where the release ships a file; left alone.")
-                    continue
-                }
-                try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
-                let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).persist-deploy-copy")
-                if try fileSystem.exists(temporary) { try fileSystem.removeTree(at: temporary) }
-                try fileSystem.copyTree(from: source, to: temporary)
-                try fileSystem.rename(temporary, to: destination, replacing: true)
-                report.copied.append(relative)
-            }
-            let current = Set(shipped)
-            for relative in previouslyShipped where !current.contains(relative) && !isKept(relative) {
-                let destination = PathName.join(publicHTML, relative)
-                // Only a file or link the old release put there; a folder may hold someone's work.
-                guard let type = try fileSystem.type(at: destination), type != .directory else { continue }
-                try fileSystem.removeTree(at: destination)
-                report.removed.append(relative)
-            }
-            for folder in kept {
-                let place = PathName.join(publicHTML, folder.name)
-                let existing = try fileSystem.type(at: place)
-                if !allowLinks {
-                    if existing == nil {
-                        report.notes.append("'\(place)' cannot be a link on this host; its files live in '\(folder.target)' (see SHARED-HOSTING-SETUP.md).")
-                    }
-                    continue
-                }
-                let text = PathName.relativeLink(at: place, to: folder.target)
-                switch existing {
-                case nil:
-                    try fileSystem.createSymlink(at: place, target: text)
-                    report.linked.append(folder.name)
-                case .symlink where try fileSystem.readSymlink(at: place) != text:
-                    let temporary = PathName.join(publicHTML, ".\(folder.name).persist-deploy-link")
-                    if try fileSystem.exists(temporary) { try fileSystem.removeTree(at: temporary) }
-                    try fileSystem.createSymlink(at: temporary, target: text)
-                    try fileSystem.rename(temporary, to: place, replacing: true)
-                    report.linked.append(folder.name)
-                case .symlink: break
-                default:
-                    report.notes.append("'\(place)' is a real folder, not a link to '\(folder.target)'; left alone. Move its files into shared/ to keep them.")
-                }
-            }
-            if writesIndex {
-                let original = PathName.join(webRoot, "index.php")
-                let text = try fileSystem.exists(original) ? try fileSystem.readText(at: original) : nil
-                try fileSystem.writeText(laravelIndex(original: text, current: root.current), to: PathName.join(publicHTML, "index.php"))
-                report.copied.append("index.php")
-            }
-        } catch {
-            throw ToolError.system(error, while: "Syncing '\(publicHTML)'")
-        }
-        return report
-    }
-
-    /// Persistent folders directly in the web root (by their name there) and where their data
-    /// lives: shared/ for persistent paths, the shared copy of the target for app links.
-    /// `deploy.sh`'s sync mode keeps the same folders out of the served folder.
-    package static func keptFolders(record: PersistenceRecord, root: DeployRoot) -> [(name: String, target: String)] {
-        var folders: [(name: String, target: String)] = []
-        for path in record.paths where path.class.isPersistent {
-            guard let name = record.webRoot == "." ? path.path : PathName.relative(path.path, to: record.webRoot), name != "." else { continue }
-            if let linkTarget = path.linkTarget {
-                // Laravel's public/storage -> storage/app/public: the data is in shared/storage/app/public.
-                guard record.persistentPaths.contains(where: { PathName.isWithin(linkTarget, $0.path) }) else { continue }
-                folders.append((name, root.sharedPath(linkTarget)))
-            } else {
-                folders.append((name, root.sharedPath(path.path)))
-            }
-        }
-        return folders
-    }
-
-    /// Laravel's `public/index.php` with every `__DIR__.'/../` made an absolute path in
-    /// `current`, so the copy in the served folder loads the live release.
-    package static func laravelIndex(original: String?, current: String) -> String {
-        var prefix = PHP.quote(current + "/")
-        prefix.removeLast()
+    /// Laravel's `public/index.php` made to load the live release: every `__DIR__.'/../` becomes
+    /// `PERSIST_DEPLOY_RELEASE.'/`, defined from the `current` link with `readlink()` on each
+    /// request. A path through the link would be resolved from PHP's realpath cache, which keeps
+    /// the old release for up to `realpath_cache_ttl` seconds (120 by default) after a switch;
+    /// `readlink()` asks the file system every time, so the switch shows at once (measured with
+    /// scripts/measure-stale-php.sh).
+    package static func laravelIndex(original: String?, root: DeployRoot) -> String {
+        let definition = releaseDefinition(root: root)
         guard let original, original.contains("__DIR__") else {
             return """
                 <?php
-                // Written by persist-deploy: loads the live release from outside the served folder.
+                \(definition)
                 use Illuminate\\Http\\Request;
 
                 define('LARAVEL_START', microtime(true));
 
-                if (file_exists($maintenance = \(prefix)storage/framework/maintenance.php')) {
+                if (file_exists($maintenance = PERSIST_DEPLOY_RELEASE.'/storage/framework/maintenance.php')) {
                     require $maintenance;
                 }
 
-                require \(prefix)vendor/autoload.php';
+                require PERSIST_DEPLOY_RELEASE.'/vendor/autoload.php';
 
-                (require_once \(prefix)bootstrap/app.php')
+                (require_once PERSIST_DEPLOY_RELEASE.'/bootstrap/app.php')
                     ->handleRequest(Request::capture());
 
                 """
         }
         var text = original
-        for form in ["__DIR__.'/../", "__DIR__ . '/../", "__DIR__.\"/../", "__DIR__ . \"/../"] {
-            let replacement = form.hasSuffix("'/../") ? prefix : "\"" + PHP.doubleQuotedContent(current) + "/"
+        for (form, replacement) in [
+            ("__DIR__.'/../", "PERSIST_DEPLOY_RELEASE.'/"), ("__DIR__ . '/../", "PERSIST_DEPLOY_RELEASE.'/"),
+            ("__DIR__.\"/../", "PERSIST_DEPLOY_RELEASE.\"/"), ("__DIR__ . \"/../", "PERSIST_DEPLOY_RELEASE.\"/"),
+        ] {
             text = Text.replacing(form, with: replacement, in: text)
         }
-        return text
+        return insertingAfterOpeningTag(definition, into: text)
+    }
+
+    /// The PHP lines that define `PERSIST_DEPLOY_RELEASE`.
+    static func releaseDefinition(root: DeployRoot) -> String {
+        """
+        // Written by persist-deploy: the live release, read from the `current` link on each request
+        // (a path through the link may be served from PHP's realpath cache for 2 minutes after a deploy).
+        define('PERSIST_DEPLOY_RELEASE', \(PHP.quote(root.path + "/")).readlink(\(PHP.quote(root.current))));
+        """
+    }
+
+    /// `lines` on their own after `<?php` (and after a leading `declare(...)`, which must stay first).
+    static func insertingAfterOpeningTag(_ lines: String, into text: String) -> String {
+        guard let tag = text.firstRange(of: "<?php") else { return "<?php\n" + lines + "\n?>" + text }
+        var cursor = tag.upperBound
+        let rest = text[cursor...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        if rest.hasPrefix("declare"), let end = rest.firstIndex(of: ";") {
+            cursor = text.index(after: end)
+        }
+        return String(text[..<cursor]) + "\n" + lines + String(text[cursor...])
     }
 }

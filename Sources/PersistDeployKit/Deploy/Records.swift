@@ -17,6 +17,12 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
     /// shared/ to them, and the health check checks access for them.
     package var webUser: String?
     package var webGroup: String?
+    /// The folder the host serves and how (absent when the site is served from `current`).
+    /// Optional so records written before it existed still load.
+    package var servedFolder: ServedFolder?
+    /// Persistent folders whose files live in the served folder; `shared/<path>` links there.
+    /// Backups, `status`, the health check and `recover` read them where they are.
+    package var servedData: [ServedData]?
 
     package init(classification: Classification, root: DeployRoot, updated: String) {
         self.toolVersion = PersistDeployKit.toolVersion

@@ -76,7 +76,7 @@ package struct Rollback {
         let switchOperations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
             .verifyLinks(release: root.release(target), links: relink.links),
             .switchCurrent(root: root.path, releaseID: target),
-        ]
+        ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
         var result = Result(release: target, from: state.liveID, relinked: relink.relinked)
         if request.dryRun {
@@ -88,7 +88,10 @@ package struct Rollback {
         do throws(ToolError) {
             try executor.apply([line][...], root: root.path, counted: switchOperations.count)
         } catch {
-            throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root)
+            let back = state.liveID.map { previous in
+                (try? Deployer.servedFolderSteps(showing: previous, record: state.record, root: root, fileSystem: context.fileSystem)) ?? []
+            } ?? []
+            throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root, served: back)
         }
         return result
     }
@@ -142,13 +145,16 @@ package struct Rollback {
 
     /// The history could not record the rollback: `current` goes back where it was, so the
     /// command's exit 1 means nothing moved; or the error says where it points.
-    static func undo(target: String, from previous: String?, failure: ToolError, executor: PlanExecutor, root: DeployRoot) -> ToolError {
+    /// `served` are the steps that show `previous` in a synced served folder again.
+    static func undo(
+        target: String, from previous: String?, failure: ToolError, executor: PlanExecutor, root: DeployRoot, served: [DeployOperation] = []
+    ) -> ToolError {
         guard let previous else {
             return ToolError("current now points at releases/\(NameBytes.display(target)), but recording the rollback failed: \(failure.message)",
                              hint: failure.hint, activated: true, live: target)
         }
         do throws(ToolError) {
-            try executor.apply([.switchCurrent(root: root.path, releaseID: previous)][...], root: root.path)
+            try executor.apply(([.switchCurrent(root: root.path, releaseID: previous)] + served)[...], root: root.path)
         } catch {
             return ToolError(
                 "current now points at releases/\(NameBytes.display(target)), but recording the rollback failed: \(failure.message) "

@@ -16,13 +16,15 @@ extension DeployPlanner {
     func planPersistentPath(
         _ path: ClassifiedPath, request: DeployRequest, releasePath: String, content: String,
         live: LiveRelease?, liveManifest: ReleaseManifest?, liveTree: ReleaseTree?, framework: Framework,
-        record: PersistenceRecord? = nil
+        record: PersistenceRecord? = nil, sharedLinkedToServed: Bool = false
     ) throws -> PathStep {
         let shared = root.sharedPath(path.path)
         let inRelease = PathName.join(releasePath, path.path)
         let inContent = PathName.join(content, path.path)
         let linkText = PathName.relativeLink(at: inRelease, to: shared)
-        let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
+        // Data already in the served folder is this path's shared copy: a step before this one
+        // links shared/ to it.
+        let sharedType = sharedLinkedToServed ? .directory : try fileSystem.status(at: shared, followSymlink: true)?.type
         let shippedType = try fileSystem.type(at: inContent)
         let liveType = try live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
         let isConfig = path.class == .config

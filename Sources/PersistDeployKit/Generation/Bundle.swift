@@ -18,8 +18,9 @@ package enum UploadBundle {
     /// - `remoteRoot`: the deploy root on the host, absolute (it is written into every file).
     /// - `publicHTML`: the folder the host serves, absolute, or nil.
     /// - `keep`: how many releases `deploy.sh` keeps unless told otherwise.
+    /// - `liveIndex`: the app's Laravel `public/index.php`, for the guide's by-hand copy.
     package static func render(
-        classification: Classification, remoteRoot: String, publicHTML: String?, keep: Int, now: Date
+        classification: Classification, remoteRoot: String, publicHTML: String?, keep: Int, now: Date, liveIndex: String? = nil
     ) throws(ToolError) -> [File] {
         for (option, path) in [("--remote-root", remoteRoot), ("--public-html", publicHTML ?? "/")] where !path.hasPrefix("/") {
             throw ToolError(
@@ -31,7 +32,12 @@ package enum UploadBundle {
             throw ToolError("--remote-root is '/'.", hint: "Pass the folder that will hold releases/, shared/ and current.", exitCode: .usage)
         }
         let record = PersistenceRecord(classification: classification, root: root, updated: "")
-        let safetyNet = try SafetyNet.render(root: root, record: record, history: [], publicHTML: publicHTML)
+        // The check scripts check the served folder; its mode they read from what is on disk.
+        var checked = record
+        checked.servedFolder = publicHTML.map { ServedFolder(path: $0, mode: .link) }
+        let safetyNet = try SafetyNet.render(
+            root: root, record: checked, history: [], publicHTML: publicHTML, audience: .bundle(directory: bundleDirectory(root)),
+            liveIndex: liveIndex)
         var files = [try deployScript(classification: classification, root: root, record: record, publicHTML: publicHTML, keep: keep)]
         for name in ["health-check.sh", "emergency-recovery.sh", "MANUAL-SETUP-GUIDE.md", "SHARED-HOSTING-SETUP.md"] {
             guard let file = safetyNet.first(where: { $0.name == name }) else {
@@ -63,6 +69,11 @@ package enum UploadBundle {
         return written
     }
 
+    /// Where README.txt tells the account to upload the bundle.
+    package static func bundleDirectory(_ root: DeployRoot) -> String {
+        PathName.join(root.path, "persist-deploy-bundle")
+    }
+
     // MARK: deploy.sh
 
     private static func deployScript(
@@ -76,16 +87,15 @@ package enum UploadBundle {
             }
         }
         // The record is written by deploy.sh with the time of the deploy in `updated`: the JSON is
-        // carried in two halves around that value.
+        // carried in two halves around that value, the second without its closing brace, after
+        // which deploy.sh adds how the served folder is served.
         let recordJSON = Text.json(record, pretty: true) + "\n"
         let marker = "\"updated\" : \"\""
-        guard let split = recordJSON.firstRange(of: marker) else {
+        guard let split = recordJSON.firstRange(of: marker), recordJSON.hasSuffix("\n}\n") else {
             throw ToolError("The persistence record has no 'updated' field to fill in.", hint: "This is a bug in persist-deploy; please report it.")
         }
-        let current = root.current
-        var phpPrefix = PHP.quote(current + "/")
-        phpPrefix.removeLast()
-        let webRoot = PathName.join(current, classification.webRoot)
+        let recordAfter = String(recordJSON[split.upperBound...].dropLast(3))
+        let webRoot = PathName.join(root.current, classification.webRoot)
         let values: [String: TemplateValue] = [
             "tool_version": .shellWord(toolVersion),
             "remote_root": .shellWord(root.path),
@@ -104,12 +114,18 @@ package enum UploadBundle {
             "disposable_rows": .shellRows(record.paths.filter { $0.class == .disposable }.map { [$0.path] }),
             "drift_functions": .scriptPart("scripts/drift-functions.sh.tmpl"),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),
-            "kept_rows": .shellRows(PublicHTML.keptFolders(record: record, root: root).map { [$0.name, $0.target] }),
+            "kept_rows": .shellRows(publicHTML.map { served in
+                PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot).map { folder in
+                    let place = PathName.join(served, folder.name)
+                    let shared = root.sharedPath(folder.sharedPath)
+                    return [folder.name, folder.sharedPath, folder.isConfig ? "config" : folder.kind.rawValue,
+                            PathName.relativeLink(at: shared, to: place), PathName.relativeLink(at: place, to: shared)]
+                }
+            } ?? []),
             "record_before": .shellWord(String(recordJSON[..<split.upperBound].dropLast())),
-            "record_after": .shellWord("\"" + String(recordJSON[split.upperBound...])),
-            "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, current: current)),
-            "php_prefix": .shellWord(phpPrefix),
-            "php_double_prefix": .shellWord("\"" + PHP.doubleQuotedContent(current) + "/"),
+            "record_after": .shellWord("\"" + recordAfter),
+            "laravel_index": .shellWord(PublicHTML.laravelIndex(original: nil, root: root)),
+            "laravel_definition": .shellWord(PublicHTML.releaseDefinition(root: root)),
         ]
         let text = try Template.embedded("scripts/deploy.sh.tmpl").render(values)
         return File(name: "deploy.sh", text: text, permissions: 0o755)
@@ -118,7 +134,7 @@ package enum UploadBundle {
     // MARK: README.txt
 
     private static func readme(root: DeployRoot, classification: Classification, publicHTML: String?, keep: Int, now: Date) -> String {
-        let bundle = PathName.join(root.path, "persist-deploy-bundle")
+        let bundle = bundleDirectory(root)
         let example = ReleaseID.timestamp(now)
         let persistent = classification.persistentPaths.map { "    \($0.path)  (\($0.class.rawValue))" }.joined(separator: "\n")
         var lines = [
@@ -134,34 +150,43 @@ package enum UploadBundle {
             "1. Upload this whole folder to the host as",
             "       \(Shell.quote(bundle))",
             "",
-            "2. Upload the new release of the app (its files, with \(classification.webRoot == "." ? "index.php" : classification.webRoot + "/") at the top)",
-            "   into a folder named with the UTC time of the upload, e.g.",
+            "2. Get a release id (the UTC time; names sort by age, and the newest \(keep) releases are kept):",
+            "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --new-id",
+            "   and upload the new release of the app (its files, with \(classification.webRoot == "." ? "index.php" : classification.webRoot + "/") at the top)",
+            "   into the folder of that name, e.g.",
             "       \(Shell.quote(PathName.join(root.releases, example)))",
-            "   (YYYY-MM-DD_HH-MM-SS; names sort by age, and the newest \(keep) releases are kept).",
             "",
-            "3. In the host's terminal, deploy it:",
+            "3. In the host's terminal, deploy it (with no id, the newest release uploaded that never went live):",
             "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) \(example)",
             "   It links the release to the data in shared/, switches 'current' to it in one step and",
             "   records the deploy. Run it again after any error: it goes on from what is on disk.",
+            "   An id older than the live release is refused: going back is step 5.",
             "",
             "4. Check the live site's layout (exit 0 = healthy):",
             "       bash \(Shell.quote(root.sharedPath("health-check.sh")))",
+            "   If a link is ever lost or broken, repair without losing anything:",
+            "       bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))",
+            "",
+            "5. Go back to the release that was live before (by the history), or to a named one:",
+            "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --rollback",
+            "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --rollback RELEASE_ID",
             "",
         ]
         if let publicHTML {
             lines += [
-                "5. Serve it: deploy.sh makes \(Shell.quote(publicHTML)) a link to the live web root when that",
-                "   folder is absent, empty or already a link. Where the host refuses links there, deploy with",
-                "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --sync \(example)",
-                "   which copies each release's web root in (SHARED-HOSTING-SETUP.md explains both).",
-                "   If a link is ever lost or broken: bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))",
+                "6. Serve it: deploy.sh makes \(Shell.quote(publicHTML)) a link to the live web root when that",
+                "   folder is absent, empty or already a link. Where the host refuses links there, or the folder",
+                "   holds files of its own, deploy once with",
+                "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --sync",
+                "   which keeps it a real folder and copies each release's web root in; later deploys remember it.",
+                "   If uploaded files then answer 403 or 404, the web server refuses links there: deploy once with",
+                "       bash \(Shell.quote(PathName.join(bundle, "deploy.sh"))) --sync --served-links no",
+                "   SHARED-HOSTING-SETUP.md explains both, and the traps after a switch (old PHP code, open_basedir).",
             ]
         } else {
             lines += [
-                "5. If a link is ever lost or broken, repair without losing anything:",
-                "       bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))",
-                "   To serve the site from public_html, see SHARED-HOSTING-SETUP.md (or make the bundle",
-                "   again with --public-html PATH).",
+                "6. To serve the site from public_html, make the bundle again with --public-html PATH; see",
+                "   SHARED-HOSTING-SETUP.md.",
             ]
         }
         lines += [

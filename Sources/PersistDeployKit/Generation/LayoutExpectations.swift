@@ -35,6 +35,14 @@ package struct LayoutExpectations: Sendable, Equatable {
     /// The deploy root written into the scripts when shared/ is not `ROOT/shared` (the scripts
     /// otherwise find the root from their own location, so a moved root keeps working).
     package var rootFallback: String
+    /// The folder the host serves (`--public-html`), or "" when the site is served from `current`.
+    package var served: String
+    /// The persistent folders visible in the web root, checked in a real served folder.
+    package var servedFolders: [ServedPersistentFolder]
+    /// shared/ when the record was written, for the link texts from the served folder.
+    var sharedRoot: String
+    /// The link text that makes the served folder show `current/<web root>` (link mode).
+    package var servedLink: String
     /// The web user and group the record names ("" when none): access is checked for them.
     package var webUser: String
     package var webGroup: String
@@ -65,6 +73,10 @@ package struct LayoutExpectations: Sendable, Equatable {
         }.map(\.path)
         disposable = record.paths.filter { $0.class == .disposable }.map(\.path)
         rootFallback = root.shared == PathName.join(root.path, "shared") ? "" : root.path
+        sharedRoot = root.shared
+        served = record.servedFolder?.path ?? ""
+        servedFolders = served.isEmpty ? [] : PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot)
+        servedLink = served.isEmpty ? "" : PathName.relativeLink(at: served, to: PathName.join(root.current, record.webRoot))
         webUser = record.webUser ?? ""
         webGroup = record.webGroup ?? ""
         let storage = record.persistentPaths.contains { $0.path == "storage" && $0.kind == .dir }
@@ -79,6 +91,11 @@ package struct LayoutExpectations: Sendable, Equatable {
             "persistent_rows": .shellRows(persistent.map { [$0.path, $0.scriptKind, $0.linkText] }),
             "app_link_rows": .shellRows(appLinks.map { [$0.path, $0.target, $0.linkText] }),
             "secret_rows": .shellRows(secrets.map { [$0] }),
+            "served_folder": .shellWord(served),
+            "served_rows": .shellRows(servedFolders.map { folder in
+                [folder.name, folder.sharedPath, folder.kind.rawValue,
+                 PathName.relativeLink(at: PathName.join(served, folder.name), to: PathName.join(sharedRoot, folder.sharedPath))]
+            }),
         ]
     }
 }

@@ -9,9 +9,13 @@ package enum SafetyNet {
     }
 
     /// Renders every file without touching the disk (the golden tests and `write` use this).
+    /// - `audience`: the guides for the binary, or for the upload bundle's `deploy.sh`.
+    /// - `liveIndex`: the live release's Laravel `index.php`, for the guide's by-hand copy.
     package static func render(
-        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?,
+        audience: GuideAudience = .binary, liveIndex: String? = nil
     ) throws(ToolError) -> [File] {
+        let publicHTML = publicHTML ?? record.servedFolder?.path
         let expectations = LayoutExpectations(record: record, root: root)
         var healthValues = expectations.scriptValues
         healthValues["framework"] = .shellWord(record.framework.rawValue)
@@ -22,10 +26,17 @@ package enum SafetyNet {
         healthValues["writable_rows"] = .shellRows(expectations.writableSubfolders.map { [$0] })
         healthValues["disposable_rows"] = .shellRows(expectations.disposable.map { [$0] })
         healthValues["drift_functions"] = .scriptPart("scripts/drift-functions.sh.tmpl")
-        let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
+        var recoveryValues = expectations.scriptValues
+        recoveryValues["framework"] = .shellWord(record.framework.rawValue)
+        recoveryValues["web_root"] = .shellWord(record.webRoot)
+        recoveryValues["served_link"] = .shellWord(expectations.servedLink)
+        recoveryValues["laravel_index"] = .shellWord(PublicHTML.laravelIndex(original: nil, root: root))
+        let guides = Guides(
+            root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML, audience: audience,
+            liveIndex: liveIndex)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),
-            File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(expectations.scriptValues),
+            File(name: "emergency-recovery.sh", text: try Template.embedded("scripts/emergency-recovery.sh.tmpl").render(recoveryValues),
                  permissions: 0o755),
             File(name: "DEPLOYMENT-SUMMARY.md", text: try guides.summary(), permissions: 0o644),
             File(name: "MANUAL-SETUP-GUIDE.md", text: try guides.manualSetup(), permissions: 0o644),
@@ -37,9 +48,10 @@ package enum SafetyNet {
     /// `root.shared`, each through a temporary file and a rename. Returns the paths written.
     @discardableResult
     package static func write(
-        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, fileSystem: any FileSystem
+        root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, liveIndex: String? = nil,
+        fileSystem: any FileSystem
     ) throws(ToolError) -> [String] {
-        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML)
+        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex)
         var written: [String] = []
         for file in files {
             let path = root.sharedPath(file.name)

@@ -64,7 +64,8 @@ package struct HealthChecker {
                 }
             }
             let stored = root.sharedPath(path)
-            let exists = type(stored) != nil
+            // As `[[ -e ]]` in the script: a dangling link is missing.
+            let exists = resolve(stored) != nil
             if persistent.kind == .dir {
                 if isDirectory(stored), let web {
                     if let denial = web.denial(stored, [.write, .execute]) {
@@ -150,6 +151,10 @@ package struct HealthChecker {
             checks += driftChecks(live: live, root: root, record: record)
         }
 
+        if let expectations {
+            checks += servedFolderChecks(root: root, expectations: expectations, live: live)
+        }
+
         for path in expectations?.secrets ?? [] {
             let secret = root.sharedPath(path)
             guard let status = try? fileSystem.status(at: secret, followSymlink: true), status.type == .file else { continue }
@@ -222,9 +227,9 @@ package struct HealthChecker {
         }
     }
 
-    private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
-    private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
-    private func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
-    private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
-    private func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
+    func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
+    func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
+    func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
+    func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
+    func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
 }

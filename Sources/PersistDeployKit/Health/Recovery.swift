@@ -18,6 +18,9 @@ package struct Recovery {
         /// Moves a real file where a link belongs to `to` (a free name when shared/ has its own).
         case replaceFile(path: String, file: String, to: String, label: String, text: String)
         case restrictSecret(path: String, at: String, mode: UInt32)
+        /// Copies the live release's web root into the real served folder (removing nothing).
+        case syncServedFolder(release: String, served: String)
+        case writeServedIndex(at: String)
 
         package var description: String {
             switch self {
@@ -29,6 +32,8 @@ package struct Recovery {
                 "move the release's own \(path) to \(label), then link \(path) -> \(text)"
             case .restrictSecret(let path, _, let mode):
                 "remove every-user access from shared/\(path) (mode \(String(mode & 0o777, radix: 8)))"
+            case .syncServedFolder(let release, let served): "copy the web root of releases/\(release) into \(served)"
+            case .writeServedIndex(let at): "write \(at) (it loads the live release)"
             }
         }
     }
@@ -39,7 +44,7 @@ package struct Recovery {
         package var problems: [String]
     }
 
-    private let fileSystem: any FileSystem
+    let fileSystem: any FileSystem
     /// The suffix for a clashing newcomer: `NAME.recovered-<stamp>`.
     private let stamp: String
     /// Test hook for crash testing, as in `PlanExecutor`: after this many repairs the process
@@ -135,6 +140,10 @@ package struct Recovery {
             }
         }
 
+        if let expectations {
+            actions += servedFolderActions(root: root, expectations: expectations, live: live, problems: &problems)
+        }
+
         for path in expectations?.secrets ?? [] {
             let secret = root.sharedPath(path)
             guard let status = try? fileSystem.status(at: secret, followSymlink: false), status.type == .file,
@@ -174,12 +183,16 @@ package struct Recovery {
             try pointLink(at: file, text: text)
         case .restrictSecret(_, let at, let mode):
             try fileSystem.setPermissions(at: at, to: mode & ~0o007)
+        case .syncServedFolder(let release, let served):
+            try syncServedFolder(release: release, served: served, root: root)
+        case .writeServedIndex(let at):
+            try fileSystem.writeText(PublicHTML.laravelIndex(original: nil, root: root), to: at)
         }
     }
 
     /// Makes `path` a symlink with `text`: a temporary link renamed over it, so there is never a
     /// moment without one. Only ever replaces a link or nothing.
-    private func pointLink(at path: String, text: String) throws(SystemCallError) {
+    func pointLink(at path: String, text: String) throws(SystemCallError) {
         let parent = PathName.parent(path)
         try fileSystem.createDirectory(at: parent, permissions: 0o755)
         let temporary = PathName.join(parent, ".persist-deploy-link.\(getpid())")
@@ -246,7 +259,7 @@ package struct Recovery {
     }
 
     private func isAbsoluteLink(_ path: String) -> Bool { ((try? fileSystem.readSymlink(at: path)) ?? "").hasPrefix("/") }
-    private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
-    private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
-    private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
+    func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
+    func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
+    func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
 }

@@ -120,6 +120,9 @@ import Testing
         case .runHook(let hook): [hook.releasePath]
         case .verifyLinks, .checkRelease: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
+        case .replaceEmptyFolderWithLink(let path, _), .replaceLinkWithFolder(let path): [path]
+        case .moveDataToServedFolder(let shared, let served, _, _): [shared, served]
+        case .syncServedFolder(_, let to, _, _): [to]
         case .recordReleaseTree(_, let manifest, _): [manifest]
         case .leaveBehind(let release, _, _, let to): [release, to]
         }

@@ -17,9 +17,12 @@ import Testing
             ClassifiedPath(path: "public/uploads", kind: .dir, class: .user, reason: "uploads | avatars are made by users"),
             ClassifiedPath(path: "storage", kind: .dir, class: .runtime, reason: "Laravel writes logs, cache and sessions here"),
         ]
-        let record = PersistenceRecord(
+        var record = PersistenceRecord(
             classification: Classification(detection: DetectionResult(framework: .laravel, webRoot: "public", evidence: []), paths: paths),
             root: root, updated: "2026-11-22T14:30:00Z")
+        // Synced into a real public_html whose host refuses links: the uploads live there.
+        record.servedFolder = ServedFolder(path: "/home/shop/public_html", mode: .sync, links: false)
+        record.servedData = [ServedData(path: "public/uploads", location: "/home/shop/public_html/uploads")]
         let history = [
             HistoryRecord(release: "2026-11-21_09-00-00", time: "2026-11-21T09:00:00Z", outcome: .adopted, framework: .laravel,
                           paths: [PathRecord(path: "public/uploads", class: .user, action: .adopted),

@@ -50,6 +50,34 @@ APP_LINKS=(
 SECRETS=(
   '.env'
 )
+# The folder the host serves ('' when none), the link that makes it show current/<web root>,
+# and the persistent paths in the web root: name there, path in shared/, kind, link text.
+SERVED='/home/shop/public_html'
+SERVED_LINK='../../srv/www/shop/current/public'
+SERVED_FOLDERS=(
+  'storage' 'storage/app/public' 'dir' '../../../srv/www/shop/shared/storage/app/public'
+  'uploads' 'public/uploads' 'dir' '../../../srv/www/shop/shared/public/uploads'
+)
+FRAMEWORK='laravel'
+WEB_ROOT='public'
+# Laravel, sync mode: the served index.php when it is missing (it loads the live release).
+LARAVEL_INDEX='<?php
+// Written by persist-deploy: the live release, read from the `current` link on each request
+// (a path through the link may be served from PHP'\''s realpath cache for 2 minutes after a deploy).
+define('\''PERSIST_DEPLOY_RELEASE'\'', '\''/srv/www/shop/'\''.readlink('\''/srv/www/shop/current'\''));
+use Illuminate\Http\Request;
+
+define('\''LARAVEL_START'\'', microtime(true));
+
+if (file_exists($maintenance = PERSIST_DEPLOY_RELEASE.'\''/storage/framework/maintenance.php'\'')) {
+    require $maintenance;
+}
+
+require PERSIST_DEPLOY_RELEASE.'\''/vendor/autoload.php'\'';
+
+(require_once PERSIST_DEPLOY_RELEASE.'\''/bootstrap/app.php'\'')
+    ->handleRequest(Request::capture());
+'
 
 dry_run=0
 case "${1:-}" in
@@ -289,6 +317,100 @@ if [[ -n $live ]]; then
       problem "$link is a file where a link to $target belongs; move it aside and run this again"
     fi
   done
+fi
+
+# --- the served folder (--public-html) ---------------------------------------------------
+
+# shellcheck disable=SC2317  # called through act "$@"
+# sync_served WEB_ROOT_DIR RELEASE_ID: copies the release's web-root files into the served
+# folder (each through a temporary name), except the persistent paths; removes nothing. The
+# list of synced files grows by what was copied, so a later deploy removes what goes stale.
+sync_served() {
+  local source=$1 id=$2 state="$ROOT/.persist-deploy/public-html" files=() file k skip temporary
+  mkdir -p -- "$SERVED" "$state" || return 1
+  collect_files "$source" ""
+  for file in ${FOUND[@]+"${FOUND[@]}"}; do
+    skip=0
+    for ((k = 0; k < ${#SERVED_FOLDERS[@]}; k += 4)); do
+      [[ $file == "${SERVED_FOLDERS[k]}" || $file == "${SERVED_FOLDERS[k]}"/* ]] && skip=1
+    done
+    [[ $FRAMEWORK == laravel && $file == index.php ]] && skip=1
+    [[ -d $SERVED/$file && ! -L $SERVED/$file ]] && skip=1
+    ((skip)) && continue
+    mkdir -p -- "$(dirname -- "$SERVED/$file")" || return 1
+    temporary="$(dirname -- "$SERVED/$file")/.${file##*/}.persist-deploy-copy"
+    rm -rf -- "$temporary" && cp -a -- "$source/$file" "$temporary" && mv -f -T -- "$temporary" "$SERVED/$file" || return 1
+    files+=("$file")
+  done
+  if [[ -f $state/last ]]; then
+    local previous=""
+    IFS= read -r previous <"$state/last"
+    if [[ -n $previous && -f $state/$previous.files ]]; then
+      while IFS= read -r -d '' file; do files+=("$file"); done <"$state/$previous.files"
+    fi
+  fi
+  { ((${#files[@]} == 0)) || printf '%s\0' "${files[@]}"; } | sort -z -u >"$state/.$id.files.tmp" && mv -f -T -- "$state/.$id.files.tmp" "$state/$id.files" \
+    && printf '%s\n' "$id" >"$state/.last.tmp" && mv -f -T -- "$state/.last.tmp" "$state/last"
+}
+
+# shellcheck disable=SC2317  # called from sync_served, which is called through act "$@"
+# collect_files DIR PREFIX: FOUND = every non-directory entry below DIR, relative to it.
+collect_files() {
+  [[ -n $2 ]] || FOUND=()
+  local entry
+  for entry in "$1"/*; do
+    if [[ -d $entry && ! -L $entry ]]; then
+      collect_files "$entry" "$2${entry##*/}/"
+    else
+      FOUND+=("$2${entry##*/}")
+    fi
+  done
+}
+
+# shellcheck disable=SC2317  # called through act "$@"
+write_index() {
+  printf '%s' "$LARAVEL_INDEX" >"$SERVED/.index.php.persist-deploy-tmp" && mv -f -T -- "$SERVED/.index.php.persist-deploy-tmp" "$SERVED/index.php"
+}
+
+if [[ -n $SERVED ]]; then
+  synced=""
+  [[ -f $ROOT/.persist-deploy/public-html/last ]] && IFS= read -r synced <"$ROOT/.persist-deploy/public-html/last"
+  if [[ -L $SERVED || (! -e $SERVED && -z $synced) ]]; then
+    # Link mode: the folder is a link to current/<web root>.
+    if [[ $(readlink -- "$SERVED") != "$SERVED_LINK" || -z $(resolved "$SERVED") ]]; then
+      act "re-create the link $SERVED -> $SERVED_LINK" point_link "$SERVED" "$SERVED_LINK" || problem "could not link $SERVED"
+    fi
+  elif [[ -d $SERVED || ! -e $SERVED ]]; then
+    # Sync mode: the folder is real and shows the live release's web root.
+    if [[ -n $live ]]; then
+      if [[ $WEB_ROOT == . ]]; then live_web=$live; else live_web="$live/$WEB_ROOT"; fi
+      if [[ ! -d $SERVED || $synced != "${live##*/}" ]]; then
+        act "copy the web root of releases/${live##*/} into $SERVED" sync_served "$live_web" "${live##*/}" || problem "could not copy the live web root into $SERVED"
+      fi
+    fi
+    for ((i = 0; i < ${#SERVED_FOLDERS[@]}; i += 4)); do
+      [[ ${SERVED_FOLDERS[i + 2]} == dir ]] || continue
+      place="$SERVED/${SERVED_FOLDERS[i]}"
+      stored="$SHARED/${SERVED_FOLDERS[i + 1]}"
+      if [[ -L $stored && ! -L $place && $(readlink -m -- "$stored") == "$(readlink -m -- "$place")" ]]; then
+        if [[ ! -e $place ]]; then
+          shell_quote "$ROOT"
+          quoted_root=$REPLY
+          shell_quote "${SERVED_FOLDERS[i + 1]}"
+          quoted_path=$REPLY
+          shell_quote "$place"
+          problem "$place is missing; it held the files of ${SERVED_FOLDERS[i + 1]} (the served folder keeps them), and recovery does not replace lost data with an empty folder. Put it back from a backup: persist-deploy restore --root $quoted_root --path $quoted_path; if it is really gone, create it empty with mkdir -p -- $REPLY, then run recovery again."
+        fi
+      elif [[ ! -e $place && ! -L $place ]] || [[ -L $place && $(resolved "$place") != "$(resolved "$stored")" ]]; then
+        act "re-create the link $place -> ${SERVED_FOLDERS[i + 3]}" point_link "$place" "${SERVED_FOLDERS[i + 3]}" || problem "could not link $place"
+      fi
+    done
+    if [[ $FRAMEWORK == laravel && ! -f $SERVED/index.php ]]; then
+      act "write $SERVED/index.php (it loads the live release)" write_index || problem "could not write $SERVED/index.php"
+    fi
+  else
+    problem "$SERVED is a file where the served folder belongs; move it aside and run this again"
+  fi
 fi
 
 # --- secrets -----------------------------------------------------------------------------

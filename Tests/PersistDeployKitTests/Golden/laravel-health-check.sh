@@ -49,6 +49,13 @@ APP_LINKS=(
 SECRETS=(
   '.env'
 )
+# The folder the host serves ('' when none) and the persistent paths in the web root: name
+# there, path in shared/, kind, link text from there.
+SERVED='/home/shop/public_html'
+SERVED_FOLDERS=(
+  'storage' 'storage/app/public' 'dir' '../../../srv/www/shop/shared/storage/app/public'
+  'uploads' 'public/uploads' 'dir' '../../../srv/www/shop/shared/public/uploads'
+)
 # The user PHP runs as (--web-user/--web-group): access in shared/ is checked for it, not for
 # whoever runs this script. Empty: checked for the user running it.
 WEB_USER=''
@@ -801,6 +808,72 @@ drift_check() {
   done
 }
 [[ -n $live ]] && drift_check "$live"
+
+# --- the served folder (--public-html) ---------------------------------------------------
+# A link is link mode; a real folder (or a missing one after a sync) is sync mode, where each
+# persistent folder is a link into shared/ or, where links are refused, holds the files itself.
+if [[ -n $SERVED ]]; then
+  if [[ $WEB_ROOT == . ]]; then web="$ROOT/current"; else web="$ROOT/current/$WEB_ROOT"; fi
+  synced=""
+  [[ -f $ROOT/.persist-deploy/public-html/last ]] && IFS= read -r synced <"$ROOT/.persist-deploy/public-html/last"
+  if [[ -L $SERVED ]]; then
+    got=$(resolved "$SERVED")
+    if [[ -z $got ]]; then
+      record fail served "$SERVED" "is a dangling link to $(readlink -- "$SERVED")"
+    elif [[ $got != "$(resolved "$web")" ]]; then
+      record fail served "$SERVED" "points at $got, not at current/$WEB_ROOT"
+    else
+      record pass served "$SERVED" "links to current/$WEB_ROOT"
+    fi
+  elif [[ -d $SERVED ]]; then
+    if [[ -z $synced ]]; then
+      record warn served "$SERVED" "is a real folder that no deploy synced; deploy with --public-html and --sync"
+    elif [[ -n $live && $synced != "${live##*/}" ]]; then
+      record warn served "$SERVED" "shows releases/$synced, but current is releases/${live##*/}; run emergency-recovery.sh"
+    else
+      record pass served "$SERVED" "is a real folder synced from releases/$synced"
+    fi
+    for ((i = 0; i < ${#SERVED_FOLDERS[@]}; i += 4)); do
+      [[ ${SERVED_FOLDERS[i + 2]} == dir ]] || continue
+      place="$SERVED/${SERVED_FOLDERS[i]}"
+      stored="$SHARED/${SERVED_FOLDERS[i + 1]}"
+      if [[ -L $stored && ! -L $place && $(readlink -m -- "$stored") == "$(readlink -m -- "$place")" ]]; then
+        if [[ -d $place && -w $place ]]; then
+          record pass served-data "${SERVED_FOLDERS[i]}" "holds the files of ${SERVED_FOLDERS[i + 1]}"
+        elif [[ -d $place ]]; then
+          record fail served-data "${SERVED_FOLDERS[i]}" "is not writable"
+        else
+          record fail served-data "${SERVED_FOLDERS[i]}" "is missing; it held the files of ${SERVED_FOLDERS[i + 1]}"
+        fi
+      elif [[ -L $place ]]; then
+        got=$(resolved "$place")
+        if [[ -n $got && $got == "$(resolved "$stored")" ]]; then
+          record pass served-link "${SERVED_FOLDERS[i]}" "links to shared/${SERVED_FOLDERS[i + 1]}"
+        else
+          record fail served-link "${SERVED_FOLDERS[i]}" "does not resolve to shared/${SERVED_FOLDERS[i + 1]}"
+        fi
+      elif [[ -d $place ]]; then
+        record warn served-link "${SERVED_FOLDERS[i]}" "is a real folder, not a link to shared/${SERVED_FOLDERS[i + 1]}; deploy again to merge it"
+      else
+        record fail served-link "${SERVED_FOLDERS[i]}" "is missing, so the files in shared/${SERVED_FOLDERS[i + 1]} are not served"
+      fi
+    done
+    if [[ $FRAMEWORK == laravel ]]; then
+      if [[ -f $SERVED/index.php ]]; then
+        record pass served-index index.php "loads the live release"
+      else
+        record fail served-index index.php "is missing from the served folder"
+      fi
+    fi
+    if [[ -f $SERVED/index.html && -e $web/index.php && ! -e $web/index.html ]]; then
+      record warn served-index index.html "is not part of the release and is served before index.php; deploy with --move-index-aside"
+    fi
+  elif [[ -e $SERVED ]]; then
+    record fail served "$SERVED" "is not a folder or a link"
+  else
+    record fail served "$SERVED" "is missing"
+  fi
+fi
 
 # --- secrets -----------------------------------------------------------------------------
 for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
