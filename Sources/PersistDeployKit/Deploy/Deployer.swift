@@ -38,6 +38,8 @@ package struct Deployer {
         if !options.dryRun {
             try ensureRootExists()
             lock = try DeployLock.acquire(root: root, command: commandName, waitSeconds: options.waitSeconds, context: context)
+            // A killed restore's copies beside persistent paths are provably its own: cleaned first.
+            try BackupStore(root: root, now: context.now).cleanUpInterruptedRestore(console: console)
         }
         defer { lock?.release() }
 
