@@ -43,8 +43,11 @@ package struct BackupStore {
             return record.persistentPaths.map(\.path)
         }
         do {
-            guard try fileSystem.isDirectory(root.shared, followSymlink: true) else { return [] }
-            return try fileSystem.listDirectory(at: root.shared).filter {
+            // shared/ itself may be a link (to a data disk): its contents are what counts.
+            guard let shared = PathResolver.resolve(root.shared, fileSystem: fileSystem),
+                try fileSystem.isDirectory(shared)
+            else { return [] }
+            return try fileSystem.listDirectory(at: shared).filter {
                 !DeployRoot.toolFilesInShared.contains($0) && !SnapshotRestorer.isLeftover($0)
             }
         } catch {
@@ -155,16 +158,11 @@ package struct BackupStore {
         for warning in copier.warnings { console?.warn(warning) }
         try builder.writeManifest(to: PathName.join(temporary, Self.manifestFile), started: started)
         try fileSystem.removeTree(at: parts)
-        // Where shared/ is when its own name is not followed: a location elsewhere means a link
-        // of the deploy root (shared/ itself, or a folder in it) was followed.
-        let lexicalShared = PathName.join(
-            PathResolver.resolve(PathName.parent(root.shared), fileSystem: fileSystem) ?? PathName.parent(root.shared),
-            PathName.basename(root.shared))
         let saved = held.map { source in
             let tally = copier.tallies[sources.firstIndex(of: source)!]
             return SavedPath(
                 path: source.path, files: tally.files, bytes: tally.bytes, newestChange: tally.newestChange,
-                location: source.location == PathName.join(lexicalShared, source.path) ? nil : source.location)
+                location: PersistentLocation.followedLink(source.location, path: source.path, root: root, fileSystem: fileSystem))
         }
         let record = Record(
             id: id, created: Timestamp.iso8601(created), files: saved.reduce(0) { $0 + $1.files },

@@ -34,6 +34,15 @@ package enum PersistentLocation {
         return .found(location: location)
     }
 
+    /// `location` when it is not where `path` lies lexically in shared/ (shared/ itself, or a
+    /// folder in it, is a link the lookup followed); nil otherwise.
+    package static func followedLink(_ location: String, path: String, root: DeployRoot, fileSystem: any FileSystem) -> String? {
+        let parent = PathName.parent(root.shared)
+        let lexical = PathName.join(
+            PathResolver.resolve(parent, fileSystem: fileSystem) ?? parent, PathName.basename(root.shared), path)
+        return location == lexical ? nil : location
+    }
+
     /// Where `restore` writes `path`: its current location, or where it would be created (through
     /// the same links: a link whose target is missing is restored at that target). Nil with the
     /// reason when there is no such place (a file where a folder is needed, a folder that a

@@ -11,6 +11,19 @@ package struct StatusReport: Sendable, Encodable {
         package var files: Int
         package var bytes: Int64
         package var newestChange: String?
+        /// When the files were counted (UTC) and by what ("backup ID", "status --exact"…):
+        /// `status` shows kept counts rather than walk shared/ on every call.
+        package var counted: String
+        package var countedBy: String
+        /// Where the data is when a link of the deploy root leads elsewhere.
+        package var location: String?
+        /// Why the path could not be counted (a broken link on the way).
+        package var problem: String?
+        var countedSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case path, `class`, files, bytes, newestChange, counted, countedBy, location, problem
+        }
     }
 
     package struct Deploy: Sendable, Encodable {
@@ -40,7 +53,9 @@ package struct StatusReport: Sendable, Encodable {
 
     var json: StatusReport { self }
 
-    package static func gather(root: DeployRoot, context: Context, console: Console?) throws(ToolError) -> StatusReport {
+    /// The report; the files of each persistent path come from the kept counts (`DataCounts`)
+    /// unless `exact`, and are counted now (and kept) where none were kept.
+    package static func gather(root: DeployRoot, context: Context, exact: Bool = false, console: Console?) throws(ToolError) -> StatusReport {
         let fileSystem = context.fileSystem
         let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem)
         var release: String?
@@ -55,21 +70,7 @@ package struct StatusReport: Sendable, Encodable {
             } else {
                 try BackupStore.persistentPaths(root: root, fileSystem: fileSystem).map { ($0, nil) }
             }
-        var paths: [PathUsage] = []
-        let meter = console?.meter(verb: "counting", label: "shared/")
-        for (path, pathClass) in classified {
-            let usage: DataUsage
-            meter?.relabel("shared/" + path)
-            do {
-                usage = try DataUsage.measure(PathName.join(root.shared, path), progress: meter)
-            } catch {
-                throw ToolError.system(error, while: "Counting the files in '\(PathName.join(root.shared, path))'")
-            }
-            paths.append(PathUsage(
-                path: path, class: pathClass, files: usage.files, bytes: usage.bytes,
-                newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) }))
-        }
-        console?.endProgress()
+        let paths = try counts(of: classified, root: root, context: context, exact: exact, console: console)
         let backups = try BackupStore(root: root, now: context.now).list()
         let space = try? SystemCall.space(at: root.shared)
         let history = DeploymentHistory.load(root, fileSystem: fileSystem)
@@ -103,12 +104,13 @@ package struct StatusReport: Sendable, Encodable {
         if paths.isEmpty {
             lines.append("Persistent paths: none found")
         } else {
-            lines.append("Persistent paths:")
-            let width = paths.map(\.path.count).max() ?? 0
+            lines.append("Persistent paths (\(Self.countsAge(paths, now: now))):")
+            let width = paths.map { NameBytes.display($0.path).count }.max() ?? 0
             for path in paths {
                 let newest = path.newestChange.map { ", newest change \($0)" } ?? ""
-                lines.append("  \(Text.padded(path.path, to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
-                    + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)")
+                let location = path.problem.map { " (NOT counted: \($0))" } ?? path.location.map { " (at \($0))" } ?? ""
+                lines.append("  \(Text.padded(NameBytes.display(path.path), to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
+                    + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)\(location)")
             }
         }
         if let freeBytes, let totalBytes {

@@ -144,7 +144,7 @@ enum BackupCommands {
 
     static func status(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
-        let report = try StatusReport.gather(root: root, context: context, console: console)
+        let report = try StatusReport.gather(root: root, context: context, exact: invocation.flag("--exact"), console: console)
         for line in report.lines(now: context.now()) { console.say(line) }
         console.result(report.json)
         return .success
