@@ -26,10 +26,10 @@ package enum PersistentLocation {
         }
         let backups = PathResolver.resolve(root.backups, fileSystem: fileSystem) ?? root.backups
         if PathName.isWithin(backups, location) {
-            return .unusable(reason: "resolves to '\(location)', which holds the backups folder '\(root.backups)'")
+            return .unusable(reason: "resolves to '\(location)', which holds the backups folder '\(root.backups)' (a snapshot cannot hold itself)")
         }
         if PathName.isWithin(location, backups) {
-            return .unusable(reason: "resolves to '\(location)', inside the backups folder '\(root.backups)'")
+            return .unusable(reason: "resolves to '\(location)', inside the backups folder '\(root.backups)' (a snapshot cannot hold itself)")
         }
         return .found(location: location)
     }
@@ -84,24 +84,28 @@ package enum PersistentLocation {
     /// Why `path` does not resolve when something on the way is broken (a dangling or looping
     /// link, a file where a folder is needed); nil when it is simply missing.
     private static func brokenStep(_ path: String, root: DeployRoot, fileSystem: any FileSystem) -> String? {
+        let components = PathName.components(path)
+        /// The subject of the reason: the path itself, or the folder on the way that is broken.
+        func subject(_ shown: String) -> String {
+            shown == "shared/" + components.joined(separator: "/") ? "" : "lies below '\(shown)', which "
+        }
         func linkProblem(_ lexical: String, shown: String) -> String {
             let text = (try? fileSystem.readSymlink(at: lexical)) ?? "?"
-            return "'\(shown)' is a link to '\(text)', which does not resolve (a disk not mounted?)"
+            return "\(subject(shown))is a link to '\(text)', which does not resolve (a disk not mounted?)"
         }
         guard let sharedStatus = try? fileSystem.status(at: root.shared, followSymlink: false) else { return nil }
         guard var resolved = PathResolver.resolve(root.shared, fileSystem: fileSystem) else {
-            return sharedStatus.type == .symlink ? linkProblem(root.shared, shown: root.shared) : "'\(root.shared)' does not resolve"
+            return sharedStatus.type == .symlink ? linkProblem(root.shared, shown: root.shared) : "lies below '\(root.shared)', which does not resolve"
         }
-        let components = PathName.components(path)
         for (index, component) in components.enumerated() {
             let candidate = PathName.join(resolved, component)
             let shown = "shared/" + components[...index].joined(separator: "/")
             guard let status = try? fileSystem.status(at: candidate, followSymlink: false) else { return nil }
             guard let next = PathResolver.resolve(candidate, fileSystem: fileSystem) else {
-                return status.type == .symlink ? linkProblem(candidate, shown: shown) : "'\(shown)' does not resolve"
+                return status.type == .symlink ? linkProblem(candidate, shown: shown) : "\(subject(shown))does not resolve"
             }
             if index < components.count - 1, (try? fileSystem.isDirectory(next, followSymlink: true)) != true {
-                return "'\(shown)' is not a directory"
+                return "lies below '\(shown)', which is not a directory"
             }
             resolved = next
         }
