@@ -124,6 +124,11 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
         return try wrapped.files(under: directory)
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try check(.files, directory)
+        return try wrapped.walk(directory)
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try check(.readFile, path)
         return try wrapped.readFile(at: path)

@@ -100,6 +100,15 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.openDirectory(directory)
+            var found: [WalkedEntry] = []
+            tree.walk(inode, prefix: "", into: &found)
+            return found
+        }
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try state.withLock { tree throws(SystemCallError) in
             let node = try tree.existing(path, followFinal: true, call: "open")
@@ -497,6 +506,15 @@ private struct Tree {
             } else {
                 found.append(relative)
             }
+        }
+    }
+
+    func walk(_ directory: UInt64, prefix: String, into found: inout [WalkedEntry]) {
+        for (name, child) in entries(of: directory).sorted(by: { Tree.bytewise($0.key, $1.key) }) {
+            guard let node = nodes[child] else { continue }
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            found.append(WalkedEntry(path: relative, status: node.status(inode: child)))
+            if node.isDirectory { walk(child, prefix: relative, into: &found) }
         }
     }
 

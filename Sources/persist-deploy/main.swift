@@ -19,8 +19,19 @@ if CommandLine.arguments.isEmpty {
     exit(64)
 }
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+// Under --json stdout carries the one JSON object alone: the tool writes it to a copy of the
+// descriptor, and programs it starts (--verify commands, tar) write to stderr instead.
+var resultDescriptor = STDOUT_FILENO
+if CommandLineTool.wantsJSON(arguments) {
+    let copy = dup(STDOUT_FILENO)
+    if copy >= 0 && dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 {
+        _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
+        resultDescriptor = copy
+    }
+}
 let status = CommandLineTool.run(
-    arguments: Array(CommandLine.arguments.dropFirst()), context: Context.live(),
+    arguments: arguments, context: Context.live(),
     isTerminal: isatty(STDERR_FILENO) == 1,
-    stdout: { emit($0, to: STDOUT_FILENO) }, stderr: { emit($0, to: STDERR_FILENO) })
+    stdout: { [resultDescriptor] in emit($0, to: resultDescriptor) }, stderr: { emit($0, to: STDERR_FILENO) })
 exit(status)

@@ -25,7 +25,7 @@ enum BackupCommands {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let keep = try invocation.integer("--keep", in: 1...100_000) ?? BackupStore.defaultKeep
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
-        let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context)
+        let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
         let store = BackupStore(root: root, now: context.now, environment: context.environment)
         try store.cleanUpInterruptedRestore(console: console)
@@ -131,7 +131,7 @@ enum BackupCommands {
             }
         }
         let chosen = id ?? newest.id
-        let lock = try DeployLock.acquire(root: root, command: "restore \(chosen)", waitSeconds: wait, context: context)
+        let lock = try DeployLock.acquire(root: root, command: "restore \(chosen)", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
         try store.cleanUpInterruptedRestore(console: console)
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)

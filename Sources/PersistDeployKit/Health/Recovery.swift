@@ -1,15 +1,16 @@
 import Glibc
 
-/// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing or broken
-/// links, moves the files of a real folder found where a link belongs into shared/ without
-/// overwriting anything, points a missing or broken `current` at the newest release, and takes
-/// every-user access away from secrets. Planned first (for `--dry-run`), then applied; running
-/// it twice changes nothing the second time. Nothing in shared/ is ever deleted (data rule 1).
+/// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing, broken or
+/// absolute links, moves the files of a real folder found where a link belongs into shared/
+/// without overwriting anything, points a missing or broken `current` at the newest release, and
+/// takes every-user access away from secrets. Data missing from shared/ is not papered over
+/// with an empty folder: it is reported with the backup to restore it from. Planned first (for
+/// `--dry-run`), then applied; running it twice changes nothing the second time. Nothing in
+/// shared/ is ever deleted (data rule 1).
 package struct Recovery {
     /// One repair. Paths are absolute; `description` is what is printed.
     package enum Action: Sendable, Equatable {
         case pointCurrent(release: String)
-        case createSharedFolder(path: String, at: String)
         /// Makes `at` a symlink with `text` (replacing a link there in one rename).
         case link(path: String, at: String, text: String)
         /// Moves every entry of the real folder `folder` into `into`, then links `folder`.
@@ -21,7 +22,6 @@ package struct Recovery {
         package var description: String {
             switch self {
             case .pointCurrent(let release): "point current at releases/\(release)"
-            case .createSharedFolder(let path, _): "create the empty folder shared/\(path)"
             case .link(let path, _, let text): "re-create the link \(path) -> \(text)"
             case .replaceFolder(let path, _, _, let label, let text):
                 "move the files of the real folder \(path) into \(label) (nothing overwritten), then link \(path) -> \(text)"
@@ -74,9 +74,13 @@ package struct Recovery {
             problems.append("There is no release under '\(root.releases)' to point current at.")
         }
 
-        for persistent in expectations?.persistent ?? [] where persistent.kind == .dir {
-            let stored = root.sharedPath(persistent.path)
-            if type(stored) == nil { actions.append(.createSharedFolder(path: persistent.path, at: stored)) }
+        // An empty folder in place of missing data would hide the loss (an unmounted disk, a
+        // deleted folder) behind a site that looks fine: say so, and where the backups are.
+        // Unless the live release holds the path as a real folder or file, which moves there.
+        for persistent in expectations?.persistent ?? [] where type(root.sharedPath(persistent.path)) == nil {
+            let inRelease = live.map { type(PathName.join($0, persistent.path)) } ?? nil
+            if inRelease == .directory || inRelease == .file { continue }
+            problems.append(Self.missingData(persistent, root: root))
         }
 
         if let live, let expectations {
@@ -87,7 +91,7 @@ package struct Recovery {
                 switch type(link) {
                 case .symlink:
                     let got = resolve(link)
-                    if got == nil || got != resolve(stored) {
+                    if got == nil || got != resolve(stored) || isAbsoluteLink(link) {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }
                 case .directory:
@@ -103,7 +107,9 @@ package struct Recovery {
             for appLink in expectations.appLinks {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
-                if type(link) == .symlink && got != nil && got == resolve(PathName.join(live, appLink.target)) { continue }
+                if type(link) == .symlink && got != nil && got == resolve(PathName.join(live, appLink.target)) && !isAbsoluteLink(link) {
+                    continue
+                }
                 switch type(link) {
                 case .symlink, nil:
                     actions.append(.link(path: appLink.path, at: link, text: appLink.linkText))
@@ -146,8 +152,6 @@ package struct Recovery {
         switch action {
         case .pointCurrent(let release):
             try pointLink(at: root.current, text: PathName.join("releases", release))
-        case .createSharedFolder(_, let at):
-            try fileSystem.createDirectory(at: at, permissions: 0o755)
         case .link(_, let at, let text):
             try pointLink(at: at, text: text)
         case .replaceFolder(_, let folder, let into, _, let text):
@@ -224,6 +228,18 @@ package struct Recovery {
         return names.filter { ReleaseID.isValid($0) && type(root.release($0)) == .directory }.max()
     }
 
+    /// The problem for a persistent path whose data is not in shared/, word for word what
+    /// `emergency-recovery.sh` says.
+    package static func missingData(_ persistent: LayoutExpectations.Persistent, root: DeployRoot) -> String {
+        let stored = root.sharedPath(persistent.path)
+        let create = persistent.kind == .dir ? "create it empty with mkdir -p -- \(Shell.quote(stored))" : "write it anew at \(Shell.quote(stored))"
+        return "shared/\(persistent.path) is missing, and recovery does not replace lost data with an empty one "
+            + "(was shared/ moved, or a disk not mounted?). Put it back from a backup: persist-deploy restore --root "
+            + "\(Shell.quote(root.path)) --path \(Shell.quote(persistent.path)) (backups are in \(Shell.quote(root.backups))); "
+            + "if it is really gone, \(create), then run recovery again."
+    }
+
+    private func isAbsoluteLink(_ path: String) -> Bool { ((try? fileSystem.readSymlink(at: path)) ?? "").hasPrefix("/") }
     private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
     private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
     private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
