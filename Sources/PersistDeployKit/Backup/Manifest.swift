@@ -69,6 +69,11 @@ package enum Manifest {
     /// -1, 0 or 1 as `a` comes before, equals or comes after `b` in manifest order.
     package static func compare<A: Collection, B: Collection>(_ a: A, _ b: B) -> Int
     where A.Element == UInt8, B.Element == UInt8 {
+        if let fast = a.withContiguousStorageIfAvailable({ left in
+            b.withContiguousStorageIfAvailable { right in compare(left, right) }
+        }), let order = fast {
+            return order
+        }
         var left = a.makeIterator()
         var right = b.makeIterator()
         let slash = UInt8(ascii: "/")
@@ -84,6 +89,21 @@ package enum Manifest {
                 return rankX < rankY ? -1 : 1
             }
         }
+    }
+
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        var index = 0
+        while index < common {
+            let x = a[index], y = b[index]
+            if x != y {
+                let rankX = x == UInt8(ascii: "/") ? 0 : Int(x) + 1
+                let rankY = y == UInt8(ascii: "/") ? 0 : Int(y) + 1
+                return rankX < rankY ? -1 : 1
+            }
+            index += 1
+        }
+        return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
     }
 
     /// True when `path` is `top` or lies below it.

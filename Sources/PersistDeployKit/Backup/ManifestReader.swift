@@ -139,10 +139,18 @@ struct ManifestCursor {
     /// The current line is `buffer[lineStart..<lineEnd]` (`lineEnd` at its newline).
     fileprivate var lineStart = 0
     fileprivate var lineEnd = 0
+    /// The current line's path field, `buffer[pathStart..<lineEnd]`, and whether it holds `%`
+    /// escapes (rare: only names with `%` or control bytes).
+    fileprivate var pathStart = 0
+    private var pathEscaped = false
     /// False once the lines ran out.
     private(set) var hasLine = false
+
     /// The current line's path, unescaped.
-    private(set) var path: [UInt8] = []
+    var path: [UInt8] {
+        let field = buffer[pathStart..<lineEnd]
+        return pathEscaped ? Manifest.unescape(field) ?? [] : Array(field)
+    }
 
     /// A cursor on the first entry whose path is `key` or after it (the first entry for nil).
     init(_ file: ManifestFile, from key: [UInt8]?) throws(SystemCallError) {
@@ -154,7 +162,8 @@ struct ManifestCursor {
     /// Moves forward to `key`; true when the manifest has an entry for it (then current).
     mutating func find(_ key: [UInt8]) throws(SystemCallError) -> Bool {
         while hasLine {
-            let order = Manifest.compare(path, key)
+            // Compared in the buffer: a backup compares a line for every file it meets.
+            let order = pathEscaped ? Manifest.compare(path, key) : Manifest.compare(buffer[pathStart..<lineEnd], key)
             if order == 0 { return true }
             if order > 0 { return false }
             try advance()
@@ -207,12 +216,13 @@ struct ManifestCursor {
             }
             filled += count
         }
-        guard let path = Manifest.path(ofLine: buffer[lineStart..<lineEnd]) else {
+        guard let tab = buffer[lineStart..<lineEnd].lastIndex(of: UInt8(ascii: "\t")) else {
             hasLine = false
             return
         }
-        self.path = path
-        hasLine = true
+        pathStart = tab + 1
+        pathEscaped = buffer[pathStart..<lineEnd].contains(UInt8(ascii: "%"))
+        hasLine = !pathEscaped || Manifest.unescape(buffer[pathStart..<lineEnd]) != nil
     }
 }
 

@@ -1,7 +1,8 @@
 /// Where a persistent path of shared/ lives, with the deploy root's own links followed: shared/
 /// itself may be a link (to a data disk), and so may a persistent path or a folder above it
-/// (`shared/public/uploads -> /mnt/media/uploads`). Links *below* a persistent path are the
-/// app's own and are saved as links. A backup saves the data where it really is; a restore puts
+/// (`shared/public/uploads -> /mnt/media/uploads`); only links root or the deploy root's owner
+/// made are followed (`LinkTrust`). Links *below* a persistent path are the app's own and are
+/// saved as links. A backup saves the data where it really is; a restore puts
 /// it back there, so the links stay as they are.
 package enum PersistentLocation {
     package enum Lookup: Equatable {
@@ -21,7 +22,9 @@ package enum PersistentLocation {
             return .unusable(reason: "is not a path inside shared/")
         }
         let live = PathName.join(root.shared, path)
-        guard let location = PathResolver.resolve(live, fileSystem: fileSystem) else {
+        let (found, foreign) = LinkTrust.resolve(live, root: root, fileSystem: fileSystem)
+        if let foreign { return .unusable(reason: "lies behind a link the app's user could have made: \(foreign)") }
+        guard let location = found else {
             return brokenStep(path, root: root, fileSystem: fileSystem).map { .unusable(reason: $0) } ?? .absent
         }
         let backups = PathResolver.resolve(root.backups, fileSystem: fileSystem) ?? root.backups
@@ -49,7 +52,9 @@ package enum PersistentLocation {
     /// broken link names and that does not exist).
     package static func destination(_ path: String, root: DeployRoot, fileSystem: any FileSystem) -> (String?, String?) {
         let live = PathName.join(root.shared, path)
-        if let location = PathResolver.resolve(live, fileSystem: fileSystem) { return (location, nil) }
+        let (found, foreign) = LinkTrust.resolve(live, root: root, fileSystem: fileSystem)
+        if let foreign { return (nil, foreign) }
+        if let location = found { return (location, nil) }
         // Resolve the longest prefix that exists, then follow or create the rest.
         guard let sharedLocation = PathResolver.resolve(root.shared, fileSystem: fileSystem) else {
             return (nil, "the shared folder '\(root.shared)' does not resolve")

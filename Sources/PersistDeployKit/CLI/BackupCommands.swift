@@ -51,12 +51,15 @@ enum BackupCommands {
         return lines
     }
 
-    /// Exit 1 naming every persistent path the backup could not save (the snapshot holds the rest).
-    static func failUnlessAllSaved(_ outcome: BackupOutcome, store: BackupStore) throws(ToolError) {
+    /// Exit 1 naming every persistent path the backup could not save (the snapshot holds the
+    /// rest); `next` says what to run once they are fixed.
+    static func failUnlessAllSaved(
+        _ outcome: BackupOutcome, store: BackupStore, next: String = "run 'persist-deploy backup' again"
+    ) throws(ToolError) {
         guard !outcome.unsaved.isEmpty else { return }
         throw ToolError(
             "\(Text.count(outcome.unsaved.count, "persistent path")) not backed up: \(outcome.unsaved.map(\.sentence).joined(separator: "; ")).",
-            hint: "Backup \(outcome.info.id) in '\(store.root.backups)' holds the other paths. Fix the paths named (mount the disk, repair the link) and run 'persist-deploy backup' again.")
+            hint: "Backup \(outcome.info.id) in '\(store.root.backups)' holds the other paths. Fix the paths named (mount the disk, repair the link) and \(next).")
     }
 
     static func backups(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {

@@ -9,7 +9,8 @@ extension Deployer {
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
         let outcome = try store.create(persistentPaths: paths, keep: 24, console: console)
         // A path that could not be saved stops the deploy before it changes anything.
-        try BackupCommands.failUnlessAllSaved(outcome, store: store)
+        try BackupCommands.failUnlessAllSaved(
+            outcome, store: store, next: "deploy again (nothing was deployed; without --backup the deploy does not wait for it)")
         console.say("Backed up shared/ as backups/\(outcome.info.id) (\(Text.count(outcome.info.files, "file"))) before deploying.")
     }
 

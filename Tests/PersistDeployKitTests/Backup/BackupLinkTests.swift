@@ -139,3 +139,30 @@ import Testing
         #expect(try fixture.read("public/.uploads.restore-new/mine.txt") == "someone's data")
     }
 }
+
+extension BackupLinkTests {
+    /// A link the app's user made (shared/ folders are writable for it) is never followed: a
+    /// restore run as root would otherwise replace whatever it names.
+    @Test func aLinkMadeByTheAppsUserIsNotFollowed() throws {
+        let fixture = try BackupFixture("foreign-link")
+        defer { fixture.directory.remove() }
+        try fixture.writeRecord()
+        let clock = SteppingClock()
+        #expect(fixture.run(["backup"], now: clock.now).code == 0)
+        let id = try fixture.store().list()[0].id
+        let decoy = PathName.join(fixture.root, "decoy")
+        try fixture.write("../decoy/keep.txt", "not the app's")
+        try fixture.fileSystem.removeTree(at: fixture.path("public/uploads"))
+        try fixture.fileSystem.createSymlink(at: fixture.path("public/uploads"), target: "../../decoy")
+        #expect(lchown(fixture.path("public/uploads"), 65534, 65534) == 0)
+
+        let backup = fixture.run(["backup"], now: clock.now)
+        #expect(backup.code == 1)
+        #expect(backup.err.contains("public/uploads") && backup.err.contains("uid 65534"), "\(backup.err)")
+        let restore = fixture.run(["restore", id, "--yes"], now: clock.now)
+        #expect(restore.code == 1)
+        #expect(restore.err.contains("uid 65534"), "\(restore.err)")
+        #expect(try fixture.fileSystem.listDirectory(at: decoy) == ["keep.txt"], "nothing written through the link")
+        #expect(try fixture.fileSystem.type(at: fixture.path("public/uploads")) == .symlink)
+    }
+}
