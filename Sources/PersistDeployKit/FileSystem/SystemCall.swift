@@ -111,6 +111,11 @@ package enum SystemCall {
         try retrying("chmod", path) { chmod(path, mode) }
     }
 
+    /// `lchown(2)`: never follows a final link; nil keeps that id (-1 to the kernel).
+    package static func setOwner(of path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try retrying("chown", path) { lchown(path, user ?? UInt32.max, group ?? UInt32.max) }
+    }
+
     /// `open(2)`.
     package static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
         try retrying("open", path) { Glibc.open(path, flags, mode) }

@@ -24,9 +24,4 @@ package enum Subprocess {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
-
-    /// Runs a shell command line with `/bin/sh -c`, as CI systems do for hooks.
-    package static func shell(_ command: String, environment: [String: String]) throws(SystemCallError) -> Int32 {
-        try run(["/bin/sh", "-c", command], environment: environment)
-    }
 }
