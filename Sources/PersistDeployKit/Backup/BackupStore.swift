@@ -1,33 +1,5 @@
 import Glibc
 
-/// One finished snapshot, as the contract's `backups` JSON shows it.
-package struct BackupInfo: Sendable, Codable, Equatable {
-    package var id: String
-    /// UTC, ISO 8601.
-    package var created: String
-    /// Files and links in the snapshot.
-    package var files: Int
-    /// Bytes of the files' contents.
-    package var bytes: Int64
-
-    package init(id: String, created: String, files: Int, bytes: Int64) {
-        self.id = id
-        self.created = created
-        self.files = files
-        self.bytes = bytes
-    }
-}
-
-/// What `restore` did.
-package struct RestoreOutcome: Sendable, Codable, Equatable {
-    /// The snapshot put back.
-    package var restored: String
-    /// The paths (relative to shared/) that were replaced.
-    package var paths: [String]
-    /// The snapshot of what was there before.
-    package var previousState: BackupInfo
-}
-
 /// Snapshots of shared/ under `ROOT/backups/<ID>/`:
 ///
 /// ```
@@ -47,30 +19,22 @@ package struct BackupStore {
     static let recordFile = "backup.json"
     static let temporaryPrefix = ".tmp-"
 
-    /// `backup.json`: the listed fields plus the paths the snapshot holds.
-    struct Record: Codable {
-        var id: String
-        var created: String
-        var files: Int
-        var bytes: Int64
-        var paths: [String]
-
-        var info: BackupInfo { BackupInfo(id: id, created: created, files: files, bytes: bytes) }
-    }
-
     package let root: DeployRoot
     let fileSystem: LocalFileSystem
     let now: @Sendable () -> Date
+    let countdown: CrashCountdown
 
-    package init(root: DeployRoot, fileSystem: LocalFileSystem = LocalFileSystem(), now: @escaping @Sendable () -> Date) {
+    package init(
+        root: DeployRoot, fileSystem: LocalFileSystem = LocalFileSystem(), now: @escaping @Sendable () -> Date,
+        environment: [String: String] = [:]
+    ) {
         self.root = root
         self.fileSystem = fileSystem
         self.now = now
+        countdown = CrashCountdown(environment: environment)
     }
 
     package func folder(of id: String) -> String { PathName.join(root.backups, id) }
-    /// Inside a snapshot's `data/`: the folders kept in the served folder, by persistent path.
-    static let servedFolder = ".served"
 
     /// The paths to back up: the record's persistent paths, or before the first deploy everything
     /// in shared/ but the tool's own files.
@@ -79,8 +43,11 @@ package struct BackupStore {
             return record.persistentPaths.map(\.path)
         }
         do {
-            guard try fileSystem.isDirectory(root.shared) else { return [] }
-            return try fileSystem.listDirectory(at: root.shared).filter {
+            // shared/ itself may be a link (to a data disk): its contents are what counts.
+            guard let shared = PathResolver.resolve(root.shared, fileSystem: fileSystem),
+                try fileSystem.isDirectory(shared)
+            else { return [] }
+            return try fileSystem.listDirectory(at: shared).filter {
                 !DeployRoot.isToolFileInShared($0) && !SnapshotRestorer.isLeftover($0)
             }
         } catch {
@@ -90,25 +57,20 @@ package struct BackupStore {
 
     // MARK: - Creating
 
-    /// Snapshots `persistentPaths` of shared/, then removes all but the newest `keep` snapshots.
-    /// The caller holds the deploy lock.
-    package func create(persistentPaths: [String], keep: Int, console: Console?) throws(ToolError) -> BackupInfo {
+    /// Snapshots `persistentPaths` of shared/ where they live (links of the deploy root
+    /// followed), then removes all but the newest `keep` snapshots. Paths it cannot save are in
+    /// the outcome's `unsaved`; the snapshot holds the rest. The caller holds the deploy lock.
+    package func create(persistentPaths: [String], keep: Int, console: Console?) throws(ToolError) -> BackupOutcome {
         guard keep >= 1 else { throw ToolError.usage("A backup must keep at least 1 snapshot (--keep).", command: "backup") }
         guard !PathName.isWithin(root.backups, root.shared) else {
             throw ToolError(
                 "The backups folder '\(root.backups)' lies inside the shared folder '\(root.shared)'.",
                 hint: "A snapshot must never be inside what it saves; use a shared folder outside the deploy root's backups/.")
         }
-        let sharedExists: Bool
-        do {
-            sharedExists = try fileSystem.isDirectory(root.shared, followSymlink: true)
-        } catch {
-            throw ToolError.system(error, while: "Reading '\(root.shared)'")
-        }
-        guard sharedExists else {
+        guard (try? fileSystem.isDirectory(root.shared, followSymlink: true)) == true else {
             throw ToolError(
                 "There is no shared folder at '\(root.shared)' to back up.",
-                hint: "Check --root, or deploy first. Nothing was changed.")
+                hint: "Check --root, or deploy first (a link to a disk that is not mounted also looks like this). Nothing was changed.")
         }
         let names: [String]
         do {
@@ -121,119 +83,110 @@ package struct BackupStore {
         } catch {
             throw ToolError.system(error, while: "Preparing '\(root.backups)'")
         }
+        countdown.step()
+        var sources: [SnapshotSource] = []
+        var absent: [String] = []
+        var unsaved: [UnsavedPath] = []
+        for path in Self.outermost(persistentPaths) {
+            switch PersistentLocation.lookUp(path, root: root, fileSystem: fileSystem) {
+            case .found(let location): sources.append(SnapshotSource(path: path, location: location))
+            case .absent: absent.append(path)
+            case .unusable(let reason): unsaved.append(UnsavedPath(path: path, reason: reason))
+            }
+        }
         let created = now()
         let id = ReleaseID.next(at: created, taken: Set(names))
         let temporary = PathName.join(root.backups, Self.temporaryPrefix + id)
         let record: Record
         do {
-            record = try build(id: id, created: created, in: temporary, paths: persistentPaths, console: console)
+            record = try build(id: id, created: created, in: temporary, sources: sources, unsaved: unsaved, console: console)
             try SystemCall.renameNoReplace(temporary, to: folder(of: id))
             try fileSystem.syncDirectory(at: root.backups)
         } catch {
             try? fileSystem.removeTree(at: temporary)
             throw ToolError.system(error, while: "Backing up '\(root.shared)' into '\(temporary)'")
         }
+        countdown.step()
+        let saved = record.saved ?? []
+        let counted = now().timeIntervalSince1970
+        try? DataCounts.update(
+            root,
+            with: saved.map { DataCounts.Count(path: $0.path, files: $0.files, bytes: $0.bytes, newestChange: $0.newestChange, counted: counted, by: "backup \(id)") }
+                + absent.map { DataCounts.Count(path: $0, files: 0, bytes: 0, newestChange: nil, counted: counted, by: "backup \(id)") },
+            fileSystem: fileSystem)
         try prune(keep: keep, console: console)
-        return record.info
+        return BackupOutcome(info: record.info, saved: saved, absent: absent, unsaved: unsaved)
+    }
+
+    /// The paths sorted in manifest order, without those inside another (saved with it).
+    static func outermost(_ paths: [String]) -> [String] {
+        var result: [String] = []
+        let sorted = Set(paths.map(PathName.normalize).map(NameBytes.Key.init)).map(\.string)
+            .sorted { Manifest.precedes(NameBytes.bytes($0), NameBytes.bytes($1)) }
+        for path in sorted where !result.contains(where: { PathName.isWithin(path, $0) }) {
+            result.append(path)
+        }
+        return result
     }
 
     private func build(
-        id: String, created: Date, in temporary: String, paths: [String], console: Console?
+        id: String, created: Date, in temporary: String, sources: [SnapshotSource], unsaved: [UnsavedPath], console: Console?
     ) throws(SystemCallError) -> Record {
         try SystemCall.makeDirectory(at: temporary, mode: 0o700)
         let data = PathName.join(temporary, Self.dataFolder)
         try SystemCall.makeDirectory(at: data, mode: 0o700)
+        let parts = PathName.join(temporary, "manifest-parts")
+        try SystemCall.makeDirectory(at: parts, mode: 0o700)
+        var clock = timespec()
+        clock_gettime(CLOCK_REALTIME, &clock)
+        let started = Int(clock.tv_sec)
         let meter = console?.meter(verb: "backing up", label: ProgressMeter.shortLabel(root.shared))
-        var writer = SnapshotWriter(previous: latestSnapshot(), progress: meter)
-        // A path inside another one is already saved with it.
-        var sortedPaths: [String] = []
-        for path in Set(paths.map(PathName.normalize)).sorted() where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
-            sortedPaths.append(path)
+        var builder = SnapshotBuilder(
+            previous: latestSnapshot(), data: data, parts: parts, shared: root.shared, sources: sources.count, progress: meter)
+        var held: [SnapshotSource] = []
+        for (index, source) in sources.enumerated() {
+            let location = source.location == PathName.join(root.shared, source.path) ? "" : " (at \(source.location))"
+            console?.detail("  back up shared/\(NameBytes.display(source.path))\(location)")
+            if try builder.add(source, index: index) { held.append(source) }
         }
-        for path in sortedPaths {
-            console?.detail("  back up shared/\(path)")
-            try writer.add(path, from: root.shared, into: data)
+        let threads = min(SystemCall.processorCount, 4)
+        if threads > 1 { try builder.splitJobs(toAtLeast: threads * 8) }
+        try builder.runJobs(threads: threads)
+        try builder.finish()
+        console?.endProgress()
+        let copier = builder.main
+        for warning in copier.warnings { console?.warn(warning) }
+        try builder.writeManifest(to: PathName.join(temporary, Self.manifestFile), started: started)
+        try fileSystem.removeTree(at: parts)
+        let saved = held.map { source in
+            let tally = copier.tallies[sources.firstIndex(of: source)!]
+            return SavedPath(
+                path: source.path, files: tally.files, bytes: tally.bytes, newestChange: tally.newestChange,
+                location: PersistentLocation.followedLink(source.location, path: source.path, root: root, fileSystem: fileSystem))
         }
-        // Folders whose files the served folder keeps (shared/ links there): saved from there.
-        let served = (try? PersistenceRecord.load(from: root, fileSystem: fileSystem))??.servedData ?? []
-        for kept in served where sortedPaths.contains(where: { PathName.isWithin(kept.path, $0) }) {
-            console?.detail("  back up \(kept.location) (the files of \(kept.path))")
-            try writer.add(Self.servedFolder + "/" + kept.path, location: kept.location, into: data)
-        }
-        try runJobs(of: &writer)
-        try writer.finish()
-        for warning in writer.warnings { console?.warn(warning) }
-        let saved = Set(writer.manifest.entries.map(\.path))
-        let held = sortedPaths.filter { saved.contains(Array($0.utf8)) }
-        let record = Record(id: id, created: Timestamp.iso8601(created), files: writer.files, bytes: writer.bytes, paths: held)
-        try fileSystem.writeFile(at: PathName.join(temporary, Self.manifestFile), contents: writer.manifest.encoded(), permissions: 0o600)
+        let record = Record(
+            id: id, created: Timestamp.iso8601(created), files: saved.reduce(0) { $0 + $1.files },
+            bytes: saved.reduce(0) { $0 + $1.bytes }, paths: held.map(\.path), saved: saved,
+            unsaved: unsaved.isEmpty ? nil : unsaved)
         try fileSystem.writeText(Text.json(record, pretty: true) + "\n", to: PathName.join(temporary, Self.recordFile), permissions: 0o600)
+        countdown.step()
         // One flush of the file system instead of an fsync per file: after a power cut the
         // renamed snapshot holds its data, not empty files.
         let descriptor = try SystemCall.open(temporary, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { close(descriptor) }
         try SystemCall.syncFileSystem(of: descriptor, label: temporary)
-        console?.detail("Backup \(id): \(Text.count(writer.files, "file")), \(writer.reused) unchanged and hard-linked to the previous snapshot.")
+        countdown.step()
+        console?.detail("Backup \(id): \(Text.count(record.files, "file")), \(copier.reused) unchanged and hard-linked to the previous snapshot.")
         return record
     }
 
-    /// Copies the directories `add` left as jobs, on one thread per processor (up to 4): the
-    /// walk is system calls and the checksums are arithmetic, and both scale with threads.
-    private func runJobs(of writer: inout SnapshotWriter) throws(SystemCallError) {
-        let threads = min(SystemCall.processorCount, 4)
-        if threads > 1 { try writer.splitJobs(toAtLeast: threads * 8) }
-        let jobs = writer.jobs
-        let workers = min(threads, jobs.count)
-        guard workers > 1 else {
-            for job in jobs { try writer.run(job) }
-            return
-        }
-        /// Each worker's writer and error, in slots only that worker writes.
-        final class Results: @unchecked Sendable {
-            let template: SnapshotWriter
-            let writers: UnsafeMutableBufferPointer<SnapshotWriter?>
-            let errors: UnsafeMutableBufferPointer<SystemCallError?>
-
-            init(template: SnapshotWriter, workers: Int) {
-                self.template = template
-                writers = .allocate(capacity: workers)
-                writers.initialize(repeating: nil)
-                errors = .allocate(capacity: workers)
-                errors.initialize(repeating: nil)
-            }
-
-            deinit {
-                writers.deinitialize().deallocate()
-                errors.deinitialize().deallocate()
-            }
-        }
-        let results = Results(template: writer, workers: workers)
-        let counter = JobCounter(count: jobs.count)
-        SystemCall.runOnThreads(workers) { worker in
-            var local = results.template.worker()
-            while let index = counter.take() {
-                do throws(SystemCallError) {
-                    try local.run(jobs[index])
-                } catch {
-                    results.errors[worker] = error
-                    break
-                }
-            }
-            results.writers[worker] = local
-        }
-        if let error = results.errors.compactMap({ $0 }).first { throw error }
-        for local in results.writers.compactMap({ $0 }) { writer.absorb(local) }
-    }
-
-    /// The newest finished snapshot with a readable manifest, for hard-linking unchanged files.
-    private func latestSnapshot() -> SnapshotWriter.Previous? {
+    /// The newest finished snapshot with an ordered manifest, for hard-linking unchanged files
+    /// (after a snapshot of an earlier version, one backup copies everything again).
+    private func latestSnapshot() -> PreviousSnapshot? {
         guard let newest = try? list().first,
-            let bytes = try? fileSystem.readFile(at: PathName.join(folder(of: newest.id), Self.manifestFile)),
-            let manifest = Manifest.decode(bytes)
+            let manifest = try? ManifestFile.open(PathName.join(folder(of: newest.id), Self.manifestFile), sortingUnordered: false)
         else { return nil }
-        return SnapshotWriter.Previous(
-            data: PathName.join(folder(of: newest.id), Self.dataFolder), entries: manifest.byPath(),
-            trustedBefore: manifest.started)
+        return PreviousSnapshot(data: PathName.join(folder(of: newest.id), Self.dataFolder), manifest: manifest)
     }
 
     private func prune(keep: Int, console: Console?) throws(ToolError) {
@@ -244,56 +197,13 @@ package struct BackupStore {
                 // folder (removed by the next backup), never a damaged snapshot that is listed.
                 let aside = PathName.join(root.backups, Self.temporaryPrefix + "removing-" + old.id)
                 try SystemCall.renameNoReplace(folder(of: old.id), to: aside)
+                countdown.step()
                 try fileSystem.removeTree(at: aside)
+                countdown.step()
                 console?.detail("  removed old backup \(old.id)")
             } catch {
                 throw ToolError.system(error, while: "Removing the old backup '\(folder(of: old.id))'")
             }
-        }
-    }
-
-    // MARK: - Reading
-
-    /// Finished snapshots, newest first.
-    package func list() throws(ToolError) -> [BackupInfo] {
-        do {
-            guard try fileSystem.isDirectory(root.backups) else { return [] }
-            var found: [BackupInfo] = []
-            for name in try fileSystem.listDirectory(at: root.backups) where ReleaseID.isValid(name) {
-                if let record = try record(of: name) { found.append(record.info) }
-            }
-            return found.sorted { ReleaseID.isOlder($1.id, than: $0.id) }
-        } catch {
-            throw ToolError.system(error, while: "Listing the backups in '\(root.backups)'")
-        }
-    }
-
-    /// The snapshot's `backup.json`; nil when it is missing or unreadable (not a snapshot).
-    func record(of id: String) throws(SystemCallError) -> Record? {
-        let path = PathName.join(folder(of: id), Self.recordFile)
-        guard try fileSystem.exists(path) else { return nil }
-        guard let record = try? JSONDecoder().decode(Record.self, from: Data(try fileSystem.readFile(at: path))),
-            record.id == id
-        else { return nil }
-        return record
-    }
-
-    /// What in snapshot `id` differs from its manifest, one line a problem; empty when intact.
-    /// `checked` carries checksums already computed by inode, since unchanged files are shared
-    /// between snapshots.
-    package func verify(
-        _ id: String, checked: inout [FileIdentity: String], progress: ProgressMeter? = nil
-    ) throws(ToolError) -> [String] {
-        let manifestPath = PathName.join(folder(of: id), Self.manifestFile)
-        guard let bytes = try? fileSystem.readFile(at: manifestPath), let manifest = Manifest.decode(bytes) else {
-            return ["\(manifestPath): the manifest is missing or unreadable"]
-        }
-        do {
-            return try SnapshotVerifier.problems(
-                data: PathName.join(folder(of: id), Self.dataFolder), manifest: manifest, checked: &checked,
-                progress: progress)
-        } catch {
-            throw ToolError.system(error, while: "Checking the backup '\(folder(of: id))'")
         }
     }
 }

@@ -12,46 +12,43 @@ enum SnapshotRestorer {
         name.hasPrefix(".") && (name.hasSuffix(freshSuffix) || name.hasSuffix(asideSuffix))
     }
 
-    /// Replaces `shared/relative` with `data/relative`.
-    static func swapIn(_ relative: String, from data: String, into shared: String, fileSystem: LocalFileSystem) throws(SystemCallError) {
-        try swapIn(PathName.join(data, relative), to: PathName.join(shared, relative), fileSystem: fileSystem)
-    }
-
-    /// Replaces `live` with a copy of `source`.
-    static func swapIn(_ source: String, to live: String, fileSystem: LocalFileSystem) throws(SystemCallError) {
-        let parent = PathName.parent(live)
-        let name = PathName.basename(live)
-        let fresh = PathName.join(parent, "." + name + freshSuffix)
-        let aside = PathName.join(parent, "." + name + asideSuffix)
+    /// Replaces `swap.live` with `data/swap.path`, counting a step after the copy, the swap and
+    /// the removal of what was replaced.
+    static func swapIn(
+        _ swap: RestoreJournal.Swap, from data: String, fileSystem: LocalFileSystem, countdown: CrashCountdown
+    ) throws(SystemCallError) {
+        let parent = PathName.parent(swap.live)
         try fileSystem.createDirectory(at: parent, permissions: 0o755)
-        // Leftovers of a restore that crashed: the new copy was unfinished, the old one had been
-        // snapshotted before it was moved aside.
-        try fileSystem.removeTree(at: fresh)
-        try fileSystem.removeTree(at: aside)
-        try fileSystem.copyTree(from: source, to: fresh)
-        guard try fileSystem.exists(live) else {
-            try fileSystem.rename(fresh, to: live, replacing: false)
+        try fileSystem.copyTree(from: PathName.join(data, swap.path), to: swap.fresh)
+        countdown.step()
+        guard try fileSystem.exists(swap.live) else {
+            try fileSystem.rename(swap.fresh, to: swap.live, replacing: false)
             try fileSystem.syncDirectory(at: parent)
+            countdown.step()
             return
         }
         do {
-            try SystemCall.exchange(fresh, live)
+            try SystemCall.exchange(swap.fresh, swap.live)
             try fileSystem.syncDirectory(at: parent)
-            try fileSystem.removeTree(at: fresh)  // now the replaced data
+            countdown.step()
+            try fileSystem.removeTree(at: swap.fresh)  // now the replaced data
         } catch where error.code == EINVAL || error.code == ENOSYS {
             // No RENAME_EXCHANGE here: move the old aside, the new in, then drop the old.
-            try fileSystem.rename(live, to: aside, replacing: false)
-            try fileSystem.rename(fresh, to: live, replacing: false)
+            try fileSystem.rename(swap.live, to: swap.aside, replacing: false)
+            try fileSystem.rename(swap.fresh, to: swap.live, replacing: false)
             try fileSystem.syncDirectory(at: parent)
-            try fileSystem.removeTree(at: aside)
+            countdown.step()
+            try fileSystem.removeTree(at: swap.aside)
         }
+        countdown.step()
     }
 }
 
 extension BackupStore {
     /// Puts snapshot `id` back: all its paths, or only `path` (a path it holds, or one inside
-    /// it). First snapshots `persistentPaths` (data rule 1: what is replaced is kept). The
-    /// caller holds the deploy lock.
+    /// it), where they live now (links of the deploy root followed). First snapshots
+    /// `persistentPaths` (data rule 1: what is replaced is kept) and writes the restore journal,
+    /// so a killed restore's copies are cleaned by the next command. The caller holds the lock.
     package func restore(
         _ id: String, path: String?, persistentPaths: [String], console: Console?
     ) throws(ToolError) -> RestoreOutcome {
@@ -68,57 +65,107 @@ extension BackupStore {
                 hint: known.isEmpty ? "There are no backups yet; nothing was changed." : "The newest: \(known). Nothing was changed.")
         }
         let data = PathName.join(folder(of: id), Self.dataFolder)
-        let targets: [String]
-        if let path {
-            let wanted = PathName.normalize(path)
-            let inside = (try? fileSystem.exists(PathName.join(data, wanted))) == true
-                || (try? fileSystem.exists(PathName.join(data, Self.servedFolder + "/" + wanted))) == true
-            guard !wanted.hasPrefix("/"), !PathName.components(wanted).contains(".."),
-                record.paths.contains(where: { PathName.isWithin(wanted, $0) }), inside
-            else {
-                throw ToolError(
-                    "The backup '\(folder(of: id))' holds no '\(path)'.",
-                    hint: "It holds: \(record.paths.joined(separator: ", ")). Nothing was changed.", exitCode: .usage)
-            }
-            targets = [wanted]
-        } else {
-            targets = record.paths
-        }
-        var checked: [FileIdentity: String] = [:]
-        let problems = try verify(id, checked: &checked, progress: console?.meter(verb: "checking", label: "backup \(id)"))
+        let targets = try targets(of: record, path: path, data: data)
+        let problems = try verify(id, progress: console?.meter(verb: "checking", label: "backup \(id)")).problems
         guard problems.isEmpty else {
             throw ToolError(
                 "The backup '\(folder(of: id))' does not match its manifest: \(problems.prefix(5).joined(separator: "; ")).",
                 hint: "Choose another backup ('persist-deploy backups --verify'). Nothing was changed.")
         }
+        countdown.step()
+        let swaps = try plannedSwaps(targets)
         let keepEverything = Int.max
         let before = try create(
             persistentPaths: Array(Set(persistentPaths + record.paths)), keep: keepEverything, console: console)
+        let unsafe = before.unsaved.filter { unsaved in
+            targets.contains { PathName.isWithin($0, unsaved.path) || PathName.isWithin(unsaved.path, $0) }
+        }
+        guard unsafe.isEmpty else {
+            throw ToolError(
+                "What restore would replace could not be backed up first: \(unsafe.map(\.sentence).joined(separator: "; ")).",
+                hint: "Fix that path (or restore only other paths with --path); nothing was replaced.")
+        }
+        let journal = RestoreJournal(snapshot: id, before: before.info.id, swaps: swaps)
+        do {
+            try journal.save(root, fileSystem: fileSystem)
+        } catch {
+            throw ToolError.system(error, while: "Writing the restore journal '\(root.restoreJournal)'")
+        }
+        countdown.step()
         var restoring = fileSystem
         restoring.progress = console
-        let served = (try? PersistenceRecord.load(from: root, fileSystem: fileSystem))??.servedData ?? []
-        for target in targets {
-            console?.detail("  restore shared/\(target) from backup \(id)")
+        for swap in swaps {
+            console?.detail("  restore shared/\(swap.path) from backup \(id)" + (swap.live == PathName.join(root.shared, swap.path) ? "" : " (at \(swap.live))"))
             do {
-                // Files kept in the served folder come back there (saved under `.served/`).
-                if !served.contains(where: { PathName.isWithin(target, $0.path) && target != $0.path }) {
-                    try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: restoring)
-                }
-                for kept in served {
-                    let inSnapshot = PathName.join(data, Self.servedFolder)
-                    if PathName.isWithin(kept.path, target), try fileSystem.exists(PathName.join(inSnapshot, kept.path)) {
-                        try SnapshotRestorer.swapIn(PathName.join(inSnapshot, kept.path), to: kept.location, fileSystem: restoring)
-                    } else if PathName.isWithin(target, kept.path), target != kept.path, let rest = PathName.relative(target, to: kept.path) {
-                        try SnapshotRestorer.swapIn(PathName.join(inSnapshot, target), to: PathName.join(kept.location, rest), fileSystem: restoring)
-                    }
-                }
+                try SnapshotRestorer.swapIn(swap, from: data, fileSystem: restoring, countdown: countdown)
             } catch {
                 throw ToolError(
-                    "Restoring '\(PathName.join(root.shared, target))' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",
-                    hint: "What was there before is in backup \(before.id); paths restored so far are from \(id). "
-                        + ToolError.hint(for: error))
+                    "Restoring '\(swap.live)' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",
+                    hint: "What was there before is in backup \(before.info.id); paths restored so far are from \(id). "
+                        + "The next backup, restore or deploy cleans the half-made copy. " + ToolError.hint(for: error))
             }
         }
-        return RestoreOutcome(restored: id, paths: targets, previousState: before)
+        do {
+            try fileSystem.removeTree(at: root.restoreJournal)
+        } catch {
+            throw ToolError.system(error, while: "Removing the finished restore journal '\(root.restoreJournal)'")
+        }
+        countdown.step()
+        updateCounts(after: targets, from: record)
+        return RestoreOutcome(restored: id, paths: targets, previousState: before.info)
+    }
+
+    /// The paths to put back: all the snapshot holds, or `path` when it holds that.
+    private func targets(of record: Record, path: String?, data: String) throws(ToolError) -> [String] {
+        guard let path else { return record.paths }
+        let wanted = PathName.normalize(path)
+        let inside = (try? fileSystem.exists(PathName.join(data, wanted))) ?? false
+        guard !wanted.hasPrefix("/"), !PathName.components(wanted).contains(".."),
+            record.paths.contains(where: { PathName.isWithin(wanted, $0) }), inside
+        else {
+            throw ToolError(
+                "The backup '\(folder(of: record.id))' holds no '\(path)'.",
+                hint: "It holds: \(record.paths.joined(separator: ", ")). Nothing was changed.", exitCode: .usage)
+        }
+        return [wanted]
+    }
+
+    /// Where each target goes, refusing names beside them that no recorded restore made.
+    private func plannedSwaps(_ targets: [String]) throws(ToolError) -> [RestoreJournal.Swap] {
+        var swaps: [RestoreJournal.Swap] = []
+        for target in targets {
+            let (location, problem) = PersistentLocation.destination(target, root: root, fileSystem: fileSystem)
+            guard let location else {
+                throw ToolError(
+                    "shared/\(target) cannot be restored: \(problem ?? "it does not resolve").",
+                    hint: "Fix the path (or the link) and run the restore again. Nothing was changed.")
+            }
+            let swap = RestoreJournal.Swap(path: target, live: location)
+            for name in [swap.fresh, swap.aside] where (try? fileSystem.exists(name)) != false {
+                throw ToolError(
+                    "'\(name)' is in the way of the restore, and no restore recorded making it.",
+                    hint: "Look at what it holds, then move it elsewhere and run the restore again. Nothing was changed.")
+            }
+            swaps.append(swap)
+        }
+        return swaps
+    }
+
+    /// The restored paths now hold what the snapshot counted; a path restored in part has
+    /// unknown counts until the next count.
+    private func updateCounts(after targets: [String], from record: Record) {
+        let counted = now().timeIntervalSince1970
+        var known: [DataCounts.Count] = []
+        var forget: [String] = []
+        for target in targets {
+            if let saved = record.saved?.first(where: { NameBytes.Key($0.path) == NameBytes.Key(target) }) {
+                known.append(DataCounts.Count(
+                    path: saved.path, files: saved.files, bytes: saved.bytes, newestChange: saved.newestChange,
+                    counted: counted, by: "restore of backup \(record.id)"))
+            } else {
+                forget += record.paths.filter { PathName.isWithin(target, $0) }
+            }
+        }
+        try? DataCounts.update(root, with: known, forgetting: forget, fileSystem: fileSystem)
     }
 }

@@ -11,8 +11,19 @@ package struct StatusReport: Sendable, Encodable {
         package var files: Int
         package var bytes: Int64
         package var newestChange: String?
-        /// Where some of its files live instead of shared/: folders the served folder keeps.
-        package var servedFrom: [String]?
+        /// When the files were counted (UTC) and by what ("backup ID", "status --exact"…):
+        /// `status` shows kept counts rather than walk shared/ on every call.
+        package var counted: String
+        package var countedBy: String
+        /// Where the data is when a link of the deploy root leads elsewhere.
+        package var location: String?
+        /// Why the path could not be counted (a broken link on the way).
+        package var problem: String?
+        var countedSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case path, `class`, files, bytes, newestChange, counted, countedBy, location, problem
+        }
     }
 
     package struct Deploy: Sendable, Encodable {
@@ -44,7 +55,9 @@ package struct StatusReport: Sendable, Encodable {
 
     var json: StatusReport { self }
 
-    package static func gather(root: DeployRoot, context: Context, console: Console?) throws(ToolError) -> StatusReport {
+    /// The report; the files of each persistent path come from the kept counts (`DataCounts`)
+    /// unless `exact`, and are counted now (and kept) where none were kept.
+    package static func gather(root: DeployRoot, context: Context, exact: Bool = false, console: Console?) throws(ToolError) -> StatusReport {
         let fileSystem = context.fileSystem
         let record = try PersistenceRecord.load(from: root, fileSystem: fileSystem)
         var release: String?
@@ -59,30 +72,7 @@ package struct StatusReport: Sendable, Encodable {
             } else {
                 try BackupStore.persistentPaths(root: root, fileSystem: fileSystem).map { ($0, nil) }
             }
-        var paths: [PathUsage] = []
-        let meter = console?.meter(verb: "counting", label: "shared/")
-        for (path, pathClass) in classified {
-            var usage: DataUsage
-            meter?.relabel("shared/" + path)
-            do {
-                usage = try DataUsage.measure(PathName.join(root.shared, path), progress: meter)
-                // Files the served folder keeps for this path (shared/ only links there).
-                for kept in record?.servedData ?? [] where PathName.isWithin(kept.path, path) {
-                    let more = try DataUsage.measure(kept.location, progress: meter)
-                    usage.files += more.files - 1  // the link in shared/ is not a file of the app
-                    usage.bytes += more.bytes
-                    usage.newestChange = [usage.newestChange, more.newestChange].compactMap { $0 }.max()
-                }
-            } catch {
-                throw ToolError.system(error, while: "Counting the files in '\(PathName.join(root.shared, path))'")
-            }
-            let elsewhere = (record?.servedData ?? []).filter { PathName.isWithin($0.path, path) }.map(\.location)
-            paths.append(PathUsage(
-                path: path, class: pathClass, files: usage.files, bytes: usage.bytes,
-                newestChange: usage.newestChange.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
-                servedFrom: elsewhere.isEmpty ? nil : elsewhere))
-        }
-        console?.endProgress()
+        let paths = try counts(of: classified, root: root, context: context, exact: exact, console: console)
         let backups = try BackupStore(root: root, now: context.now).list()
         let space = try? SystemCall.space(at: root.shared)
         let history = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: 5)
@@ -122,13 +112,13 @@ package struct StatusReport: Sendable, Encodable {
         if paths.isEmpty {
             lines.append("Persistent paths: none found")
         } else {
-            lines.append("Persistent paths:")
-            let width = paths.map(\.path.count).max() ?? 0
+            lines.append("Persistent paths (\(Self.countsAge(paths, now: now))):")
+            let width = paths.map { NameBytes.display($0.path).count }.max() ?? 0
             for path in paths {
-                let newest = (path.newestChange.map { ", newest change \($0)" } ?? "")
-                    + (path.servedFrom.map { " (kept in \($0.joined(separator: ", ")))" } ?? "")
-                lines.append("  \(Text.padded(path.path, to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
-                    + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)")
+                let newest = path.newestChange.map { ", newest change \($0)" } ?? ""
+                let location = path.problem.map { " (NOT counted: \($0))" } ?? path.location.map { " (at \($0))" } ?? ""
+                lines.append("  \(Text.padded(NameBytes.display(path.path), to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
+                    + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)\(location)")
             }
         }
         if let freeBytes, let totalBytes {

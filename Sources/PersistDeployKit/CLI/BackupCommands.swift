@@ -27,12 +27,39 @@ enum BackupCommands {
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
         let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
-        let store = BackupStore(root: root, now: context.now)
+        let store = BackupStore(root: root, now: context.now, environment: context.environment)
+        try store.cleanUpInterruptedRestore(console: console)
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
-        let info = try store.create(persistentPaths: paths, keep: keep, console: console)
-        console.say("Backed up \(Text.count(info.files, "file")) (\(Text.bytes(info.bytes))) into \(store.folder(of: info.id))")
-        console.result(info)
+        let outcome = try store.create(persistentPaths: paths, keep: keep, console: console)
+        let info = outcome.info
+        console.say("Backed up \(Text.count(info.files, "file")) (\(Text.bytes(info.bytes))) into \(store.folder(of: info.id)):")
+        for line in savedLines(outcome) { console.say(line) }
+        try failUnlessAllSaved(outcome, store: store)
+        console.result(BackupResult(outcome))
         return .success
+    }
+
+    /// One line a persistent path: what was saved from it and from where.
+    static func savedLines(_ outcome: BackupOutcome) -> [String] {
+        let width = (outcome.saved.map(\.path) + outcome.absent).map { NameBytes.display($0).count }.max() ?? 0
+        var lines = outcome.saved.map { saved in
+            let location = saved.location.map { "  (followed the link to \($0))" } ?? ""
+            return "  \(Text.padded(NameBytes.display(saved.path), to: width))  \(Text.count(saved.files, "file")), \(Text.bytes(saved.bytes))\(location)"
+        }
+        lines += outcome.absent.map { "  \(Text.padded(NameBytes.display($0), to: width))  not there yet: nothing to save" }
+        lines += outcome.unsaved.map { "  \(NameBytes.display($0.path))  NOT backed up: \($0.sentence)" }
+        return lines
+    }
+
+    /// Exit 1 naming every persistent path the backup could not save (the snapshot holds the
+    /// rest); `next` says what to run once they are fixed.
+    static func failUnlessAllSaved(
+        _ outcome: BackupOutcome, store: BackupStore, next: String = "run 'persist-deploy backup' again"
+    ) throws(ToolError) {
+        guard !outcome.unsaved.isEmpty else { return }
+        throw ToolError(
+            "\(Text.count(outcome.unsaved.count, "persistent path")) not backed up: \(outcome.unsaved.map(\.sentence).joined(separator: "; ")).",
+            hint: "Backup \(outcome.info.id) in '\(store.root.backups)' holds the other paths. Fix the paths named (mount the disk, repair the link) and \(next).")
     }
 
     static func backups(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
@@ -49,13 +76,17 @@ enum BackupCommands {
         defer { lock.release() }
         let backups = try store.list()
         printTable(backups, console: console, root: root)
-        var checked: [FileIdentity: String] = [:]
         var damaged: [VerifyProblem] = []
+        // Newest first, each beside the one checked before it: the files they share by hard link
+        // are hashed once.
+        var neighbour: CheckedSnapshot?
         for (index, backup) in backups.enumerated() {
             let meter = console.meter(verb: "checking", label: "backup \(backup.id) (\(index + 1) of \(backups.count))")
-            for problem in try store.verify(backup.id, checked: &checked, progress: meter) {
+            let result = try store.verify(backup.id, after: neighbour, progress: meter)
+            for problem in result.problems {
                 damaged.append(VerifyProblem(backup: backup.id, problem: problem))
             }
+            neighbour = result.checked
         }
         console.endProgress()
         console.result(BackupList(backups: backups, damaged: damaged))
@@ -77,7 +108,7 @@ enum BackupCommands {
     static func restore(_ invocation: Invocation, _ context: Context, _ console: Console, prompter: Prompter) throws -> ExitCode {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
-        let store = BackupStore(root: root, now: context.now)
+        let store = BackupStore(root: root, now: context.now, environment: context.environment)
         let backups = try store.list()
         guard let newest = backups.first else {
             throw ToolError("There are no backups in '\(root.backups)' to restore.", hint: "Nothing was changed.")
@@ -105,6 +136,7 @@ enum BackupCommands {
         let chosen = id ?? newest.id
         let lock = try DeployLock.acquire(root: root, command: "restore \(chosen)", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
+        try store.cleanUpInterruptedRestore(console: console)
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
         let outcome = try store.restore(chosen, path: path, persistentPaths: paths, console: console)
         console.say("Restored \(outcome.paths.joined(separator: ", ")) from backup \(outcome.restored).")
@@ -115,7 +147,7 @@ enum BackupCommands {
 
     static func status(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
-        let report = try StatusReport.gather(root: root, context: context, console: console)
+        let report = try StatusReport.gather(root: root, context: context, exact: invocation.flag("--exact"), console: console)
         for line in report.lines(now: context.now()) { console.say(line) }
         console.result(report.json)
         return .success

@@ -7,8 +7,11 @@ extension Deployer {
         }
         let store = BackupStore(root: root, fileSystem: context.fileSystem as? LocalFileSystem ?? LocalFileSystem(), now: context.now)
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
-        let info = try store.create(persistentPaths: paths, keep: 24, console: console)
-        console.say("Backed up shared/ as backups/\(info.id) (\(Text.count(info.files, "file"))) before deploying.")
+        let outcome = try store.create(persistentPaths: paths, keep: 24, console: console)
+        // A path that could not be saved stops the deploy before it changes anything.
+        try BackupCommands.failUnlessAllSaved(
+            outcome, store: store, next: "deploy again (nothing was deployed; without --backup the deploy does not wait for it)")
+        console.say("Backed up shared/ as backups/\(outcome.info.id) (\(Text.count(outcome.info.files, "file"))) before deploying.")
     }
 
 }

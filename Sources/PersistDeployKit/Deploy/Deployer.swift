@@ -61,6 +61,8 @@ package struct Deployer {
         // The lock file is the tool's own: made as root, the deploy user could not lock next time.
         try? (context.fileSystem as? OwningFileSystem)?.claim(root.lockFile)
         do {
+            // A killed restore's copies beside persistent paths are provably its own: cleaned first.
+            try BackupStore(root: root, now: context.now).cleanUpInterruptedRestore(console: console)
             let report = try deploy(request, options: options, notes: notes)
             lock.release()
             return report

@@ -2,11 +2,25 @@ import Glibc
 
 /// The descriptor-relative calls that backups need: a snapshot walks shared/ and writes its copy
 /// through directory descriptors, so no link on the way is ever followed and names stay raw bytes
-/// (`[CChar]`, NUL-terminated). `label` is the path shown in an error.
+/// (`[CChar]`, NUL-terminated). `label` is the path shown in an error, built only when one
+/// happens: a snapshot makes a few calls for each of hundreds of thousands of files.
 extension SystemCall {
+    /// `retrying` with the label built only on failure.
+    @discardableResult @inline(__always)
+    static func retrying<T: BinaryInteger>(
+        _ call: String, lazy label: () -> String, _ body: () -> T
+    ) throws(SystemCallError) -> T {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = errno
+            if code != EINTR { throw SystemCallError(call: call, path: label(), code: code) }
+        }
+    }
+
     /// `fstatat(2)` without following a final link; nil when nothing is there.
     package static func status(
-        of name: [CChar], in directory: Int32, label: String
+        of name: [CChar], in directory: Int32, label: @autoclosure () -> String
     ) throws(SystemCallError) -> stat? {
         var info = stat()
         while true {
@@ -14,7 +28,7 @@ extension SystemCall {
             let code = errno
             if code == EINTR { continue }
             if code == ENOENT || code == ENOTDIR { return nil }
-            throw SystemCallError(call: "lstat", path: label, code: code)
+            throw SystemCallError(call: "lstat", path: label(), code: code)
         }
     }
 
@@ -27,66 +41,97 @@ extension SystemCall {
 
     /// `openat(2)`; callers pass `O_NOFOLLOW` when a final link must not be followed.
     package static func open(
-        _ name: [CChar], in directory: Int32, flags: Int32, mode: mode_t = 0, label: String
+        _ name: [CChar], in directory: Int32, flags: Int32, mode: mode_t = 0, label: @autoclosure () -> String
     ) throws(SystemCallError) -> Int32 {
-        try retrying("open", label) { openat(directory, name, flags, mode) }
+        try retrying("open", lazy: label) { openat(directory, name, flags, mode) }
     }
 
     /// `mkdirat(2)`.
     package static func makeDirectory(
-        _ name: [CChar], in directory: Int32, mode: mode_t, label: String
+        _ name: [CChar], in directory: Int32, mode: mode_t, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("mkdir", label) { mkdirat(directory, name, mode) }
+        try retrying("mkdir", lazy: label) { mkdirat(directory, name, mode) }
     }
 
     /// `linkat(2)` without following a final link: a second name for the same inode.
     package static func hardLink(
         _ sourceName: [CChar], in sourceDirectory: Int32,
-        as name: [CChar], in directory: Int32, label: String
+        as name: [CChar], in directory: Int32, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("link", label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
+        try retrying("link", lazy: label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
     }
 
     /// `readlinkat(2)`: the link's text, NUL-terminated.
-    package static func readSymlink(_ name: [CChar], in directory: Int32, label: String) throws(SystemCallError) -> [CChar] {
+    package static func readSymlink(
+        _ name: [CChar], in directory: Int32, label: @autoclosure () -> String
+    ) throws(SystemCallError) -> [CChar] {
         var text = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = try retrying("readlink", label) { readlinkat(directory, name, &text, text.count - 1) }
+        let length = try retrying("readlink", lazy: label) { readlinkat(directory, name, &text, text.count - 1) }
         return Array(text[..<length]) + [0]
     }
 
     /// `symlinkat(2)`: creates `name` holding `target` (NUL-terminated).
     package static func createSymlink(
-        _ name: [CChar], in directory: Int32, target: [CChar], label: String
+        _ name: [CChar], in directory: Int32, target: [CChar], label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("symlink", label) { symlinkat(target, directory, name) }
+        try retrying("symlink", lazy: label) { symlinkat(target, directory, name) }
     }
 
     /// `read(2)` into `buffer`; 0 at the end of the file.
-    package static func read(_ descriptor: Int32, into buffer: inout [UInt8], label: String) throws(SystemCallError) -> Int {
-        try retrying("read", label) {
+    package static func read(
+        _ descriptor: Int32, into buffer: inout [UInt8], label: @autoclosure () -> String
+    ) throws(SystemCallError) -> Int {
+        try retrying("read", lazy: label) {
             buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
         }
     }
 
+    /// `write(2)` of `buffer[..<count]`, continuing after short writes.
+    package static func writeAll(
+        _ descriptor: Int32, _ buffer: [UInt8], count: Int, label: @autoclosure () -> String
+    ) throws(SystemCallError) {
+        var offset = 0
+        while offset < count {
+            offset += try retrying("write", lazy: label) {
+                buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, count - offset) }
+            }
+        }
+    }
+
+    /// `pread(2)` of up to `count` bytes at `offset` into `buffer[index...]`; 0 at the end.
+    package static func read(
+        _ descriptor: Int32, at offset: Int, into buffer: inout [UInt8], index: Int, count: Int, label: String
+    ) throws(SystemCallError) -> Int {
+        precondition(index >= 0 && count >= 0 && index + count <= buffer.count)
+        return try retrying("read", label) {
+            buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + index, count, off_t(offset)) }
+        }
+    }
+
     /// `fchmod(2)`: the permission bits of an open file or directory.
-    package static func setMode(of descriptor: Int32, to mode: mode_t, label: String) throws(SystemCallError) {
-        try retrying("chmod", label) { fchmod(descriptor, mode) }
+    package static func setMode(
+        of descriptor: Int32, to mode: mode_t, label: @autoclosure () -> String
+    ) throws(SystemCallError) {
+        try retrying("chmod", lazy: label) { fchmod(descriptor, mode) }
     }
 
     /// `futimens(2)`: access and modification times of an open file or directory.
     package static func setTimes(
-        of descriptor: Int32, access: timespec, modification: timespec, label: String
+        of descriptor: Int32, access: timespec, modification: timespec, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        var times = [access, modification]
-        try retrying("utimens", label) { futimens(descriptor, &times) }
+        var times = (access, modification)
+        try retrying("utimens", lazy: label) {
+            withUnsafePointer(to: &times) { $0.withMemoryRebound(to: timespec.self, capacity: 2) { futimens(descriptor, $0) } }
+        }
     }
 
     /// `utimensat(2)` on a link itself (`AT_SYMLINK_NOFOLLOW`).
     package static func setSymlinkTimes(
-        _ name: [CChar], in directory: Int32, access: timespec, modification: timespec, label: String
+        _ name: [CChar], in directory: Int32, access: timespec, modification: timespec,
+        label: @autoclosure () -> String
     ) throws(SystemCallError) {
         var times = [access, modification]
-        try retrying("utimens", label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
+        try retrying("utimens", lazy: label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
     }
 
     /// `syncfs(2)`: flushes the whole file system holding `descriptor`, one call instead of an

@@ -193,6 +193,11 @@ package struct HealthChecker {
         } else {
             add(.warn, "history", ".deployment-history", "no deploy is recorded")
         }
+
+        let persistentPaths = expectations?.persistent.map(\.path) ?? []
+        for leftover in BackupLeftovers.findings(root: root, persistentPaths: persistentPaths, fileSystem: fileSystem) {
+            add(.warn, "leftover", leftover.path, leftover.message)
+        }
         return HealthReport(checks: checks)
     }
 

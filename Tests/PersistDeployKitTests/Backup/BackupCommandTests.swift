@@ -26,7 +26,7 @@ import Testing
         defer { fixture.directory.remove() }
         try fixture.fileSystem.createSymlink(at: fixture.path("storage/etc"), target: "/etc")
         try fixture.fileSystem.setPermissions(at: fixture.path("storage/logs/laravel.log"), to: 0o640)
-        let info = try fixture.store().create(persistentPaths: ["storage", "storage/app", "./storage"], keep: 24, console: nil)
+        let info = try fixture.store().create(persistentPaths: ["storage", "storage/app", "./storage"], keep: 24, console: nil).info
         let data = PathName.join(fixture.root, "backups", info.id, "data")
         #expect(try fixture.fileSystem.type(at: PathName.join(data, "storage/etc")) == .symlink)
         #expect(try fixture.fileSystem.readSymlink(at: PathName.join(data, "storage/etc")) == "/etc")
@@ -205,9 +205,9 @@ import Testing
         let clock = SteppingClock()
         let store = fixture.store(now: clock.now)
         let paths = try BackupStore.persistentPaths(root: DeployRoot(path: fixture.root), fileSystem: fixture.fileSystem)
-        let first = try store.create(persistentPaths: paths, keep: 24, console: nil)
+        let first = try store.create(persistentPaths: paths, keep: 24, console: nil).info
         try fixture.write("storage/app/invoice.pdf", "invoice 1 (edited)")
-        let second = try store.create(persistentPaths: paths, keep: 24, console: nil)
+        let second = try store.create(persistentPaths: paths, keep: 24, console: nil).info
         func saved(_ id: String, _ relative: String) -> String { PathName.join(fixture.root, "backups", id, "data", relative) }
 
         #expect(try fixture.inode(saved(first.id, "public/uploads/avatar.png")) == fixture.inode(saved(second.id, "public/uploads/avatar.png")))
@@ -222,9 +222,9 @@ import Testing
         close(descriptor)
         #expect(try fixture.fileSystem.readText(at: saved(first.id, "public/uploads/avatar.png")) == "png bytes")
         #expect(try fixture.fileSystem.readText(at: saved(second.id, "public/uploads/avatar.png")) == "png bytes")
-        var checked: [FileIdentity: String] = [:]
-        #expect(try store.verify(first.id, checked: &checked).isEmpty)
-        #expect(try store.verify(second.id, checked: &checked).isEmpty)
+        let newest = try store.verify(second.id)
+        #expect(newest.problems.isEmpty)
+        #expect(try store.verify(first.id, after: newest.checked).problems.isEmpty)
     }
 
     @Test func aDeepTreeSplitAcrossWorkersIsCopiedWhole() throws {
@@ -240,8 +240,8 @@ import Testing
         try fixture.fileSystem.createSymlink(at: fixture.path("public/uploads/2021/5/latest"), target: "../../2023/1")
         try fixture.makeOld()
         let store = fixture.store(now: SteppingClock().now)
-        let first = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
-        let second = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil)
+        let first = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil).info
+        let second = try store.create(persistentPaths: ["public/uploads", "storage"], keep: 24, console: nil).info
         #expect(first.files == 4 * 12 * 2 + 1 + 1 + 2)
         #expect(second.files == first.files && second.bytes == first.bytes)
         for info in [first, second] {
@@ -251,8 +251,7 @@ import Testing
             let live = try #require(try fixture.fileSystem.status(at: fixture.path("public/uploads/2022/7"), followSymlink: false))
             let saved = try #require(try fixture.fileSystem.status(at: PathName.join(data, "public/uploads/2022/7"), followSymlink: false))
             #expect(saved.modificationTime == live.modificationTime)
-            var checked: [FileIdentity: String] = [:]
-            #expect(try store.verify(info.id, checked: &checked).isEmpty)
+            #expect(try store.verify(info.id).problems.isEmpty)
         }
         func saved(_ id: String) -> String { PathName.join(fixture.root, "backups", id, "data", "public/uploads/2023/12/15/photo.jpg") }
         #expect(try fixture.inode(saved(first.id)) == fixture.inode(saved(second.id)))
@@ -263,8 +262,8 @@ import Testing
         defer { fixture.directory.remove() }
         try fixture.write("public/uploads/fresh.png", "just written")  // its time may not change on the next write
         let store = fixture.store(now: SteppingClock().now)
-        let first = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
-        let second = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil)
+        let first = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil).info
+        let second = try store.create(persistentPaths: ["public/uploads"], keep: 24, console: nil).info
         func saved(_ id: String, _ relative: String) -> String { PathName.join(fixture.root, "backups", id, "data", relative) }
         #expect(try fixture.inode(saved(first.id, "public/uploads/fresh.png")) != fixture.inode(saved(second.id, "public/uploads/fresh.png")))
         #expect(try fixture.inode(saved(first.id, "public/uploads/avatar.png")) == fixture.inode(saved(second.id, "public/uploads/avatar.png")))
@@ -286,7 +285,7 @@ import Testing
         try PersistenceRecord(classification: classification, root: root, updated: "now").save(to: root, fileSystem: fixture.fileSystem)
         #expect(try BackupStore.persistentPaths(root: root, fileSystem: fixture.fileSystem) == ["public/uploads", "storage"])
         let info = try fixture.store().create(
-            persistentPaths: BackupStore.persistentPaths(root: root, fileSystem: fixture.fileSystem), keep: 24, console: nil)
+            persistentPaths: BackupStore.persistentPaths(root: root, fileSystem: fixture.fileSystem), keep: 24, console: nil).info
         #expect(info.files == 3)
         let status = fixture.run(["status", "--json"])
         #expect(status.code == 0, "\(status.err)")

@@ -34,6 +34,19 @@ struct BackupFixture {
 
     func path(_ relative: String) -> String { PathName.join(shared, relative) }
 
+    /// Writes the record a Laravel deploy leaves: public/uploads, storage and .env persistent.
+    func writeRecord() throws {
+        let root = DeployRoot(path: root)
+        let classification = Classification(
+            detection: DetectionResult(framework: .laravel, webRoot: "public", evidence: []),
+            paths: [
+                ClassifiedPath(path: "public/uploads", kind: .dir, class: .user, reason: "test"),
+                ClassifiedPath(path: "storage", kind: .dir, class: .runtime, reason: "test"),
+                ClassifiedPath(path: ".env", kind: .file, class: .config, reason: "test"),
+            ])
+        try PersistenceRecord(classification: classification, root: root, updated: "now").save(to: root, fileSystem: fileSystem)
+    }
+
     func write(_ relative: String, _ text: String, permissions: UInt32 = 0o644) throws {
         try fileSystem.createDirectory(at: PathName.parent(path(relative)), permissions: 0o755)
         try fileSystem.writeText(text, to: path(relative), permissions: permissions)

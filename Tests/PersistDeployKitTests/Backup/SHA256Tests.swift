@@ -39,24 +39,3 @@ import Testing
         }
     }
 }
-
-@Suite struct ManifestTests {
-    @Test func roundTripsAwkwardNames() throws {
-        let names: [[UInt8]] = [
-            Array("plain/file.txt".utf8), Array("tab\there".utf8), Array("new\nline".utf8),
-            Array("100%".utf8), [0x66, 0xff, 0xfe, 0x2f, 0x41], Array("ünïcode/ファイル".utf8),
-        ]
-        let manifest = Manifest(entries: names.enumerated().map { index, name in
-            Manifest.Entry(kind: index == 0 ? .directory : index == 1 ? .symlink : .file, permissions: 0o640,
-                           size: Int64(index), modificationSeconds: 1_700_000_000 + index,
-                           modificationNanoseconds: index * 1000, checksum: index == 0 ? "-" : String(repeating: "ab", count: 32),
-                           path: name)
-        })
-        #expect(Manifest.decode(manifest.encoded()) == manifest)
-    }
-
-    @Test func rejectsWhatItCannotRead() {
-        #expect(Manifest.decode(Array("something else\n".utf8)) == nil)
-        #expect(Manifest.decode(Array("\(Manifest.header)\nf\t644\tx\t1\t2\t-\tpath\n".utf8)) == nil)
-    }
-}

@@ -1023,6 +1023,27 @@ else
   record warn history .deployment-history "no deploy is recorded"
 fi
 
+# --- leftovers of an interrupted restore or backup ------------------------------------------
+for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
+  path=${PERSISTENT[i]}
+  place=$(resolved "$SHARED/$path") || place=""
+  [[ -n $place ]] || place="$SHARED/$path"
+  for suffix in restore-new restore-old; do
+    name=".${place##*/}.$suffix"
+    if [[ -e ${place%/*}/$name || -L ${place%/*}/$name ]]; then
+      record warn leftover "$path" "$name beside it was left by an interrupted restore; run the restore again to finish, or check it and move it away"
+    fi
+  done
+done
+if [[ -e $ROOT/.persist-deploy/restore-journal.json ]]; then
+  record warn leftover .persist-deploy/restore-journal.json "a restore was interrupted; the next backup, restore or deploy cleans up after it"
+fi
+for unfinished in "$ROOT"/backups/.tmp-*; do
+  if [[ -e $unfinished || -L $unfinished ]]; then
+    record warn leftover "backups/${unfinished##*/}" "an interrupted backup left it; the next backup removes it"
+  fi
+done
+
 # --- report ------------------------------------------------------------------------------
 if ((failed > 0)); then
   status=failed
