@@ -145,7 +145,9 @@ package struct BackupStore {
         var writer = SnapshotWriter(previous: latestSnapshot(), progress: meter)
         // A path inside another one is already saved with it.
         var sortedPaths: [String] = []
-        for path in Set(paths.map(PathName.normalize)).sorted() where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
+        // By bytes: two names equal to Swift's == (NFC and NFD) are two paths to save.
+        let unique = Set(paths.map { NameBytes.Key(PathName.normalize($0)) }).sorted().map(\.string)
+        for path in unique where !sortedPaths.contains(where: { PathName.isWithin(path, $0) }) {
             sortedPaths.append(path)
         }
         for path in sortedPaths {
@@ -156,7 +158,7 @@ package struct BackupStore {
         try writer.finish()
         for warning in writer.warnings { console?.warn(warning) }
         let saved = Set(writer.manifest.entries.map(\.path))
-        let held = sortedPaths.filter { saved.contains(Array($0.utf8)) }
+        let held = sortedPaths.filter { saved.contains(NameBytes.bytes($0)) }
         let record = Record(id: id, created: Timestamp.iso8601(created), files: writer.files, bytes: writer.bytes, paths: held)
         try fileSystem.writeFile(at: PathName.join(temporary, Self.manifestFile), contents: writer.manifest.encoded(), permissions: 0o600)
         try fileSystem.writeText(Text.json(record, pretty: true) + "\n", to: PathName.join(temporary, Self.recordFile), permissions: 0o600)
@@ -264,7 +266,7 @@ package struct BackupStore {
     func record(of id: String) throws(SystemCallError) -> Record? {
         let path = PathName.join(folder(of: id), Self.recordFile)
         guard try fileSystem.exists(path) else { return nil }
-        guard let record = try? JSONDecoder().decode(Record.self, from: Data(try fileSystem.readFile(at: path))),
+        guard let record = try? JSONDecoder().decode(Record.self, from: Data(try fileSystem.readText(at: path).utf8)),
             record.id == id
         else { return nil }
         return record

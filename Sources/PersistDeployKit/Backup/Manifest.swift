@@ -25,7 +25,7 @@ package struct Manifest: Equatable {
         /// Relative to the snapshot's `data/`, raw bytes.
         package var path: [UInt8]
 
-        package var pathText: String { String(decoding: path, as: UTF8.self) }
+        package var pathText: String { NameBytes.string(path) }
     }
 
     package static let header = "persist-deploy manifest 1"

@@ -88,7 +88,8 @@ extension BackupStore {
         }
         let keepEverything = Int.max
         let before = try create(
-            persistentPaths: Array(Set(persistentPaths + record.paths)), keep: keepEverything, console: console)
+            persistentPaths: Set((persistentPaths + record.paths).map(NameBytes.Key.init)).map(\.string), keep: keepEverything,
+            console: console)
         var restoring = fileSystem
         restoring.progress = console
         for target in targets {

@@ -61,9 +61,9 @@ struct SnapshotWriter {
         defer { source.close() }
         let target = try DirectoryHandle(opening: job.targetParent, relativeTo: AT_FDCWD, label: job.targetParent)
         defer { target.close() }
-        let previousDirectory = job.previousParent.map { Self.openDirectory(Array($0.utf8CString), in: AT_FDCWD) } ?? -1
+        let previousDirectory = job.previousParent.map { Self.openDirectory(NameBytes.cString($0), in: AT_FDCWD) } ?? -1
         defer { if previousDirectory >= 0 { close(previousDirectory) } }
-        let label = job.targetParent + "/" + String(decoding: job.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let label = job.targetParent + "/" + NameBytes.string(cString: job.name)
         guard let info = try SystemCall.status(of: job.name, in: source.descriptor, label: label) else { return }
         try copy(job.name, info: info, from: source.descriptor, into: target.descriptor, previous: previousDirectory,
                  path: job.path, label: label)
@@ -92,14 +92,14 @@ struct SnapshotWriter {
             target.close()
         }
         // The same folder in the previous snapshot, or -1: unchanged files are linked from it.
-        var previousDirectory = previous.map { Self.openDirectory(Array($0.data.utf8CString), in: AT_FDCWD) } ?? -1
+        var previousDirectory = previous.map { Self.openDirectory(NameBytes.cString($0.data), in: AT_FDCWD) } ?? -1
         defer { if previousDirectory >= 0 { close(previousDirectory) } }
         var prefix: [UInt8] = []
         var sourceLabel = shared
         var targetLabel = data
         for component in components.dropLast() {
-            let name = Array(component.utf8CString)
-            prefix += (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(component.utf8)
+            let name = NameBytes.cString(component)
+            prefix += (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + NameBytes.bytes(component)
             sourceLabel = PathName.join(sourceLabel, component)
             targetLabel = PathName.join(targetLabel, component)
             guard let info = try SystemCall.status(of: name, in: source.descriptor, label: sourceLabel),
@@ -128,8 +128,8 @@ struct SnapshotWriter {
             previousDirectory = nextPrevious
         }
         let last = components[components.count - 1]
-        let name = Array(last.utf8CString)
-        let path = prefix + (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + Array(last.utf8)
+        let name = NameBytes.cString(last)
+        let path = prefix + (prefix.isEmpty ? [] : [UInt8(ascii: "/")]) + NameBytes.bytes(last)
         guard let info = try SystemCall.status(of: name, in: source.descriptor, label: PathName.join(sourceLabel, last)) else {
             return  // not made yet: nothing to save
         }
@@ -165,9 +165,9 @@ struct SnapshotWriter {
         defer { source.close() }
         let target = try DirectoryHandle(opening: job.targetParent, relativeTo: AT_FDCWD, label: job.targetParent)
         defer { target.close() }
-        let previousParent = job.previousParent.map { Self.openDirectory(Array($0.utf8CString), in: AT_FDCWD) } ?? -1
+        let previousParent = job.previousParent.map { Self.openDirectory(NameBytes.cString($0), in: AT_FDCWD) } ?? -1
         defer { if previousParent >= 0 { close(previousParent) } }
-        let nameText = String(decoding: job.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let nameText = NameBytes.string(cString: job.name)
         let label = PathName.join(job.targetParent, nameText)
         guard let info = try SystemCall.status(of: job.name, in: source.descriptor, label: label) else { return }
         guard info.st_mode & S_IFMT == S_IFDIR else {
@@ -188,7 +188,7 @@ struct SnapshotWriter {
         let previousPath = job.previousParent.map { PathName.join($0, nameText) }
         for item in try sourceDirectory.entries() {
             let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
-            let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)
+            let childLabel = label + "/" + NameBytes.string(childName)
             guard let childInfo = try SystemCall.status(of: item.name, in: sourceDirectory.descriptor, label: childLabel) else {
                 continue  // removed while we walked
             }
@@ -235,7 +235,7 @@ struct SnapshotWriter {
             defer { if previousDirectory >= 0 { close(previousDirectory) } }
             for item in try sourceDirectory.entries() {
                 let childName = item.name.dropLast().map { UInt8(bitPattern: $0) }
-                let childLabel = label + "/" + String(decoding: childName, as: UTF8.self)
+                let childLabel = label + "/" + NameBytes.string(childName)
                 guard let childInfo = try SystemCall.status(of: item.name, in: sourceDirectory.descriptor, label: childLabel) else {
                     continue  // removed while we walked
                 }

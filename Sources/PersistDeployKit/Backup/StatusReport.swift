@@ -86,7 +86,7 @@ package struct StatusReport: Sendable, Encodable {
     static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> String {
         struct LastCheck: Decodable { var status: String }
         guard let bytes = try? fileSystem.readFile(at: root.lastHealthCheck),
-            let check = try? JSONDecoder().decode(LastCheck.self, from: Data(bytes))
+            let check = try? JSONDecoder().decode(LastCheck.self, from: Data(NameBytes.string(bytes).utf8))
         else { return "unknown" }
         return check.status
     }

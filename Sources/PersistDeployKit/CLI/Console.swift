@@ -5,6 +5,9 @@ import Glibc
 ///
 /// On a terminal (and without `--json` or `--quiet`) long work draws one updating progress line
 /// on stderr; any other output first clears it, so the line never mixes with text.
+///
+/// Names that are not UTF-8 reach people as `NameBytes.display` (`caf\xE9`), in text and in
+/// `--json` output alike; `print` (a generated script) writes their real bytes.
 package final class Console: ProgressSink, @unchecked Sendable {
     package let json: Bool
     package let quiet: Bool
@@ -45,6 +48,7 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func say(_ line: String) {
         guard !quiet else { return }
         endProgress()
+        let line = NameBytes.display(line)
         json ? writeErr(line + "\n") : writeOut(line + "\n")
     }
 
@@ -52,24 +56,25 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func detail(_ line: String) {
         guard verbose else { return }
         endProgress()
-        writeErr(line + "\n")
+        writeErr(NameBytes.display(line) + "\n")
     }
 
     package func warn(_ line: String) {
         endProgress()
-        writeErr(paint("warning: ", code: "33") + line + "\n")
+        writeErr(paint("warning: ", code: "33") + NameBytes.display(line) + "\n")
     }
 
     package func error(_ error: ToolError) {
         endProgress()
-        writeErr(paint("error: ", code: "31") + error.message + "\n")
-        if let hint = error.hint { writeErr(hint + "\n") }
+        writeErr(paint("error: ", code: "31") + NameBytes.display(error.message) + "\n")
+        if let hint = error.hint { writeErr(NameBytes.display(hint) + "\n") }
     }
 
     /// The command's JSON result, when `--json` was given.
     package func result<T: Encodable>(_ value: T) {
         guard json else { return }
-        writeOut(Text.json(value) + "\n")
+        // Escapes stand only inside JSON strings, where the display's backslash is written `\\`.
+        writeOut(NameBytes.display(Text.json(value), backslash: "\\\\") + "\n")
     }
 
     /// Text that is the command's output itself (help, a generated script), always on stdout.
@@ -82,7 +87,7 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func progress(_ line: String) {
         guard showsProgress else { return }
         locked { progressLineShown = true }
-        writeErr("\r\u{1B}[K" + line)
+        writeErr("\r\u{1B}[K" + NameBytes.display(line))
     }
 
     /// Clears the progress line, if one is shown, and ends the work it measured.

@@ -249,19 +249,20 @@ package struct Classifier: Sendable {
     }
 }
 
-/// The entries found so far, with the warnings that belong to each.
+/// The entries found so far, with the warnings that belong to each. Paths are told apart by
+/// their bytes: a web root may hold "café" twice, composed and decomposed (two folders).
 struct PathListBuilder {
     private var entries: [ClassifiedPath] = []
-    private var pathWarnings: [String: String] = [:]
-    private var fromConfig: [String: String] = [:]
+    private var pathWarnings: [NameBytes.Key: String] = [:]
+    private var fromConfig: [NameBytes.Key: String] = [:]
     var warnings: [String] = []
 
-    func contains(_ path: String) -> Bool { entries.contains { $0.path == path } }
+    func contains(_ path: String) -> Bool { entries.contains { PathName.sameBytes($0.path, path) } }
 
     mutating func add(_ entry: ClassifiedPath, warning: String? = nil) {
-        entries.removeAll { $0.path == entry.path }
+        entries.removeAll { PathName.sameBytes($0.path, entry.path) }
         entries.append(entry)
-        pathWarnings[entry.path] = warning
+        pathWarnings[NameBytes.Key(entry.path)] = warning
     }
 
     var sortedPaths: [ClassifiedPath] {
@@ -280,29 +281,29 @@ struct PathListBuilder {
             default: break
             }
             let reason = "persist-deploy.json classifies it as \(pathClass.rawValue)"
-            if let found = entries.first(where: { $0.path == path }) {
+            if let found = entries.first(where: { PathName.sameBytes($0.path, path) }) {
                 add(ClassifiedPath(path: path, kind: found.kind, class: pathClass, reason: "\(reason) (the tool said \(found.class.rawValue): \(found.reason))"))
             } else {
                 add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason))
             }
-            fromConfig[path] = key
+            fromConfig[NameBytes.Key(path)] = key
         }
         for (index, path) in config.remove.enumerated() {
-            guard let found = entries.first(where: { $0.path == path }), found.class.isPersistent else {
+            guard let found = entries.first(where: { PathName.sameBytes($0.path, path) }), found.class.isPersistent else {
                 warnings.append("\(ProjectConfig.fileName) removes '\(path)' (remove[\(index)]), but the tool found no persistent path there; nothing was removed.")
                 continue
             }
             if PathName.parent(path) == PathName.normalize(webRoot) {
                 add(ClassifiedPath(path: path, kind: found.kind, class: .asset, reason: "persist-deploy.json removes it from the persistent paths, so it ships with each release"))
             } else {
-                entries.removeAll { $0.path == path }
-                pathWarnings[path] = nil
+                entries.removeAll { PathName.sameBytes($0.path, path) }
+                pathWarnings[NameBytes.Key(path)] = nil
             }
-            fromConfig[path] = "remove[\(index)]"
+            fromConfig[NameBytes.Key(path)] = "remove[\(index)]"
         }
         // A persistent path inside another would be linked into shared/ twice.
         for (outer, inner) in nestedPersistentPaths() {
-            if let key = fromConfig[inner.path] ?? fromConfig[outer.path] {
+            if let key = fromConfig[NameBytes.Key(inner.path)] ?? fromConfig[NameBytes.Key(outer.path)] {
                 throw ToolError(
                     "\(config.file): key \(key): expected persistent paths that do not overlap, but '\(inner.path)' lies inside '\(outer.path)' and both are persistent.",
                     hint: "Keep only the outer path persistent, or classify the outer one as asset; nothing was changed.")
@@ -314,21 +315,21 @@ struct PathListBuilder {
     /// keeps it, so the inner one is dropped.
     mutating func dropNestedPaths() {
         for (_, inner) in nestedPersistentPaths() {
-            entries.removeAll { $0.path == inner.path }
-            pathWarnings[inner.path] = nil
+            entries.removeAll { PathName.sameBytes($0.path, inner.path) }
+            pathWarnings[NameBytes.Key(inner.path)] = nil
         }
     }
 
     private func nestedPersistentPaths() -> [(outer: ClassifiedPath, inner: ClassifiedPath)] {
         let persistent = sortedPaths.filter { $0.class.isPersistent && $0.linkTarget == nil }
         return persistent.flatMap { outer in
-            persistent.filter { $0.path != outer.path && PathName.isWithin($0.path, outer.path) }.map { (outer, $0) }
+            persistent.filter { !PathName.sameBytes($0.path, outer.path) && PathName.isWithin($0.path, outer.path) }.map { (outer, $0) }
         }
     }
 
     /// The warnings of the file, then those of the paths in path order.
     var allWarnings: [String] {
-        warnings + sortedPaths.compactMap { pathWarnings[$0.path] }
+        warnings + sortedPaths.compactMap { pathWarnings[NameBytes.Key($0.path)] }
     }
 }
 

@@ -61,7 +61,7 @@ package final class DeployLock {
         let holder = "pid \(context.processID) on \(context.hostName), user \(context.userName), "
             + "running '\(command)' since \(Timestamp.iso8601(context.now()))\n"
         // Rewritten in place: the file itself must stay, since the lock lives on its inode.
-        _ = ftruncate(descriptor, 0)
+        try? SystemCall.truncate(descriptor, to: 0, label: path)
         try? SystemCall.writeAll(descriptor, Array(holder.utf8), path: path)
         return DeployLock(descriptor: descriptor, path: path)
     }
@@ -69,7 +69,7 @@ package final class DeployLock {
     /// Drops the lock (also done when the process ends).
     package func release() {
         guard descriptor >= 0 else { return }
-        _ = ftruncate(descriptor, 0)
+        try? SystemCall.truncate(descriptor, to: 0, label: path)
         close(descriptor)
         descriptor = -1
     }

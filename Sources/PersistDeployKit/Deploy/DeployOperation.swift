@@ -32,7 +32,7 @@ package enum DeployOperation: Sendable, Equatable {
     case setPermissions(path: String, permissions: UInt32)
     case writeFile(path: String, contents: String, permissions: UInt32)
     /// Checks every link of the release resolves where it must before it can go live.
-    case verifyLinks(release: String, links: [String: String])
+    case verifyLinks(release: String, links: [NameBytes.Key: String])
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)

@@ -13,8 +13,8 @@ extension Deployer {
         } catch {
             throw ToolError.system(error, while: "Listing the web root '\(webRoot)'")
         }
-        let previous = (try? fileSystem.readFile(at: root.publicHTMLShipped))
-            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0)) } ?? []
+        let previous = (try? fileSystem.readText(at: root.publicHTMLShipped))
+            .flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         let report = try PublicHTML.sync(
             publicHTML: publicHTML, root: root, record: record, release: plan.releasePath, shipped: shipped,
             previouslyShipped: previous, allowLinks: false, fileSystem: fileSystem)

@@ -87,7 +87,8 @@ package struct PlanExecutor {
             guard let type = try fileSystem.type(at: path), type == .file || type == .directory else { return }
             try fileSystem.setPermissions(at: path, to: permissions)
         case .writeFile(let path, let contents, let permissions):
-            try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
+            // Escapes back to their bytes: a path in a script or record is its real name.
+            try fileSystem.writeFile(at: path, contents: NameBytes.bytes(contents), permissions: permissions)
         case .verifyLinks(let release, let links):
             try verify(release: release, links: links)
         case .switchCurrent(let root, let releaseID):
@@ -157,7 +158,7 @@ package struct PlanExecutor {
         case nil:
             try fileSystem.createSymlink(at: path, target: target)
         case .symlink:
-            if try fileSystem.readSymlink(at: path) == target { return }
+            if PathName.sameBytes(try fileSystem.readSymlink(at: path), target) { return }
             let temporary = PathName.join(PathName.parent(path), ".\(PathName.basename(path)).link-tmp")
             try fileSystem.removeTree(at: temporary)
             try fileSystem.createSymlink(at: temporary, target: target)
@@ -167,10 +168,11 @@ package struct PlanExecutor {
         }
     }
 
-    private func verify(release: String, links: [String: String]) throws {
+    private func verify(release: String, links: [NameBytes.Key: String]) throws {
         var problems: [String] = []
-        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
-            guard try fileSystem.type(at: path) == .symlink, try fileSystem.readSymlink(at: path) == target else {
+        for (key, target) in links.sorted(by: { $0.key < $1.key }) {
+            let path = key.string
+            guard try fileSystem.type(at: path) == .symlink, PathName.sameBytes(try fileSystem.readSymlink(at: path), target) else {
                 problems.append("'\(path)' is not a link to '\(target)'")
                 continue
             }

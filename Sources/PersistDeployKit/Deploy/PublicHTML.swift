@@ -15,7 +15,7 @@ package enum PublicHTML {
         var entries: [String] = []
         do {
             existing = try fileSystem.type(at: publicHTML)
-            if existing == .symlink, try fileSystem.readSymlink(at: publicHTML) == text {
+            if existing == .symlink, PathName.sameBytes(try fileSystem.readSymlink(at: publicHTML), text) {
                 return "'\(publicHTML)' already links to \(text)."
             }
             if existing == .directory { entries = try fileSystem.listDirectory(at: publicHTML) }
@@ -98,8 +98,10 @@ package enum PublicHTML {
                 try fileSystem.rename(temporary, to: destination, replacing: true)
                 report.copied.append(relative)
             }
-            let current = Set(shipped)
-            for relative in previouslyShipped where !current.contains(relative) && !isKept(relative) {
+            // By bytes: a file the old release shipped is gone unless this release ships that very
+            // name (a canonically equal one is another file).
+            let current = Set(shipped.map(NameBytes.Key.init))
+            for relative in previouslyShipped where !current.contains(NameBytes.Key(relative)) && !isKept(relative) {
                 let destination = PathName.join(publicHTML, relative)
                 // Only a file or link the old release put there; a folder may hold someone's work.
                 guard let type = try fileSystem.type(at: destination), type != .directory else { continue }
@@ -120,7 +122,7 @@ package enum PublicHTML {
                 case nil:
                     try fileSystem.createSymlink(at: place, target: text)
                     report.linked.append(folder.name)
-                case .symlink where try fileSystem.readSymlink(at: place) != text:
+                case .symlink where !PathName.sameBytes(try fileSystem.readSymlink(at: place), text):
                     let temporary = PathName.join(publicHTML, ".\(folder.name).persist-deploy-link")
                     if try fileSystem.exists(temporary) { try fileSystem.removeTree(at: temporary) }
                     try fileSystem.createSymlink(at: temporary, target: text)

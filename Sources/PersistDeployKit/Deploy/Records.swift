@@ -35,7 +35,7 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
             throw ToolError.system(error, while: "Reading '\(path)'")
         }
         do {
-            return try JSONDecoder().decode(PersistenceRecord.self, from: Data(bytes))
+            return try JSONDecoder().decode(PersistenceRecord.self, from: Data(NameBytes.string(bytes).utf8))
         } catch {
             throw ToolError(
                 "'\(path)' is not a valid persistence record: \(error).",
@@ -133,7 +133,7 @@ package enum DeploymentHistory {
     package static func append(_ record: HistoryRecord, to root: DeployRoot, fileSystem: any FileSystem) throws(SystemCallError) {
         var bytes = (try? fileSystem.exists(root.historyFile)) == true ? try fileSystem.readFile(at: root.historyFile) : []
         if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        bytes += Array((Text.json(record) + "\n").utf8)
+        bytes += NameBytes.bytes(Text.json(record) + "\n")
         try fileSystem.writeFile(at: root.historyFile, contents: bytes, permissions: 0o644)
     }
 

@@ -78,11 +78,15 @@ extension FileSystem {
         try status(at: path, followSymlink: followSymlink)?.type == .directory
     }
 
+    /// The file as text, with bytes that are not UTF-8 kept as `NameBytes` escapes: a name in a
+    /// record or script reads back as the same name.
     package func readText(at path: String) throws(SystemCallError) -> String {
-        String(decoding: try readFile(at: path), as: UTF8.self)
+        NameBytes.string(try readFile(at: path))
     }
 
+    /// Writes `text` with every `NameBytes` escape as the byte it stands for: a path in a script,
+    /// guide or record is written as its real bytes, so `bash` (and `readText`) find the file.
     package func writeText(_ text: String, to path: String, permissions: UInt32 = 0o644) throws(SystemCallError) {
-        try writeFile(at: path, contents: Array(text.utf8), permissions: permissions)
+        try writeFile(at: path, contents: NameBytes.bytes(text), permissions: permissions)
     }
 }

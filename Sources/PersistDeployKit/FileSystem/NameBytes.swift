@@ -1,3 +1,5 @@
+import Glibc
+
 /// File names on Linux are bytes, not text: any byte but `/` and NUL may appear, and a name need
 /// not be valid UTF-8. The tool keeps paths as `String`s, so this mapping makes that lossless, in
 /// the way PEP 383 ("surrogateescape") does for Python: a byte that is not part of valid UTF-8
@@ -53,6 +55,41 @@ package enum NameBytes {
         return result
     }
 
+    /// The name or path for a NUL-terminated C string (a `readdir` name, a `readlink` text).
+    package static func string(cString: [CChar]) -> String {
+        string(cString.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+    }
+
+    /// The NUL-terminated bytes of a name or path, for the `*at` calls that take a name.
+    package static func cString(_ string: String) -> [CChar] {
+        var result = bytes(string).map { CChar(bitPattern: $0) }
+        result.append(0)
+        return result
+    }
+
+    /// The string a name's bytes map to: a string that did not come from `string(_:)` (typed
+    /// by a user, read from a file that is not ours) in the form names read from the disk take.
+    package static func canonical(_ string: String) -> String {
+        NameBytes.string(bytes(string))
+    }
+
+    /// True when `a`'s bytes sort before `b`'s (what `ls` shows under `LC_ALL=C`). Strings
+    /// without escapes compare their UTF-8 directly, which is the same order.
+    package static func precedes(_ a: String, _ b: String) -> Bool {
+        guard !containsEscapeRange(a.utf8), !containsEscapeRange(b.utf8) else {
+            return bytes(a).lexicographicallyPrecedes(bytes(b))
+        }
+        var a = a
+        var b = b
+        return a.withUTF8 { first in
+            b.withUTF8 { second in
+                let common = min(first.count, second.count)
+                let order = common == 0 ? 0 : memcmp(first.baseAddress!, second.baseAddress!, common)
+                return order != 0 ? order < 0 : first.count < second.count
+            }
+        }
+    }
+
     /// Runs `body` with the path as the NUL-terminated bytes a system call takes.
     package static func withCString<Result, Failure: Error>(
         _ path: String, _ body: (UnsafePointer<CChar>) throws(Failure) -> Result
@@ -69,14 +106,16 @@ package enum NameBytes {
         return try result.get()
     }
 
-    /// The name for people and JSON: each byte that is not UTF-8 shown as `\xNN`.
-    package static func display(_ string: String) -> String {
+    /// The name for people and JSON: each byte that is not UTF-8 shown as `\xNN` (which
+    /// `printf '%b'` turns back into the byte). `backslash` is what writes the `\`: `"\\\\"`
+    /// inside JSON text, where a bare one would start an escape.
+    package static func display(_ string: String, backslash: String = "\\") -> String {
         guard containsEscapeRange(string.utf8) else { return string }
         var result = ""
         for scalar in string.unicodeScalars {
             if escapes.contains(scalar.value) {
                 let hex = String(scalar.value - escapeBase, radix: 16, uppercase: true)
-                result += "\\x" + hex
+                result += backslash + "x" + hex
             } else {
                 result.unicodeScalars.append(scalar)
             }
@@ -91,9 +130,7 @@ package enum NameBytes {
         package init(_ string: String) { self.string = string }
 
         package static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
-        package static func < (a: Key, b: Key) -> Bool {
-            NameBytes.bytes(a.string).lexicographicallyPrecedes(NameBytes.bytes(b.string))
-        }
+        package static func < (a: Key, b: Key) -> Bool { NameBytes.precedes(a.string, b.string) }
         package func hash(into hasher: inout Hasher) {
             for byte in string.utf8 { hasher.combine(byte) }
         }

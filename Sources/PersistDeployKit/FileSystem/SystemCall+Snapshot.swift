@@ -2,7 +2,8 @@ import Glibc
 
 /// The descriptor-relative calls that backups need: a snapshot walks shared/ and writes its copy
 /// through directory descriptors, so no link on the way is ever followed and names stay raw bytes
-/// (`[CChar]`, NUL-terminated). `label` is the path shown in an error.
+/// (`[CChar]`, NUL-terminated, from `readdir` or `NameBytes.cString`). `label` is the path shown in
+/// an error. Calls that change the disk pass the crash hook first.
 extension SystemCall {
     /// `fstatat(2)` without following a final link; nil when nothing is there.
     package static func status(
@@ -29,14 +30,15 @@ extension SystemCall {
     package static func open(
         _ name: [CChar], in directory: Int32, flags: Int32, mode: mode_t = 0, label: String
     ) throws(SystemCallError) -> Int32 {
-        try retrying("open", label) { openat(directory, name, flags, mode) }
+        if opensForChange(flags) { CrashHook.willChange() }
+        return try retrying("open", label) { openat(directory, name, flags, mode) }
     }
 
     /// `mkdirat(2)`.
     package static func makeDirectory(
         _ name: [CChar], in directory: Int32, mode: mode_t, label: String
     ) throws(SystemCallError) {
-        try retrying("mkdir", label) { mkdirat(directory, name, mode) }
+        try changing("mkdir", label) { mkdirat(directory, name, mode) }
     }
 
     /// `linkat(2)` without following a final link: a second name for the same inode.
@@ -44,10 +46,10 @@ extension SystemCall {
         _ sourceName: [CChar], in sourceDirectory: Int32,
         as name: [CChar], in directory: Int32, label: String
     ) throws(SystemCallError) {
-        try retrying("link", label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
+        try changing("link", label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
     }
 
-    /// `readlinkat(2)`: the link's text, NUL-terminated.
+    /// `readlinkat(2)`: the link's text, NUL-terminated (raw bytes: a snapshot copies it as it is).
     package static func readSymlink(_ name: [CChar], in directory: Int32, label: String) throws(SystemCallError) -> [CChar] {
         var text = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = try retrying("readlink", label) { readlinkat(directory, name, &text, text.count - 1) }
@@ -58,7 +60,7 @@ extension SystemCall {
     package static func createSymlink(
         _ name: [CChar], in directory: Int32, target: [CChar], label: String
     ) throws(SystemCallError) {
-        try retrying("symlink", label) { symlinkat(target, directory, name) }
+        try changing("symlink", label) { symlinkat(target, directory, name) }
     }
 
     /// `read(2)` into `buffer`; 0 at the end of the file.
@@ -70,7 +72,7 @@ extension SystemCall {
 
     /// `fchmod(2)`: the permission bits of an open file or directory.
     package static func setMode(of descriptor: Int32, to mode: mode_t, label: String) throws(SystemCallError) {
-        try retrying("chmod", label) { fchmod(descriptor, mode) }
+        try changing("chmod", label) { fchmod(descriptor, mode) }
     }
 
     /// `futimens(2)`: access and modification times of an open file or directory.
@@ -78,7 +80,7 @@ extension SystemCall {
         of descriptor: Int32, access: timespec, modification: timespec, label: String
     ) throws(SystemCallError) {
         var times = [access, modification]
-        try retrying("utimens", label) { futimens(descriptor, &times) }
+        try changing("utimens", label) { futimens(descriptor, &times) }
     }
 
     /// `utimensat(2)` on a link itself (`AT_SYMLINK_NOFOLLOW`).
@@ -86,7 +88,7 @@ extension SystemCall {
         _ name: [CChar], in directory: Int32, access: timespec, modification: timespec, label: String
     ) throws(SystemCallError) {
         var times = [access, modification]
-        try retrying("utimens", label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
+        try changing("utimens", label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
     }
 
     /// `syncfs(2)`: flushes the whole file system holding `descriptor`, one call instead of an
@@ -94,16 +96,22 @@ extension SystemCall {
     /// every file system.
     package static func syncFileSystem(of descriptor: Int32, label: String) throws(SystemCallError) {
         guard let syncfs = SnapshotCalls.syncfs else {
-            sync()
+            CrashHook.willChange()
+            Glibc.sync()
             return
         }
-        try retrying("syncfs", label) { syncfs(descriptor) }
+        try changing("syncfs", label) { syncfs(descriptor) }
+    }
+
+    /// `access(2)` with `W_OK`: whether this process may write `path` (owner, groups, root).
+    package static func isWritable(_ path: String) -> Bool {
+        NameBytes.withCString(path) { cPath in access(cPath, W_OK) == 0 }
     }
 
     /// `statvfs(2)`: bytes available to an unprivileged user and the file system's size.
     package static func space(at path: String) throws(SystemCallError) -> (available: UInt64, total: UInt64) {
         var info = statvfs()
-        try retrying("statvfs", path) { statvfs(path, &info) }
+        try onPath("statvfs", path) { cPath in statvfs(cPath, &info) }
         let block = UInt64(info.f_frsize == 0 ? info.f_bsize : info.f_frsize)
         return (UInt64(info.f_bavail) * block, UInt64(info.f_blocks) * block)
     }

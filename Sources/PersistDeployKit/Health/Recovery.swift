@@ -63,7 +63,9 @@ package struct Recovery {
         var live: String?
         let target = resolve(root.current)
         let releases = resolve(root.releases)
-        if type(root.current) == .symlink, let target, isDirectory(target), let releases, PathName.parent(target) == releases {
+        if type(root.current) == .symlink, let target, isDirectory(target), let releases,
+            PathName.sameBytes(PathName.parent(target), releases)
+        {
             live = target
         } else if type(root.current) != nil && type(root.current) != .symlink {
             problems.append("'\(root.current)' is a real file or directory, not a link; move it aside and run this again.")
@@ -87,7 +89,8 @@ package struct Recovery {
                 switch type(link) {
                 case .symlink:
                     let got = resolve(link)
-                    if got == nil || got != resolve(stored) {
+                    // By bytes: a link to a canonically equivalent name points at another folder.
+                    if got == nil || !PathName.sameBytes(got ?? "", resolve(stored) ?? "") {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }
                 case .directory:
@@ -103,7 +106,7 @@ package struct Recovery {
             for appLink in expectations.appLinks {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
-                if type(link) == .symlink && got != nil && got == resolve(PathName.join(live, appLink.target)) { continue }
+                if type(link) == .symlink, let got, PathName.sameBytes(got, resolve(PathName.join(live, appLink.target)) ?? "") { continue }
                 switch type(link) {
                 case .symlink, nil:
                     actions.append(.link(path: appLink.path, at: link, text: appLink.linkText))
