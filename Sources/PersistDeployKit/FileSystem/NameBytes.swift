@@ -67,12 +67,6 @@ package enum NameBytes {
         return result
     }
 
-    /// The string a name's bytes map to: a string that did not come from `string(_:)` (typed
-    /// by a user, read from a file that is not ours) in the form names read from the disk take.
-    package static func canonical(_ string: String) -> String {
-        NameBytes.string(bytes(string))
-    }
-
     /// True when `a`'s bytes sort before `b`'s (what `ls` shows under `LC_ALL=C`). Strings
     /// without escapes compare their UTF-8 directly, which is the same order.
     package static func precedes(_ a: String, _ b: String) -> Bool {

@@ -187,6 +187,14 @@ package enum SystemCall {
         try changing(isDirectory ? "rmdir" : "unlink", label) { unlinkat(directory, name, isDirectory ? AT_REMOVEDIR : 0) }
     }
 
+    /// `mkdtemp(3)`: a new directory named by `template` with its trailing `XXXXXX` made unique.
+    package static func makeTemporaryDirectory(_ template: String) throws(SystemCallError) -> String {
+        CrashHook.willChange()
+        var cTemplate = NameBytes.cString(template)
+        guard mkdtemp(&cTemplate) != nil else { throw SystemCallError(call: "mkdtemp", path: template, code: errno) }
+        return NameBytes.string(cString: cTemplate)
+    }
+
     /// `flock(2)` with `LOCK_EX | LOCK_NB`: true when the lock was taken, false when another
     /// process holds it.
     package static func tryLockExclusive(_ descriptor: Int32, path: String) throws(SystemCallError) -> Bool {

@@ -49,4 +49,17 @@ import Testing
         }
         #expect(passed == [0x78, 0xFF, 0x79])
     }
+
+    @Test func cStrings() {
+        let name = NameBytes.string([0x78, 0xFF, 0x79])
+        #expect(NameBytes.cString(name) == [0x78, -1, 0x79, 0])
+        #expect(NameBytes.string(cString: [0x78, -1, 0x79, 0]) == name)
+    }
+
+    @Test func displayInsideJSONEscapesItsBackslash() {
+        let name = NameBytes.string([0x61, 0xE9])
+        #expect(NameBytes.display(name) == "a\\xE9")
+        #expect(NameBytes.display("\"" + name + "\"", backslash: "\\\\") == "\"a\\\\xE9\"")
+        #expect(NameBytes.display("plain") == "plain")
+    }
 }
