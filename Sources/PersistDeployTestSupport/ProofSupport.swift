@@ -2,46 +2,58 @@ import Foundation
 import PersistDeployKit
 
 /// A checksummed list of a tree, taken by `find` and `sha256sum` rather than by the tool's own
-/// code, so a bug in the tool's listing (odd names, links) cannot hide itself. Keys are the
-/// paths as `find` prints them (bytes that are not UTF-8 are replaced the same way every time).
+/// code, so a bug in the tool's listing (odd names, links) cannot hide itself. Keys are the paths'
+/// bytes with every byte outside printable ASCII, and `%`, written `%XX` (`key(_:)`): two names
+/// never share a key, even when Swift would call them equal (NFC and NFD) or a lossy decoding
+/// would (`caf\xE9` and `caf\xEA`).
 package enum DataInventory {
-    /// `relative path` -> `sha256` for files, `-> target` for links, `dir` for folders; modes
-    /// included when `modes` is true.
+    /// The key of a path given as its bytes.
+    package static func key(_ bytes: [UInt8]) -> String {
+        var key = ""
+        for byte in bytes {
+            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "%") {
+                key += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            } else {
+                key.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return key
+    }
+
+    /// The key of a path given as a `NameBytes` string.
+    package static func key(_ path: String) -> String { key(NameBytes.bytes(path)) }
+
+    /// `relative path` -> `sha256` for files, `-> target` for links, `dir` for folders, `other`
+    /// for anything else; modes included when `modes` is true.
     package static func take(_ directory: String, modes: Bool = false) throws -> [String: String] {
         let script = """
             cd -- "$1" 2>/dev/null || exit 0
-            find . -mindepth 1 \\( -type f -printf 'f %m %p\\0' -exec sha256sum -z -- {} + \\) \
-                -o \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\)
+            find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$2" || exit 1
+            find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$3"
             """
-        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "inventory", directory], in: "/")
-        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(directory) failed: \(outcome)") }
-        var fields = outcome.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-        if fields.last == "" { fields.removeLast() }
+        let (entries, hashes) = try run(script, directory)
+        let hashByPath = parseHashes(hashes)
         var result: [String: String] = [:]
-        var fileModes: [String: String] = [:]
-        var hashes: [String: String] = [:]
+        var fields = entries.split(separator: 0, omittingEmptySubsequences: false).map(Array.init)
+        if fields.last == [] { fields.removeLast() }
         var index = 0
         while index < fields.count {
             let field = fields[index]
             index += 1
-            if field.hasPrefix("f ") || field.hasPrefix("l ") || field.hasPrefix("d ") {
-                let parts = field.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 3 else { continue }
-                let mode = modes ? " mode " + parts[1] : ""
-                let path = String(parts[2].dropFirst(2))
-                switch parts[0] {
-                case "f": fileModes[path] = mode
-                case "l":
-                    result[path] = "-> " + (index < fields.count ? fields[index] : "") + mode
-                    index += 1
-                default: result[path] = "dir" + mode
-                }
-            } else if field.count > 68, let space = field.firstIndex(of: " ") {
-                // "HASH  ./path" from sha256sum (its output may come before or after find's).
-                hashes[String(field[field.index(space, offsetBy: 4)...])] = String(field[..<space])
+            // "K MODE ./path": the kind, the mode, then the path's bytes.
+            guard field.count > 4, let space = field.dropFirst(2).firstIndex(of: 0x20) else { continue }
+            let mode = modes ? " mode " + String(decoding: field[2..<space], as: UTF8.self) : ""
+            let path = key(Array(field[(space + 3)...]))
+            switch field[0] {
+            case UInt8(ascii: "l"):
+                result[path] = "-> " + key(index < fields.count ? fields[index] : []) + mode
+                index += 1
+            case UInt8(ascii: "d"): result[path] = "dir" + mode
+            case UInt8(ascii: "f"): result[path] = (hashByPath[path] ?? "unreadable") + mode
+            default: result[path] = "other" + mode
             }
         }
-        for (path, mode) in fileModes { result[path] = (hashes[path] ?? "unreadable") + mode }
         return result
     }
 
@@ -50,16 +62,38 @@ package enum DataInventory {
     package static func seenThrough(_ base: String, paths: [String]) throws -> [String: String] {
         let script = """
             cd -- "$1" 2>/dev/null || exit 0
-            shift
+            : > "$2"
+            shift 3
             existing=()
             for path in "$@"; do [ -e "$path" ] && existing+=("$path"); done
-            [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} +
+            [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$OUT"
             """
-        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "seen", base] + paths, in: "/")
+        let (_, hashes) = try run(script, base, paths)
+        return parseHashes(hashes, dropDotSlash: false)
+    }
+
+    /// Runs `script` with `$1` = `directory`, `$2` and `$3` (and `$OUT` = `$3`) two files to
+    /// write, then `extra`; returns the two files' bytes.
+    private static func run(_ script: String, _ directory: String, _ extra: [String] = []) throws -> ([UInt8], [UInt8]) {
+        let scratch = try TemporaryDirectory("inventory")
+        defer { scratch.remove() }
+        let first = scratch.path + "/first"
+        let second = scratch.path + "/second"
+        let outcome = try ToolRunner(executable: "/bin/bash").run(
+            ["-c", "OUT=$3; " + script, "inventory", directory, first, second] + extra, in: "/")
+        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(directory) failed: \(outcome)") }
+        let read = { (path: String) in [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()) }
+        return (read(first), read(second))
+    }
+
+    /// "HASH  PATH" records of `sha256sum -z`, by the path's key (without "./").
+    private static func parseHashes(_ bytes: [UInt8], dropDotSlash: Bool = true) -> [String: String] {
         var result: [String: String] = [:]
-        for field in outcome.stdout.split(separator: "\0") where field.count > 66 {
-            let hash = String(field.prefix(64))
-            result[String(field.dropFirst(66))] = hash
+        for field in bytes.split(separator: 0) where field.count > 66 {
+            let hash = String(decoding: field.prefix(64), as: UTF8.self)
+            var path = Array(field.dropFirst(66))
+            if dropDotSlash, path.starts(with: [0x2E, 0x2F]) { path.removeFirst(2) }
+            result[key(path)] = hash
         }
         return result
     }
