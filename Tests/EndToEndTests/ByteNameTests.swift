@@ -1,0 +1,182 @@
+import Foundation
+import PersistDeployKit
+import PersistDeployTestSupport
+import Testing
+
+/// File names are bytes. Every command, run as the built binary, over an app and a root whose
+/// names are not UTF-8 (every byte 0x80-0xFF), are equal after a lossy decoding (`caf\xE9`,
+/// `caf\xEA`, `caf\xEF\xBF\xBD`), or are canonically equivalent twins in one folder (NFC and NFD
+/// "café"): no file lost, none merged, none renamed, every exit code right. The data is compared
+/// by a checksummed inventory keyed by bytes (`DataInventory`).
+@Suite struct ByteNameTests {
+    /// Names of every kind, as bytes.
+    static let hostileNames: [[UInt8]] = (0x80...0xFF).map { [0x62, UInt8($0)] } + lossyTwins + canonicalTwins
+    static let lossyTwins: [[UInt8]] = [Array("caf".utf8) + [0xE9], Array("caf".utf8) + [0xEA], Array("caf\u{FFFD}".utf8)]
+    static let canonicalTwins: [[UInt8]] = [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8)]
+    /// A web-root folder named with a Latin-1 byte, holding only a placeholder: persistent.
+    static let latinFolder: [UInt8] = Array("fotos".utf8) + [0xE9]
+
+    /// `bytes` as `printf %b` text (every byte `\xNN`), to pass through arguments, which are text.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { "\\x" + String($0, radix: 16) }.joined()
+    }
+
+    /// Writes each `(relative path bytes, contents)` below `base` with bash, never through the tool.
+    static func write(_ files: [([UInt8], String)], under base: String) throws {
+        let script = #"""
+            base=$1; shift
+            while (($# > 1)); do
+              printf -v path '%b' "$1"
+              mkdir -p -- "$base/$(dirname -- "$path")" && printf '%s' "$2" > "$base/$path" || exit 1
+              shift 2
+            done
+            """#
+        let outcome = try ToolRunner.bash(script, [base] + files.flatMap { [escaped($0.0), $0.1] })
+        #expect(outcome.exitCode == 0, "\(outcome)")
+    }
+
+    static func files(in folder: String, _ names: [[UInt8]], tag: String) -> [([UInt8], String)] {
+        names.map { (Array(folder.utf8) + [0x2F] + $0, "\(tag) \(escaped($0))") }
+    }
+
+    /// The proof app plus hostile demo uploads, the Latin-1 folder and NFC/NFD twin folders.
+    static func hostileApp(_ label: String) throws -> ProofRoot {
+        let proof = try ProofRoot(label)
+        try proof.writeApp()
+        try write(files(in: "public/uploads", hostileNames, tag: "demo"), under: proof.app)
+        try write([(Array("public/".utf8) + latinFolder + Array("/.gitkeep".utf8), "")], under: proof.app)
+        try write(canonicalTwins.map { (Array("public/".utf8) + $0 + Array("/.gitkeep".utf8), "") }, under: proof.app)
+        return proof
+    }
+
+    /// What the app's users write through `current/`: hostile names in uploads, in the Latin-1
+    /// folder and in both twin folders.
+    static func userWrites(_ proof: ProofRoot, tag: String) throws {
+        let current = proof.root + "/current"
+        var files = Self.files(in: "public/uploads", hostileNames.map { Array(tag.utf8) + $0 }, tag: tag)
+        files += hostileNames.suffix(5).map { (Array("public/".utf8) + latinFolder + [0x2F] + Array(tag.utf8) + $0, "\(tag) latin") }
+        for twin in canonicalTwins {
+            files += canonicalTwins.map { (Array("public/".utf8) + twin + [0x2F] + Array(tag.utf8) + $0, "\(tag) \(escaped(twin)) \(escaped($0))") }
+        }
+        try write(files, under: current)
+    }
+
+    /// `shared/` holds every file of `expected` unchanged (the tool's own files aside).
+    func expectKept(_ proof: ProofRoot, _ expected: [String: String], _ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let losses = DataInventory.losses(expected, try proof.sharedData())
+        #expect(losses.isEmpty, "\(step): \(losses.prefix(10))", sourceLocation: sourceLocation)
+    }
+
+    func expectExit(_ outcome: ToolRunner.Outcome, _ code: Int32, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.exitCode == code, "\(step): \(outcome)", sourceLocation: sourceLocation)
+    }
+
+    @Test func everyCommandKeepsEveryByteName() throws {
+        let proof = try Self.hostileApp("bytes-commands")
+        let root = proof.root
+        let latinDisplay = "public/" + NameBytes.display(NameBytes.string(Self.latinFolder))
+
+        expectExit(try proof.run(["detect", proof.app]), 0, "detect")
+        let classified = try proof.run(["classify", proof.app, "--json"])
+        expectExit(classified, 0, "classify")
+        let paths = ((try? JSONSerialization.jsonObject(with: Data(classified.stdout.utf8))) as? [String: Any])?["paths"] as? [[String: Any]] ?? []
+        let classes = Dictionary(paths.map { ($0["path"] as? String ?? "", $0["class"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(classes[latinDisplay] == "user", "the Latin-1 folder is classified as persistent: \(classes)")
+        let twinsClassified = paths.filter { ($0["path"] as? String).map { $0.hasPrefix("public/caf") } ?? false }
+        #expect(twinsClassified.count == 2, "both twin folders are classified: \(paths)")
+
+        expectExit(try proof.run(["plan", "--root", root, "--from", proof.app]), 0, "plan")
+        #expect(!proof.fileSystem.exists(atPath: root + "/current"), "plan changed nothing")
+
+        // First deploy: every demo file seeded under its own bytes.
+        expectExit(try proof.deploy(), 0, "first deploy")
+        let seeded = try proof.sharedData()
+        let demo = try DataInventory.take(proof.app + "/public/uploads")
+        #expect(seeded.filter { $0.key.hasPrefix("public/uploads/") }.count == demo.count, "seeded: \(seeded.keys.sorted().prefix(5))")
+        #expect(demo.count == Self.hostileNames.count + 1)  // and demo-1.jpg
+        for twin in Self.canonicalTwins + [Self.latinFolder] {
+            #expect(try DataInventory.take(root + "/shared").keys.contains("public/" + DataInventory.key(twin)), "shared/public/\(Self.escaped(twin))")
+            #expect(proof.fileSystem.exists(atPath: root + "/current/public/" + NameBytes.string(twin) + "/.gitkeep"), "linked \(Self.escaped(twin))")
+        }
+
+        try Self.userWrites(proof, tag: "u1")
+        var data = try proof.sharedData()
+        #expect(data.count > seeded.count + Self.hostileNames.count)
+        expectExit(try proof.run(["health-check", "--root", root]), 0, "health-check")
+
+        // A later deploy (the release ships one more hostile demo file), `subsequent`, then `first`.
+        try Self.write([(Array("public/uploads/new".utf8) + [0xE9], "new demo")], under: proof.app)
+        expectExit(try proof.run(["subsequent", "--root", root, "--from", proof.app]), 0, "subsequent")
+        try expectKept(proof, data, "subsequent")
+        #expect(try proof.sharedData()["public/uploads/new%E9"] != nil, "the new demo file was added")
+        expectExit(try proof.run(["first", "--root", root, "--from", proof.app]), 0, "first over data")
+        try expectKept(proof, data, "first over data")
+        data = try proof.sharedData()
+
+        // The reported break: a real uploads folder holding a byte-named file in the live release
+        // (someone unpacked over it). `recover` moves its files into shared/, nothing lost.
+        let live = root + "/current/public/uploads"
+        try proof.fileSystem.removeTree(at: root + "/releases/" + (proof.liveRelease ?? "") + "/public/uploads")
+        try Self.write(Self.files(in: "", Self.lossyTwins, tag: "unpacked").map { (Array($0.0.dropFirst()), $0.1) }, under: live)
+        expectExit(try proof.run(["recover", "--root", root]), 0, "recover")
+        try expectKept(proof, data, "recover")
+        // Each unpacked twin clashed with the shipped file of its very name (and only that one):
+        // it is kept beside it as NAME.recovered-STAMP.
+        let uploads = try proof.fileSystem.listDirectory(at: root + "/shared/public/uploads").map(NameBytes.bytes)
+        for twin in Self.lossyTwins {
+            let recovered = uploads.filter { $0.starts(with: twin + Array(".recovered-".utf8)) }
+            #expect(recovered.count == 1, "\(Self.escaped(twin)): \(recovered.map(Self.escaped))")
+            let text = recovered.first.map { try? proof.fileSystem.readText(at: root + "/shared/public/uploads/" + NameBytes.string($0)) }
+            #expect(text == "unpacked \(Self.escaped(twin))")
+        }
+        #expect(uploads.filter { $0.starts(with: Array("caf".utf8)) }.count == Self.lossyTwins.count * 2 + Self.canonicalTwins.count)
+        // The same break met by a deploy instead of recover.
+        data = try proof.sharedData()
+        try proof.fileSystem.removeTree(at: root + "/releases/" + (proof.liveRelease ?? "") + "/public/uploads")
+        try Self.write([(Array("b".utf8) + [0xFF, 0xFE], "unpacked again")], under: live)
+        expectExit(try proof.deploy(), 0, "deploy over a real uploads folder")
+        try expectKept(proof, data, "deploy over a real uploads folder")
+        let again = try? proof.fileSystem.readText(at: root + "/shared/public/uploads/" + NameBytes.string([0x62, 0xFF, 0xFE]))
+        #expect(again == "unpacked again")
+
+        data = try proof.sharedData()
+        expectExit(try proof.run(["rollback", "--root", root]), 0, "rollback")
+        try expectKept(proof, data, "rollback")
+        expectExit(try proof.run(["releases", "--root", root]), 0, "releases")
+        let status = try proof.run(["status", "--root", root, "--json"])
+        expectExit(status, 0, "status")
+        #expect(status.stdout.contains(latinDisplay.replacingOccurrences(of: "\\", with: "\\\\")), "status names the Latin-1 folder: \(status.stdout)")
+
+        // Backup, verify, damage, restore: every byte name back as it was.
+        let backup = try proof.run(["backup", "--root", root, "--json"])
+        expectExit(backup, 0, "backup")
+        let id = try #require(((try? JSONSerialization.jsonObject(with: Data(backup.stdout.utf8))) as? [String: Any])?["id"] as? String)
+        let backedUp = try proof.sharedData()
+        #expect(backedUp.count > 2 * Self.hostileNames.count)
+        expectExit(try proof.run(["backups", "--verify", "--root", root]), 0, "backups --verify")
+        let damage = try ToolRunner.bash(#"cd -- "$1/shared/public/uploads" && rm -f -- u1b* && printf changed > "$(printf 'caf\xe9')""#, [root])
+        expectExit(damage, 0, "damage")
+        expectExit(try proof.run(["restore", id, "--root", root, "--yes"]), 0, "restore")
+        let restored = try proof.sharedData()
+        #expect(DataInventory.losses(backedUp, restored).isEmpty, "restore: \(DataInventory.losses(backedUp, restored).prefix(5))")
+
+        // Scripts: the paths in them are the real bytes, and they run.
+        expectExit(try proof.run(["generate", "--root", root]), 0, "generate")
+        let script = try proof.fileSystem.readFile(at: root + "/shared/health-check.sh")
+        #expect(Self.contains(script, Array("public/".utf8) + Self.latinFolder + [0x27]), "health-check.sh names the folder by its bytes")
+        #expect(!Self.contains(script, [0xEF, 0x9F]), "no escape's UTF-8 in the script")
+        for name in ["health-check.sh", "emergency-recovery.sh"] {
+            let outcome = try ToolRunner(executable: "/bin/bash").run([root + "/shared/" + name], in: proof.directory.path)
+            expectExit(outcome, 0, name)
+        }
+        try expectKept(proof, restored, "the generated scripts")
+        ProofResults.record(
+            suite: "hostile", scenario: "byte names (0x80-0xFF, lossy and NFC/NFD twins, a Latin-1 web-root folder) through detect, classify, plan, first/subsequent/auto, health-check, recover, rollback, releases, status, backup, backups --verify, restore, generate",
+            runs: 19, outcome: "pass")
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
+    }
+}
