@@ -27,7 +27,9 @@ import Testing
             base=$1; shift
             while (($# > 1)); do
               printf -v path '%b' "$1"
-              mkdir -p -- "$base/$(dirname -- "$path")" && printf '%s' "$2" > "$base/$path" || exit 1
+              # Not $(dirname): command substitution drops a name's trailing newlines.
+              if [[ $path == */* ]]; then mkdir -p -- "$base/${path%/*}" || exit 1; else mkdir -p -- "$base" || exit 1; fi
+              printf '%s' "$2" > "$base/$path" || exit 1
               shift 2
             done
             """#
@@ -173,6 +175,129 @@ import Testing
         ProofResults.record(
             suite: "hostile", scenario: "byte names (0x80-0xFF, lossy and NFC/NFD twins, a Latin-1 web-root folder) through detect, classify, plan, first/subsequent/auto, health-check, recover, rollback, releases, status, backup, backups --verify, restore, generate",
             runs: 19, outcome: "pass")
+    }
+
+    /// The reported break: a file the app wrote into an asset folder, named like a shipped file
+    /// after a lossy decoding (`caf\xEA.css` beside the shipped `caf\xE9.css`), passed the drift
+    /// guard and was lost. It stops the deploy now, and the file stays.
+    @Test(arguments: ["lossy", "canonical"])
+    func aWrittenFileNamedLikeAShippedOneStopsTheDeploy(_ kind: String) throws {
+        let proof = try ProofRoot("bytes-drift-\(kind)")
+        try proof.writeApp()
+        let (shipped, written) = kind == "lossy"
+            ? (Array("caf".utf8) + [0xE9], Array("caf".utf8) + [0xEA])
+            : (Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8))
+        try Self.write([(Array("public/css/".utf8) + shipped + Array(".css".utf8), "shipped")], under: proof.app)
+        expectExit(try proof.deploy(), 0, "first deploy")
+        try Self.write([(Array("public/css/".utf8) + written + Array(".css".utf8), "written by the app")], under: proof.root + "/current")
+        let before = try DataInventory.take(proof.root + "/current/public/css")
+        let check = {
+            let outcome = try proof.deploy()
+            #expect(outcome.exitCode == 1, "the deploy must stop: \(outcome)")
+            #expect(DataInventory.losses(before, try DataInventory.take(proof.root + "/current/public/css")).isEmpty)
+        }
+        if kind == "lossy" {
+            try check()
+        } else {
+            // Deploy/DriftGuard.swift compares names with a Set<String>, which holds NFC and NFD
+            // "café" as one; the whole-release guard replacing it compares bytes.
+            try withKnownIssue("the drift guard merges canonically equivalent names (rewritten with the whole-release manifest)") {
+                try check()
+            }
+        }
+    }
+
+    /// The bundle's deploy.sh (bash) and the binary deploy an app with byte names the same way,
+    /// and each reads the other's records and manifests: names in JSON records are written as
+    /// their bytes by both.
+    @Test func deployScriptHandlesByteNamesLikeTheBinary() throws {
+        let parity = try ParityScenario("bytes-parity")
+        try parity.scenario.writeLaravelApp()
+        try Self.write(Self.files(in: "public/uploads", Self.hostileNames, tag: "demo"), under: parity.scenario.app)
+        try Self.write([(Array("public/".utf8) + Self.latinFolder + Array("/.gitkeep".utf8), "")], under: parity.scenario.app)
+        try parity.makeBundle()
+        let ids = ["2026-01-01_00-00-01", "2026-01-02_00-00-01", "2026-01-03_00-00-01"]
+        try parity.upload(ids[0])
+        try parity.deployBoth(ids[0])
+        try parity.expectSameResult("first deploy")
+        for root in [parity.binaryRoot, parity.bashRoot] {
+            try Self.write(Self.files(in: "public/uploads", Self.hostileNames.map { [0x75] + $0 }, tag: "user"), under: root + "/current")
+            try Self.write([(Array("public/".utf8) + Self.latinFolder + Array("/p".utf8) + [0xE9], "user")], under: root + "/current")
+        }
+        try Self.write([(Array("public/uploads/new".utf8) + [0xFF], "new demo")], under: parity.scenario.app)
+        try parity.upload(ids[1])
+        try parity.deployBoth(ids[1])
+        try parity.expectSameResult("second deploy")
+        let binaryData = try DataInventory.take(parity.binaryRoot + "/shared/public")
+        let bashData = try DataInventory.take(parity.bashRoot + "/shared/public")
+        #expect(binaryData == bashData)
+        #expect(bashData.count == 2 * Self.hostileNames.count + 2 + 2 + 1 + 1 + 1, "\(bashData.count)")
+        // The binary deploys over the script's root and the script over the binary's.
+        try parity.upload(ids[2])
+        #expect(parity.scenario.run(["auto", "--root", parity.bashRoot, "--release", parity.bashRoot + "/releases/" + ids[2]]).status == 0)
+        #expect(try parity.deployBash([ids[2]]).exitCode == 0)
+        #expect(DataInventory.losses(bashData, try DataInventory.take(parity.bashRoot + "/shared/public")).isEmpty)
+    }
+
+    /// Random byte names (any byte but NUL and `/`, some in sub-folders), seeded, through the life
+    /// of a site: deploys, rollback, cleanup, recover, backup and restore. No byte lost: the
+    /// checksummed inventory of shared/, keyed by bytes, only ever grows.
+    @Test(arguments: [UInt64(11), 12, 13])
+    func randomByteNamesSurviveTheLifeOfASite(_ seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        var used: Set<[UInt8]> = []
+        func randomName() -> [UInt8] {
+            while true {
+                let name = (0..<Int.random(in: 1...16, using: &generator)).map { _ in
+                    var byte = UInt8.random(in: 1...255, using: &generator)
+                    while byte == 0x2F { byte = UInt8.random(in: 1...255, using: &generator) }
+                    return byte
+                }
+                if name != [0x2E], name != [0x2E, 0x2E], used.insert(name).inserted { return name }
+            }
+        }
+        func randomFiles(_ count: Int, tag: String) -> [([UInt8], String)] {
+            (0..<count).map { index in
+                let path = index % 4 == 0 ? randomName() + [0x2F] + randomName() : randomName()
+                return (Array("public/uploads/".utf8) + path, "\(tag) \(index)")
+            }
+        }
+        let proof = try ProofRoot("bytes-fuzz-\(seed)")
+        try proof.writeApp()
+        try Self.write(randomFiles(30, tag: "demo"), under: proof.app)
+        var problems: [String] = []
+        var expected: [String: String] = [:]
+        func step(_ name: String, _ arguments: [String]) throws {
+            let outcome = try proof.run(arguments)
+            if outcome.exitCode != 0 { problems.append("\(name): \(outcome)") }
+            let now = try proof.sharedData()
+            problems += DataInventory.losses(expected, now).map { "\(name): \($0)" }
+            expected = now
+        }
+        try step("first deploy", ["auto", "--root", proof.root, "--from", proof.app])
+        #expect(expected.count >= 30 + 1 + 3, "the demo files were seeded: \(expected.count)")
+        try Self.write(randomFiles(60, tag: "user"), under: proof.root + "/current")
+        expected = try proof.sharedData()
+        try Self.write(randomFiles(20, tag: "new demo"), under: proof.app)
+        try step("second deploy", ["auto", "--root", proof.root, "--from", proof.app])
+        try step("rollback", ["rollback", "--root", proof.root])
+        try step("third deploy with cleanup", ["auto", "--root", proof.root, "--from", proof.app, "--keep", "1"])
+        try step("recover", ["recover", "--root", proof.root])
+        try step("backup", ["backup", "--root", proof.root])
+        let backedUp = expected
+        let removed = try ToolRunner.bash(#"find "$1/shared/public/uploads" -mindepth 1 -maxdepth 1 -type f -print0 | head -z -n 10 | xargs -0 rm -f --"#, [proof.root])
+        #expect(removed.exitCode == 0)
+        let backups = try proof.run(["backups", "--root", proof.root, "--json"])
+        let list = ((try? JSONSerialization.jsonObject(with: Data(backups.stdout.utf8))) as? [String: Any])?["backups"] as? [[String: Any]]
+        let id = try #require(list?.first?["id"] as? String)
+        expected = try proof.sharedData()
+        try step("restore", ["restore", id, "--root", proof.root, "--yes"])
+        problems += DataInventory.losses(backedUp, expected).map { "restore: \($0)" }
+        #expect(expected.count >= 30 + 60 + 20, "\(expected.count)")
+        #expect(problems.isEmpty, "seed \(seed):\n\(problems.prefix(10).joined(separator: "\n"))")
+        ProofResults.record(
+            suite: "fuzz", scenario: "seed \(seed): 110 random byte names through deploys, rollback, cleanup, recover, backup, restore",
+            runs: 7, outcome: problems.isEmpty ? "pass" : "FAIL: \(problems[0])")
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
