@@ -24,16 +24,66 @@ package enum DataInventory {
     package static func key(_ path: String) -> String { key(NameBytes.bytes(path)) }
 
     /// `relative path` -> `sha256` for files, `-> target` for links, `dir` for folders, `other`
-    /// for anything else; modes included when `modes` is true.
+    /// for anything else; modes included when `modes` is true. Empty for a missing directory.
     package static func take(_ directory: String, modes: Bool = false) throws -> [String: String] {
+        try take([directory], modes: modes)[0]
+    }
+
+    /// `take` of several directories with one `bash`.
+    package static func take(_ directories: [String], modes: Bool = false) throws -> [[String: String]] {
         let script = """
-            cd -- "$1" 2>/dev/null || exit 0
-            find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
-                -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$2" || exit 1
-            find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$3"
+            out=$1; shift; i=0
+            for directory in "$@"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$directory" 2>/dev/null; then
+                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
+                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
             """
-        let (entries, hashes) = try run(script, directory)
-        let hashByPath = parseHashes(hashes)
+        return try run(script, directories).map { entries, hashes in parseEntries(entries, hashes: parseHashes(hashes), modes: modes) }
+    }
+
+    /// `path` -> `sha256` of every file reached from `base` through `paths`, following links
+    /// (what the running app sees through `current/`).
+    package static func seenThrough(_ base: String, paths: [String]) throws -> [String: String] {
+        try seenThrough([base], paths: paths)[0]
+    }
+
+    /// `seenThrough` of several bases with one `bash`.
+    package static func seenThrough(_ bases: [String], paths: [String]) throws -> [[String: String]] {
+        let script = """
+            out=$1; shift; count=$1; shift
+            bases=("${@:1:count}"); shift "$count"
+            i=0
+            for base in "${bases[@]}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$base" 2>/dev/null; then
+                existing=()
+                for path in "$@"; do [ -e "$path" ] && existing+=("$path"); done
+                [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            """
+        return try run(script, [String(bases.count)] + bases + paths, outputs: bases.count).map { parseHashes($0.1, dropDotSlash: false) }
+    }
+
+    /// Runs `script` with `$1` a scratch folder and then `arguments`; returns the bytes of the
+    /// files `e0`, `h0`, `e1`, `h1`… it wrote there, one pair per argument (or `outputs`).
+    private static func run(_ script: String, _ arguments: [String], outputs: Int? = nil) throws -> [([UInt8], [UInt8])] {
+        let scratch = try TemporaryDirectory("inventory")
+        defer { scratch.remove() }
+        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "inventory", scratch.path] + arguments, in: "/")
+        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(arguments) failed: \(outcome)") }
+        let read = { (name: String) in [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: scratch.path + "/" + name))) ?? Data()) }
+        return (0..<(outputs ?? arguments.count)).map { (read("e\($0)"), read("h\($0)")) }
+    }
+
+    /// The records of `find -printf` as `take` returns them.
+    private static func parseEntries(_ entries: [UInt8], hashes hashByPath: [String: String], modes: Bool) -> [String: String] {
         var result: [String: String] = [:]
         var fields = entries.split(separator: 0, omittingEmptySubsequences: false).map(Array.init)
         if fields.last == [] { fields.removeLast() }
@@ -55,35 +105,6 @@ package enum DataInventory {
             }
         }
         return result
-    }
-
-    /// `path` -> `sha256` of every file reached from `base` through `paths`, following links
-    /// (what the running app sees through `current/`).
-    package static func seenThrough(_ base: String, paths: [String]) throws -> [String: String] {
-        let script = """
-            cd -- "$1" 2>/dev/null || exit 0
-            : > "$2"
-            shift 3
-            existing=()
-            for path in "$@"; do [ -e "$path" ] && existing+=("$path"); done
-            [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$OUT"
-            """
-        let (_, hashes) = try run(script, base, paths)
-        return parseHashes(hashes, dropDotSlash: false)
-    }
-
-    /// Runs `script` with `$1` = `directory`, `$2` and `$3` (and `$OUT` = `$3`) two files to
-    /// write, then `extra`; returns the two files' bytes.
-    private static func run(_ script: String, _ directory: String, _ extra: [String] = []) throws -> ([UInt8], [UInt8]) {
-        let scratch = try TemporaryDirectory("inventory")
-        defer { scratch.remove() }
-        let first = scratch.path + "/first"
-        let second = scratch.path + "/second"
-        let outcome = try ToolRunner(executable: "/bin/bash").run(
-            ["-c", "OUT=$3; " + script, "inventory", directory, first, second] + extra, in: "/")
-        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(directory) failed: \(outcome)") }
-        let read = { (path: String) in [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()) }
-        return (read(first), read(second))
     }
 
     /// "HASH  PATH" records of `sha256sum -z`, by the path's key (without "./").

@@ -125,8 +125,10 @@ package struct BackupStore {
         let record: Record
         do {
             record = try build(id: id, created: created, in: temporary, paths: persistentPaths, console: console)
+            CrashHook.operationDone()
             try SystemCall.renameNoReplace(temporary, to: folder(of: id))
             try fileSystem.syncDirectory(at: root.backups)
+            CrashHook.operationDone()
         } catch {
             try? fileSystem.removeTree(at: temporary)
             throw ToolError.system(error, while: "Backing up '\(root.shared)' into '\(temporary)'")
@@ -240,6 +242,7 @@ package struct BackupStore {
                 try SystemCall.renameNoReplace(folder(of: old.id), to: aside)
                 try fileSystem.removeTree(at: aside)
                 console?.detail("  removed old backup \(old.id)")
+                CrashHook.operationDone()
             } catch {
                 throw ToolError.system(error, while: "Removing the old backup '\(folder(of: old.id))'")
             }

@@ -96,6 +96,7 @@ extension BackupStore {
             console?.detail("  restore shared/\(target) from backup \(id)")
             do {
                 try SnapshotRestorer.swapIn(target, from: data, into: root.shared, fileSystem: restoring)
+                CrashHook.operationDone()
             } catch {
                 throw ToolError(
                     "Restoring '\(PathName.join(root.shared, target))' from \(id) failed: \(error.call) '\(error.path)': \(error.reason).",

@@ -9,7 +9,8 @@ import Glibc
 ///   it made, so a test knows how many crash points a command has.
 ///
 /// Every such call in the tool goes through the wrappers in `SystemCall`, which call `willChange`;
-/// child processes (`tar`, hooks) are outside it.
+/// child processes (`tar`, hooks) are outside it. `operationDone` is the step-level hook of the
+/// commands that do not run a plan.
 package enum CrashHook {
     /// Counts one file-changing call about to be made, and kills the process when it is the one
     /// `PERSIST_DEPLOY_CRASH_AT_CALL` names.
@@ -21,6 +22,24 @@ package enum CrashHook {
 
     /// The calls counted so far in this process (0 when no hook is set).
     package static var callsSoFar: Int { CrashHookState.shared?.current ?? 0 }
+
+    /// `PERSIST_DEPLOY_CRASH_AFTER=k` for the commands that are not a plan (`backup`, `restore`):
+    /// called after each of their steps, it kills the process after the k-th, as `PlanExecutor`
+    /// does after the k-th operation.
+    package static func operationDone() {
+        guard let crashAfter = OperationCount.crashAfter else { return }
+        OperationCount.done += 1
+        if OperationCount.done == crashAfter {
+            kill(getpid(), SIGKILL)
+            pause()
+        }
+    }
+}
+
+/// Steps of `backup` and `restore` run on the main thread only.
+private enum OperationCount {
+    static let crashAfter: Int? = getenv("PERSIST_DEPLOY_CRASH_AFTER").flatMap { Int(String(cString: $0)) }
+    nonisolated(unsafe) static var done = 0
 }
 
 private final class CrashHookState: @unchecked Sendable {
