@@ -69,12 +69,11 @@ package struct PlanExecutor {
                 let destination = PathName.join(to, file)
                 if try fileSystem.exists(destination) { continue }
                 try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
-                try fileSystem.copyTree(from: PathName.join(from, file), to: destination)
+                try copyWithoutOverwriting(PathName.join(from, file), to: destination)
             }
         case .copyFile(let from, let to, let permissions):
             guard try !fileSystem.exists(to) else { return }
-            try fileSystem.copyTree(from: from, to: to)
-            try fileSystem.setPermissions(at: to, to: permissions)
+            try copyWithoutOverwriting(from, to: to, permissions: permissions)
         case .createEmptyFile(let path, let permissions):
             guard try !fileSystem.exists(path) else { return }
             try fileSystem.writeFile(at: path, contents: [], permissions: permissions)
@@ -115,11 +114,21 @@ package struct PlanExecutor {
     private func moveWithoutOverwriting(_ source: String, to destination: String) throws {
         try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
         if try renamedWithinFileSystem(source, to: destination) { return }
-        let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).seeding")
-            try fileSystem.removeTree(at: temporary)
-            try fileSystem.copyTree(from: source, to: temporary)
-        try fileSystem.rename(temporary, to: destination, replacing: false)
+        try copyWithoutOverwriting(source, to: destination)
         try fileSystem.removeTree(at: source)
+    }
+
+    /// Copies to a temporary name beside the destination and renames that into place (never
+    /// replacing), so a crash mid-copy never leaves a partial file under the final name, which a
+    /// rerun would take for the finished one. `permissions` are set before the rename. The
+    /// temporary name is short and fixed (a 255-byte name has no room for a suffix): one copy runs
+    /// at a time, and the next copy into that folder removes a crashed one's leftover.
+    private func copyWithoutOverwriting(_ source: String, to destination: String, permissions: UInt32? = nil) throws {
+        let temporary = PathName.join(PathName.parent(destination), ".persist-deploy.seeding")
+        try fileSystem.removeTree(at: temporary)
+        try fileSystem.copyTree(from: source, to: temporary)
+        if let permissions { try fileSystem.setPermissions(at: temporary, to: permissions) }
+        try fileSystem.rename(temporary, to: destination, replacing: false)
     }
 
     /// Renames without replacing; false (nothing done) when the two are on different file systems.

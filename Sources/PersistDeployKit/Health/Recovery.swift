@@ -169,7 +169,8 @@ package struct Recovery {
     private func pointLink(at path: String, text: String) throws(SystemCallError) {
         let parent = PathName.parent(path)
         try fileSystem.createDirectory(at: parent, permissions: 0o755)
-        let temporary = PathName.join(parent, ".persist-deploy-link.\(getpid())")
+        // A fixed name (recover holds the deploy lock): a killed run's leftover is removed here.
+        let temporary = PathName.join(parent, ".persist-deploy-link")
         if type(temporary) == .symlink { try fileSystem.removeTree(at: temporary) }
         try fileSystem.createSymlink(at: temporary, target: text)
         try fileSystem.rename(temporary, to: path, replacing: true)
