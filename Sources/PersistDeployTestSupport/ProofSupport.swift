@@ -71,6 +71,48 @@ package enum DataInventory {
         return try run(script, [String(bases.count)] + bases + paths, outputs: bases.count).map { parseHashes($0.1, dropDotSlash: false) }
     }
 
+    /// What a crash test reads after each kill, with one `bash`: `take` of each of `trees`,
+    /// `seenThrough` of each of `seenFrom`, and the absolute-text links below `linksUnder`.
+    package struct Survey {
+        package var trees: [[String: String]]
+        package var seen: [[String: String]]
+        package var absoluteLinks: [String]
+    }
+
+    package static func survey(trees: [String], seenFrom: [String], paths: [String], linksUnder: String) throws -> Survey {
+        let script = """
+            out=$1; shift; trees=$1; seen=$2; links=$3; shift 3
+            i=0
+            for directory in "${@:1:trees}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$directory" 2>/dev/null; then
+                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
+                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            shift "$trees"
+            for base in "${@:1:seen}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$base" 2>/dev/null; then
+                existing=()
+                for path in "${@:seen+1}"; do [ -e "$path" ] && existing+=("$path"); done
+                [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            : > "$out/e$i"; : > "$out/h$i"
+            [ ! -d "$links" ] || find "$links" -type l -lname '/*' -printf '%p -> %l\\0' > "$out/e$i"
+            """
+        let arguments = [String(trees.count), String(seenFrom.count), linksUnder] + trees + seenFrom + paths
+        let outputs = try run(script, arguments, outputs: trees.count + seenFrom.count + 1)
+        return Survey(
+            trees: outputs.prefix(trees.count).map { parseEntries($0.0, hashes: parseHashes($0.1), modes: false) },
+            seen: outputs.dropFirst(trees.count).prefix(seenFrom.count).map { parseHashes($0.1, dropDotSlash: false) },
+            absoluteLinks: outputs.last.map { $0.0.split(separator: 0).map { key(Array($0)) } } ?? [])
+    }
+
     /// Runs `script` with `$1` a scratch folder and then `arguments`; returns the bytes of the
     /// files `e0`, `h0`, `e1`, `h1`… it wrote there, one pair per argument (or `outputs`).
     private static func run(_ script: String, _ arguments: [String], outputs: Int? = nil) throws -> [([UInt8], [UInt8])] {

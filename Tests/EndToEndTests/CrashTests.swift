@@ -57,21 +57,19 @@ import Testing
         var live: [String: String]
         var seen: [String: String]
         var seenInShared: [String: String]
-        var releases: [String: String]
-
-        init(_ proof: ProofRoot) throws {
-            let trees = try DataInventory.take([proof.root + "/shared", proof.root + "/current", proof.root + "/releases"])
-            shared = trees[0].filter { !ProofRoot.isToolFile($0.key) }
-            live = trees[1]
-            releases = trees[2]
-            let seenTrees = try DataInventory.seenThrough([proof.root + "/current", proof.root + "/shared"], paths: ProofRoot.persistentPaths)
-            seen = seenTrees[0]
-            seenInShared = seenTrees[1]
-        }
 
         /// Links in releases/ whose text is absolute (every link the tool makes is relative).
-        var absoluteLinks: [String] {
-            releases.filter { $0.value.hasPrefix("-> /") }.map { "releases/\($0.key) \($0.value)" }.sorted()
+        var absoluteLinks: [String]
+
+        init(_ proof: ProofRoot) throws {
+            let survey = try DataInventory.survey(
+                trees: [proof.root + "/shared", proof.root + "/current"], seenFrom: [proof.root + "/current", proof.root + "/shared"],
+                paths: ProofRoot.persistentPaths, linksUnder: proof.root + "/releases")
+            shared = survey.trees[0].filter { !ProofRoot.isToolFile($0.key) }
+            live = survey.trees[1]
+            seen = survey.seen[0]
+            seenInShared = survey.seen[1]
+            absoluteLinks = survey.absoluteLinks
         }
     }
 
