@@ -28,13 +28,17 @@ else
   skipped+=("YAML (${#yaml_files[@]} files): python3 with PyYAML is missing; pip install pyyaml")
 fi
 
-if command -v ansible-playbook >/dev/null 2>&1; then
+# On PATH, or where .ci/run installs it (PERSIST_DEPLOY_ANSIBLE_PLAYBOOK, else its venv).
+ansible_playbook=${PERSIST_DEPLOY_ANSIBLE_PLAYBOOK:-}
+[ -n "$ansible_playbook" ] || ansible_playbook=$(command -v ansible-playbook 2>/dev/null) \
+  || ansible_playbook="$HOME/.cache/persist-deploy-ci/ansible/bin/ansible-playbook"
+if [ -x "$ansible_playbook" ]; then
   for file in "$recipes"/ansible/*.yml; do
     check "ansible-playbook --syntax-check $file" \
-      ansible-playbook -i "$recipes/ansible/inventory.ini" --syntax-check "$file"
+      "$ansible_playbook" -i "$recipes/ansible/inventory.ini" --syntax-check "$file"
   done
 else
-  skipped+=("Ansible: ansible-playbook is missing; pip install ansible-core")
+  skipped+=("Ansible: ansible-playbook is missing; pip install ansible-core (or run .ci/run)")
 fi
 
 if command -v php >/dev/null 2>&1; then

@@ -15,7 +15,7 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     /// The `FileSystem` operations, one case each.
     package enum Operation: String, Sendable, CaseIterable {
         case status, listDirectory, files, readFile, writeFile, createDirectory, createSymlink
-        case readSymlink, rename, removeTree, copyTree, setPermissions, syncDirectory
+        case readSymlink, rename, exchange, removeTree, copyTree, setPermissions, syncDirectory
 
         /// True for the calls that change the tree (the ones a crash can interrupt).
         package var isMutating: Bool {
@@ -124,6 +124,11 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
         return try wrapped.files(under: directory)
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try check(.files, directory)
+        return try wrapped.walk(directory)
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try check(.readFile, path)
         return try wrapped.readFile(at: path)
@@ -152,6 +157,11 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     package func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError) {
         try check(.rename, source, destination)
         try wrapped.rename(source, to: destination, replacing: replacing)
+    }
+
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try check(.exchange, first, second)
+        try wrapped.exchange(first, second)
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {

@@ -100,6 +100,15 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.openDirectory(directory)
+            var found: [WalkedEntry] = []
+            tree.walk(inode, prefix: "", into: &found)
+            return found
+        }
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try state.withLock { tree throws(SystemCallError) in
             let node = try tree.existing(path, followFinal: true, call: "open")
@@ -158,6 +167,12 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     package func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError) {
         try state.withLock { tree throws(SystemCallError) in
             try tree.rename(source, to: destination, replacing: replacing)
+        }
+    }
+
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try state.withLock { tree throws(SystemCallError) in
+            try tree.exchange(first, second)
         }
     }
 
@@ -462,6 +477,26 @@ private struct Tree {
         setEntry(to.name, to: moving, in: to.parent)
     }
 
+    /// renameat2(2) with `RENAME_EXCHANGE`: both must exist, on one device, neither inside the other.
+    mutating func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        func fail(_ code: Int32) -> SystemCallError { SystemCallError(call: "rename exchange", path: "\(first) <-> \(second)", code: code) }
+        let one: Lookup
+        let other: Lookup
+        do throws(SystemCallError) {
+            one = try lookup(first, followFinal: false, call: "rename")
+            other = try lookup(second, followFinal: false, call: "rename")
+        } catch {
+            throw fail(error.code)
+        }
+        guard let oneInode = one.inode, let otherInode = other.inode else { throw fail(ENOENT) }
+        if nodes[one.parent]?.device != nodes[other.parent]?.device { throw fail(EXDEV) }
+        if mountPoints.contains(oneInode) || mountPoints.contains(otherInode) { throw fail(EBUSY) }
+        if oneInode == otherInode { return }
+        if isAncestor(oneInode, of: other.parent) || isAncestor(otherInode, of: one.parent) { throw fail(EINVAL) }
+        setEntry(one.name, to: otherInode, in: one.parent)
+        setEntry(other.name, to: oneInode, in: other.parent)
+    }
+
     /// True when `directory` is `ancestor` or lies below it.
     func isAncestor(_ ancestor: UInt64, of directory: UInt64) -> Bool {
         if ancestor == directory { return true }
@@ -497,6 +532,15 @@ private struct Tree {
             } else {
                 found.append(relative)
             }
+        }
+    }
+
+    func walk(_ directory: UInt64, prefix: String, into found: inout [WalkedEntry]) {
+        for (name, child) in entries(of: directory).sorted(by: { Tree.bytewise($0.key, $1.key) }) {
+            guard let node = nodes[child] else { continue }
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            found.append(WalkedEntry(path: relative, status: node.status(inode: child)))
+            if node.isDirectory { walk(child, prefix: relative, into: &found) }
         }
     }
 

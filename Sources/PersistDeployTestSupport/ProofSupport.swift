@@ -227,8 +227,9 @@ extension ToolRunner {
         let scratch = try TemporaryDirectory("launch")
         let outPath = PathName.join(scratch.path, "stdout")
         let errPath = PathName.join(scratch.path, "stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        for path in [outPath, errPath] where !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw SystemCallError(call: "create", path: path, code: errno)
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice

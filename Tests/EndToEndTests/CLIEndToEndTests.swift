@@ -40,15 +40,15 @@ import Testing
     @Test func unknownCommandIsUsageWithStdoutEmpty() throws {
         let temporary = try TemporaryDirectory("e2e")
         defer { temporary.remove() }
-        let outcome = try tool.run(["deplyo", "--json"], in: temporary.path)
+        let outcome = try tool.run(["deplyo"], in: temporary.path)
         #expect(outcome.exitCode == 64, "\(outcome)")
         #expect(outcome.stdout.isEmpty)
         #expect(outcome.stderr.contains("Did you mean 'deploy'?"))
         expectNoCrash(outcome)
     }
 
-    @Test(arguments: [["detect", "--json"], ["classify", "--json"], ["health-check", "--json"], ["status", "--json"]])
-    func jsonOnAnErrorKeepsStdoutEmpty(arguments: [String]) throws {
+    @Test(arguments: [["detect"], ["classify"], ["health-check"], ["status"]])
+    func anErrorWithoutJSONKeepsStdoutEmpty(arguments: [String]) throws {
         let temporary = try TemporaryDirectory("e2e")
         defer { temporary.remove() }
         let missing = PathName.join(temporary.path, "no such dir")

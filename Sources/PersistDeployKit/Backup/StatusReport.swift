@@ -28,6 +28,8 @@ package struct StatusReport: Sendable, Encodable {
     package var newestBackup: String?
     /// The last health check's `status`, or "unknown" when none was recorded.
     package var health: String
+    /// When that check ran (native or `health-check.sh`), ISO 8601 UTC.
+    package var healthChecked: String?
     package var freeBytes: UInt64?
     package var totalBytes: UInt64?
     package var lastDeploys: [Deploy]
@@ -35,7 +37,7 @@ package struct StatusReport: Sendable, Encodable {
     var releaseSinceSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case release, releaseSince, framework, paths, backups, newestBackup, health, freeBytes, totalBytes, lastDeploys
+        case release, releaseSince, framework, paths, backups, newestBackup, health, healthChecked, freeBytes, totalBytes, lastDeploys
     }
 
     var json: StatusReport { self }
@@ -73,22 +75,28 @@ package struct StatusReport: Sendable, Encodable {
         let backups = try BackupStore(root: root, now: context.now).list()
         let space = try? SystemCall.space(at: root.shared)
         let history = DeploymentHistory.load(root, fileSystem: fileSystem)
+        let lastCheck = lastHealth(root: root, fileSystem: fileSystem)
         return StatusReport(
             release: release, releaseSince: since.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
             framework: record?.framework.rawValue ?? "unknown", paths: paths, backups: backups.count,
-            newestBackup: backups.first?.id, health: lastHealth(root: root, fileSystem: fileSystem),
+            newestBackup: backups.first?.id, health: lastCheck.status, healthChecked: lastCheck.checked,
             freeBytes: space?.available, totalBytes: space?.total,
             lastDeploys: history.suffix(5).reversed().map { Deploy(release: $0.release, time: $0.time, outcome: $0.outcome.rawValue) },
             releaseSinceSeconds: since)
     }
 
-    /// The `status` field of the last health check's report, or "unknown".
-    static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> String {
-        struct LastCheck: Decodable { var status: String }
+    /// The `status` of the last health check's report ("unknown" without one) and when it ran:
+    /// its `checked` field, else the time the report was written.
+    static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> (status: String, checked: String?) {
+        struct LastCheck: Decodable {
+            var status: String
+            var checked: String?
+        }
         guard let bytes = try? fileSystem.readFile(at: root.lastHealthCheck),
             let check = try? JSONDecoder().decode(LastCheck.self, from: Data(NameBytes.string(bytes).utf8))
-        else { return "unknown" }
-        return check.status
+        else { return ("unknown", nil) }
+        let written = (try? fileSystem.status(at: root.lastHealthCheck, followSymlink: false))??.modificationTime
+        return (check.status, check.checked ?? written.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) })
     }
 
     func lines(now: Date) -> [String] {
@@ -104,10 +112,11 @@ package struct StatusReport: Sendable, Encodable {
             lines.append("Persistent paths: none found")
         } else {
             lines.append("Persistent paths:")
-            let width = paths.map(\.path.count).max() ?? 0
+            // Shown as people see them before padding: an escape takes four columns.
+            let width = paths.map { NameBytes.display($0.path).count }.max() ?? 0
             for path in paths {
                 let newest = path.newestChange.map { ", newest change \($0)" } ?? ""
-                lines.append("  \(Text.padded(path.path, to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
+                lines.append("  \(Text.padded(NameBytes.display(path.path), to: width))  \(Text.padded(path.class ?? "-", to: 7))  "
                     + "\(Text.count(path.files, "file")), \(Text.bytes(path.bytes))\(newest)")
             }
         }
@@ -115,7 +124,7 @@ package struct StatusReport: Sendable, Encodable {
             lines.append("Free disk: \(Text.bytes(Int64(clamping: freeBytes))) of \(Text.bytes(Int64(clamping: totalBytes)))")
         }
         lines.append("Backups: \(backups)" + (newestBackup.map { " (newest \($0))" } ?? ""))
-        lines.append("Last health check: \(health)")
+        lines.append("Last health check: \(health)" + (healthChecked.map { " at \($0)" + Self.ago($0, now: now) } ?? ""))
         if lastDeploys.isEmpty {
             lines.append("Last deploys: none recorded")
         } else {
@@ -123,6 +132,12 @@ package struct StatusReport: Sendable, Encodable {
             for deploy in lastDeploys { lines.append("  \(deploy.release)  \(deploy.outcome)  \(deploy.time)") }
         }
         return lines
+    }
+
+    /// " (5 min ago)" for an ISO 8601 time, "" when it cannot be read.
+    static func ago(_ time: String, now: Date) -> String {
+        guard let date = Timestamp.date(iso8601: time) else { return "" }
+        return " (\(duration(now.timeIntervalSince(date))) ago)"
     }
 
     /// "3 d 4 h", "2 h 5 min", "40 s".

@@ -29,7 +29,7 @@ package enum ParsedCommandLine: Sendable {
 /// `--name=value` or `--name value`, `--` ends options.
 package enum ArgumentParser {
     package static func parse(_ arguments: [String]) throws(ToolError) -> ParsedCommandLine {
-        guard let first = arguments.first else { return .help(nil) }
+        guard let first = arguments.first else { throw ToolError.usage("No command given; name one of the commands above.") }
         if first == "--help" || first == "-h" { return .help(nil) }
         if first == "--version" || first == "-V" { return .version }
         if first.hasPrefix("-") {
@@ -64,6 +64,11 @@ package enum ArgumentParser {
                 throw ToolError.usage("Unknown option '\(name)' for '\(command.name)'.\(suggestion(for: name, among: names))", command: command.name)
             }
             if option.name == "--help" { return .help(command) }
+            // A second value would silently win over the first (a pipeline's default and a
+            // person's override): which one was meant is for the person to say.
+            if invocation.flags.contains(name) || invocation.values[name] != nil {
+                throw ToolError.usage("\(name) is given twice; give it once.", command: command.name)
+            }
             if option.valueName == nil {
                 if inlineValue != nil { throw ToolError.usage("\(name) takes no value.", command: command.name) }
                 invocation.flags.insert(name)

@@ -25,7 +25,7 @@ enum BackupCommands {
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         let keep = try invocation.integer("--keep", in: 1...100_000) ?? BackupStore.defaultKeep
         let wait = try invocation.integer("--wait", in: 0...86_400) ?? 0
-        let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context)
+        let lock = try DeployLock.acquire(root: root, command: "backup", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
         let store = BackupStore(root: root, now: context.now)
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
@@ -103,7 +103,7 @@ enum BackupCommands {
             }
         }
         let chosen = id ?? newest.id
-        let lock = try DeployLock.acquire(root: root, command: "restore \(chosen)", waitSeconds: wait, context: context)
+        let lock = try DeployLock.acquire(root: root, command: "restore \(chosen)", waitSeconds: wait, context: context, notice: console.notice)
         defer { lock.release() }
         let paths = try BackupStore.persistentPaths(root: root, fileSystem: context.fileSystem)
         let outcome = try store.restore(chosen, path: path, persistentPaths: paths, console: console)

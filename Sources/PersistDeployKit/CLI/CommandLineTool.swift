@@ -10,7 +10,10 @@ package enum CommandLineTool {
         do {
             parsed = try ArgumentParser.parse(arguments)
         } catch {
-            Console(color: colorAllowed && !arguments.contains("--no-color"), stdout: stdout, stderr: stderr).error(error)
+            // A bare `persist-deploy` in a script is a mistake: the overview, then the error.
+            if arguments.isEmpty { stderr(HelpText.overview(version: toolVersion) + "\n") }
+            Console(json: wantsJSON(arguments), color: colorAllowed && !arguments.contains("--no-color"), stdout: stdout, stderr: stderr)
+                .error(error)
             return error.exitCode.rawValue
         }
         switch parsed {
@@ -33,8 +36,9 @@ package enum CommandLineTool {
                 context.fileSystem = local
             }
             do {
-                defer { console.endProgress() }
-                return try dispatch(invocation, context: context, console: console).rawValue
+                let code = try dispatch(invocation, context: context, console: console)
+                console.finish()
+                return code.rawValue
             } catch let error as ToolError {
                 console.error(error)
                 return error.exitCode.rawValue
@@ -50,6 +54,13 @@ package enum CommandLineTool {
                 return wrapped.exitCode.rawValue
             }
         }
+    }
+
+    /// True when the command line asks for `--json` (before any `--`), read before parsing so
+    /// that even a usage error is reported as the JSON object. A value is never `--json` unless
+    /// written `--name=--json`, which this does not match.
+    package static func wantsJSON(_ arguments: [String]) -> Bool {
+        arguments.prefix { $0 != "--" }.contains("--json")
     }
 
     /// Runs the command; each area of the tool owns the handlers in its `*Commands.swift` file.

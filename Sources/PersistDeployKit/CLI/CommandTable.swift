@@ -53,8 +53,13 @@ package enum CommandTable {
         OptionSpec("--sync", help: "With --public-html: copy into a real folder where links are refused."),
         OptionSpec("--verify", value: "CMD", help: "Run CMD after the switch; on failure put the previous release back."),
         OptionSpec("--backup", help: "Snapshot shared/ before changing anything."),
+        OptionSpec("--leave-behind", help: "This once, move what the app wrote into the live release outside shared/ to .persist-deploy/left-behind/ instead of stopping."),
         OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock (default 0)."),
     ]
+
+    /// What `plan` takes: the deploy options that change the list of operations. Those that act
+    /// only when the deploy runs (a lock to wait for, a command to run, a backup) are refused.
+    static let planOptions = deployOptions.filter { !["--dry-run", "--verify", "--backup", "--wait"].contains($0.name) }
 
     package static let all: [CommandSpec] = [
         CommandSpec("detect", arguments: "[APP_DIR]", positional: 0...1, summary: "Show the framework and the evidence for it."),
@@ -62,7 +67,7 @@ package enum CommandTable {
         CommandSpec("auto", summary: "Deploy, deciding first or subsequent per path.", options: deployOptions),
         CommandSpec("first", summary: "Deploy keeping the release's demo content; adds only what shared/ lacks.", options: deployOptions),
         CommandSpec("subsequent", summary: "Deploy protecting what users made in shared/.", options: deployOptions),
-        CommandSpec("plan", summary: "Print the operations `auto` would apply; change nothing.", options: deployOptions),
+        CommandSpec("plan", summary: "Print the operations `auto` would apply; change nothing.", options: planOptions),
         CommandSpec("deploy", arguments: "RELEASE_DIR SHARED_DIR [auto|first|subsequent]", positional: 2...3,
                     summary: "The seed-compatible form of a deploy.", options: deployOptions),
         CommandSpec("health-check", summary: "Check the live layout (the same checks as shared/health-check.sh)."),
@@ -70,7 +75,9 @@ package enum CommandTable {
                     options: [OptionSpec("--dry-run", help: "Print what would be done and change nothing."),
                               OptionSpec("--shared", value: "DIR", help: "The shared folder (default: DEPLOY_ROOT/shared).")]),
         CommandSpec("rollback", summary: "Point `current` at the previous (or the named) release.",
-                    options: [OptionSpec("--to", value: "ID", help: "The release to go back to."),
+                    options: [OptionSpec("--to", value: "RELEASE_ID", help: "The release to go back to."),
+                              OptionSpec("--if-current", value: "RELEASE_ID",
+                                         help: "Only if `current` still points at this release; otherwise change nothing (exit 0)."),
                               OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock."),
                               OptionSpec("--dry-run", help: "Print the operations and change nothing.")]),
         CommandSpec("releases", summary: "List the releases, newest first, with the live one marked."),
@@ -80,7 +87,7 @@ package enum CommandTable {
                               OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock.")]),
         CommandSpec("backups", summary: "List the backups, newest first.",
                     options: [OptionSpec("--verify", help: "Check every snapshot against its manifest.")]),
-        CommandSpec("restore", arguments: "[ID]", positional: 0...1, summary: "Put a backup back (what it replaces is snapshotted first).",
+        CommandSpec("restore", arguments: "[BACKUP_ID]", positional: 0...1, summary: "Put a backup back (what it replaces is snapshotted first).",
                     options: [OptionSpec("--path", value: "P", help: "Restore only this persistent path."),
                               OptionSpec("--yes", help: "Do not ask."),
                               OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock.")]),

@@ -1,7 +1,9 @@
 import Glibc
 
 /// Where a command's words go. Human text goes to stdout, or to stderr under `--json` so stdout
-/// holds the one JSON object alone; warnings and errors always go to stderr.
+/// holds the one JSON object alone; warnings and errors always go to stderr. Under `--json` the
+/// command's result is held until it ends: a command that fails prints the contract's error
+/// object instead (`{"error", "hint", "exitCode"}`, with the result's fields after them).
 ///
 /// On a terminal (and without `--json` or `--quiet`) long work draws one updating progress line
 /// on stderr; any other output first clears it, so the line never mixes with text.
@@ -20,6 +22,8 @@ package final class Console: ProgressSink, @unchecked Sendable {
     /// The meter of the work under way; small operations of one kind in a row share it.
     private var activeMeter: ProgressMeter?
     private var progressLineShown = false
+    /// The `--json` result not yet written (see `finish`).
+    private var pendingResult: String?
     private var mutex = pthread_mutex_t()
 
     /// - Parameter clock: for progress lines; tests inject one.
@@ -64,17 +68,57 @@ package final class Console: ProgressSink, @unchecked Sendable {
         writeErr(paint("warning: ", code: "33") + NameBytes.display(line) + "\n")
     }
 
+    /// A line about the tool's own progress that must not go unseen (waiting for a lock,
+    /// creating a deploy root): on stderr, even with `--quiet`.
+    package func notice(_ line: String) {
+        endProgress()
+        writeErr(NameBytes.display(line) + "\n")
+    }
+
+    /// A line that is the point of the command even with `--quiet` (a failed health check's
+    /// problems, read by cron and monitoring): stdout, or stderr under `--json`.
+    package func essential(_ line: String) {
+        endProgress()
+        let line = NameBytes.display(line)
+        json ? writeErr(line + "\n") : writeOut(line + "\n")
+    }
+
+    /// Reports a failure on stderr; under `--json` also the one JSON object on stdout, carrying
+    /// the fields of a result the command had already given.
     package func error(_ error: ToolError) {
         endProgress()
         writeErr(paint("error: ", code: "31") + NameBytes.display(error.message) + "\n")
         if let hint = error.hint { writeErr(NameBytes.display(hint) + "\n") }
+        guard json else { return }
+        var object = "{\"error\":\(Text.jsonString(error.message)),\"exitCode\":\(error.exitCode.rawValue),"
+            + "\"hint\":\(Text.jsonString(error.hint ?? ""))}"
+        if let result = locked({ () -> String? in defer { pendingResult = nil }; return pendingResult }),
+            result.hasPrefix("{"), result != "{}"
+        {
+            object = String(object.dropLast()) + "," + result.dropFirst()
+        }
+        writeOut(Self.displayJSON(object) + "\n")
     }
 
-    /// The command's JSON result, when `--json` was given.
+    /// The command's JSON result, when `--json` was given; written by `finish` once the command
+    /// has ended without an error.
     package func result<T: Encodable>(_ value: T) {
         guard json else { return }
-        // Escapes stand only inside JSON strings, where the display's backslash is written `\\`.
-        writeOut(NameBytes.display(Text.json(value), backslash: "\\\\") + "\n")
+        let text = Text.json(value)
+        locked { pendingResult = text }
+    }
+
+    /// Writes the held JSON result; called when the command returns.
+    package func finish() {
+        endProgress()
+        guard let text = locked({ () -> String? in defer { pendingResult = nil }; return pendingResult }) else { return }
+        writeOut(Self.displayJSON(text) + "\n")
+    }
+
+    /// JSON text with each name's escape shown as `\\xNN`: escapes stand only inside strings,
+    /// where the display's backslash must itself be escaped.
+    private static func displayJSON(_ text: String) -> String {
+        NameBytes.display(text, backslash: "\\\\")
     }
 
     /// Text that is the command's output itself (help, a generated script), always on stdout.

@@ -44,6 +44,11 @@ enum DeployCommands {
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
+        request.leaveBehind = invocation.flag("--leave-behind")
+        if request.leaveBehind && !request.activate {
+            throw ToolError.usage(
+                "--leave-behind moves files out of the live release after the switch, so it cannot go with --no-activate.", command: name)
+        }
         if request.syncPublicHTML && request.publicHTML == nil {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
@@ -84,9 +89,16 @@ enum DeployCommands {
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let ifCurrent = invocation.value("--if-current")
         let result = try Rollback(context: context, console: console, root: root).run(
-            to: invocation.value("--to"), waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
+            to: invocation.value("--to"), ifCurrent: ifCurrent, waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,
             dryRun: invocation.flag("--dry-run"))
+        if !result.rolledBack {
+            console.say("Nothing rolled back: current points at \(result.from.map { "releases/\($0)" } ?? "no release"), "
+                + "not at releases/\(ifCurrent ?? ""), so this release is no longer live.")
+            console.result(result)
+            return .success
+        }
         console.say(invocation.flag("--dry-run")
             ? "Would switch current from releases/\(result.from ?? "-") to releases/\(result.release)."
             : "current now points at releases/\(result.release) (was \(result.from.map { "releases/\($0)" } ?? "nothing")).")

@@ -7,8 +7,9 @@ enum HealthCommands {
         return report.exitCode
     }
 
-    /// Checks `root`, prints one line a check and the results line, and keeps the report in
-    /// `.persist-deploy/last-health-check.json` for `status`.
+    /// Checks `root`, prints one line a check, the results line and, after a failure, the next
+    /// step; keeps the report in `.persist-deploy/last-health-check.json` for `status`. With
+    /// `--quiet` (cron, monitoring) it prints nothing when healthy and only the problems otherwise.
     @discardableResult
     static func runHealthCheck(root: DeployRoot, context: Context, console: Console) -> HealthReport {
         let record: PersistenceRecord?
@@ -18,17 +19,23 @@ enum HealthCommands {
             console.warn(error.message)
             record = nil
         }
-        let report = HealthChecker(fileSystem: context.fileSystem).check(root: root, record: record)
-        console.say("Health of \(root.path) (\(record?.framework.rawValue ?? "unknown"), web root \(record?.webRoot ?? "?"))")
-        for check in report.checks {
+        var report = HealthChecker(fileSystem: context.fileSystem).check(root: root, record: record)
+        report.checked = Timestamp.iso8601(context.now())
+        let header = "Health of \(root.path) (\(record?.framework.rawValue ?? "unknown"), web root \(record?.webRoot ?? "?"))"
+        var lines = [header]
+        for check in report.checks where !console.quiet || check.status != .pass {
             let label = switch check.status {
             case .pass: console.paint("PASS", code: "32")
             case .warn: console.paint("WARN", code: "33")
             case .fail: console.paint("FAIL", code: "31")
             }
-            console.say("\(label) \(check.name) \(check.path): \(check.message)")
+            lines.append("\(label) \(check.name) \(check.path): \(check.message)")
         }
-        console.say(report.summaryLine)
+        lines.append(report.summaryLine)
+        lines += HealthAdvice.nextSteps(report, root: root)
+        if !console.quiet || report.status != .healthy {
+            for line in lines { console.essential(line) }
+        }
         // Kept only in a deploy root (one with a record): checking '/' or a wrong --root must
         // not leave the tool's folder there.
         guard record != nil else { return report }
@@ -60,11 +67,22 @@ enum HealthCommands {
         for problem in problems { console.warn("cannot fix: \(problem)") }
         if dryRun {
             console.result(RecoverResult(dryRun: true, actions: plan.actions.map(\.description), problems: problems, health: nil))
-            return problems.isEmpty ? .success : .failure
+            guard problems.isEmpty else {
+                throw ToolError(
+                    "Recovery would leave \(Text.count(problems.count, "problem")) it cannot fix (the 'cannot fix' lines above).",
+                    hint: "Nothing was changed (dry run). Each of those lines says what to do by hand.")
+            }
+            return .success
         }
         let report = runHealthCheck(root: root, context: context, console: console)
         console.result(RecoverResult(dryRun: false, actions: plan.actions.map(\.description), problems: problems, health: report.status))
-        return problems.isEmpty && report.status != .failed ? .success : .failure
+        guard problems.isEmpty && report.status != .failed else {
+            throw ToolError(
+                "Recovery left \(problems.isEmpty ? "a failed health check" : Text.count(problems.count, "problem") + " it cannot fix") "
+                    + "in '\(root.path)'.",
+                hint: "Each 'cannot fix' or FAIL line above says what to do; nothing in shared/ was deleted.")
+        }
+        return .success
     }
 
     /// `recover --json`: what was (or would be) done and the health afterwards.

@@ -16,35 +16,54 @@ package final class DeployLock {
     deinit { release() }
 
     /// Takes the lock, waiting up to `waitSeconds`; throws a message naming the holder otherwise.
+    /// - Parameter notice: told once, when the lock is busy and the command starts to wait, so a
+    ///   CI log does not show a silent pause of minutes.
     package static func acquire(
-        root: DeployRoot, command: String, waitSeconds: Int, context: Context
+        root: DeployRoot, command: String, waitSeconds: Int, context: Context, notice: ((String) -> Void)? = nil
     ) throws(ToolError) -> DeployLock {
         // Every command that changes a root takes the lock first: none may write into '/'.
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds releases/, shared/ and current. Nothing was changed.")
         }
         let path = root.lockFile
-        do {
-            try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)
-        } catch {
-            throw ToolError.system(error, while: "Creating the lock folder '\(root.state)'")
-        }
-        let descriptor: Int32
-        do {
-            descriptor = try SystemCall.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode: 0o644)
-        } catch {
-            throw ToolError.system(error, while: "Opening the deploy lock '\(path)'")
+        func open() throws(ToolError) -> Int32 {
+            do {
+                try context.fileSystem.createDirectory(at: root.state, permissions: 0o755)
+            } catch {
+                throw ToolError.system(error, while: "Creating the lock folder '\(root.state)'")
+            }
+            do {
+                return try SystemCall.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode: 0o644)
+            } catch {
+                throw ToolError.system(error, while: "Opening the deploy lock '\(path)'")
+            }
         }
         // Measured on the monotonic clock: the context's clock is the deploy's timestamp (fixed
         // in tests, and a wall clock can jump), so waiting on it could never end.
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(waitSeconds))
+        var toldWaiting = false
+        var descriptor = try open()
         while true {
+            let locked: Bool
             do {
-                if try SystemCall.tryLockExclusive(descriptor, path: path) { break }
+                locked = try SystemCall.tryLockExclusive(descriptor, path: path)
             } catch {
                 close(descriptor)
                 throw ToolError.system(error, while: "Taking the deploy lock '\(path)'")
+            }
+            if locked {
+                // A failed first deploy removes the lock file of the root it created; whoever
+                // locked that removed file must lock the file now at the path instead.
+                if isStillAtPath(descriptor, path) { break }
+                close(descriptor)
+                descriptor = try open()
+                continue
+            }
+            if !toldWaiting && waitSeconds > 0, let notice {
+                let holder = Text.trimmed((try? LocalFileSystem().readText(at: path)) ?? "")
+                notice("Waiting up to \(waitSeconds) s for the lock on '\(root.path)', held by \(holder.isEmpty ? "another process" : holder).")
+                toldWaiting = true
             }
             if clock.now >= deadline {
                 let holder = Text.trimmed((try? LocalFileSystem().readText(at: path)) ?? "")
@@ -64,6 +83,25 @@ package final class DeployLock {
         try? SystemCall.truncate(descriptor, to: 0, label: path)
         try? SystemCall.writeAll(descriptor, Array(holder.utf8), path: path)
         return DeployLock(descriptor: descriptor, path: path)
+    }
+
+    /// True when `descriptor` is the file at `path` (same device and inode).
+    private static func isStillAtPath(_ descriptor: Int32, _ path: String) -> Bool {
+        guard let opened = try? SystemCall.status(of: descriptor, label: path),
+            let named = (try? SystemCall.status(of: path, followSymlink: false)) ?? nil
+        else { return false }
+        return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino
+    }
+
+    /// For a deploy root this command created and failed to deploy into: removes the lock file
+    /// while holding it, drops the lock, then removes each of `folders` (in order) that is
+    /// empty; rmdir(2) never removes anything else. A waiter holding the removed file notices
+    /// and locks a new file at the path.
+    package func releaseRemovingFile(thenEmpty folders: [String]) {
+        guard descriptor >= 0 else { return }
+        try? SystemCall.unlinkFile(at: path)
+        release()
+        for folder in folders { try? SystemCall.removeEmptyDirectory(at: folder) }
     }
 
     /// Drops the lock (also done when the process ends).

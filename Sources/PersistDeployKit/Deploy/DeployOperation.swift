@@ -36,9 +36,17 @@ package enum DeployOperation: Sendable, Equatable {
     /// Points `current` at the release with a temporary link renamed over it.
     case switchCurrent(root: String, releaseID: String)
     case appendHistory(root: String, shared: String, line: String)
+    /// Records the whole-release manifest (`ReleaseTree`) of `release` in `manifest`, just before
+    /// it can go live; `disposable` are the paths whose run-time writes may be dropped.
+    case recordReleaseTree(release: String, manifest: String, disposable: [String])
+    /// Moves what the running app wrote into an old release (`paths`, relative to it) into `to`,
+    /// and copies the shipped files it changed (`copies`): `--leave-behind`, after the switch.
+    case leaveBehind(release: String, paths: [String], copies: [String], to: String)
     /// Removes an old release: renamed to `.removing-ID` first, so a half-removed release never
-    /// looks complete, then deleted without following links.
-    case removeRelease(path: String)
+    /// looks complete; what the running app wrote into it (compared with its manifest, or with
+    /// `compareWith` when it has none, passing over `exclusions`) is moved to
+    /// `.persist-deploy/left-behind/ID/`; then it is deleted without following links.
+    case removeRelease(path: String, exclusions: [String], compareWith: String?)
 
     /// The operation for people, with paths shown relative to the deploy root.
     package func describe(relativeTo root: String) -> String {
@@ -62,7 +70,12 @@ package enum DeployOperation: Sendable, Equatable {
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
-        case .removeRelease(let path): return "remove old release \(show(path))"
+        case .recordReleaseTree(let release, let manifest, _): return "record what \(show(release)) holds in \(show(manifest))"
+        case .leaveBehind(let release, let paths, let copies, let to):
+            return "move \(Text.count(paths.count, "path")) the app wrote into \(show(release)) to \(show(to))"
+                + (copies.isEmpty ? "" : ", copy \(Text.count(copies.count, "changed file"))")
+        case .removeRelease(let path, _, _):
+            return "remove old release \(show(path)) (what the app wrote into it goes to .persist-deploy/left-behind/ first)"
         }
     }
 
@@ -87,6 +100,8 @@ package enum DeployOperation: Sendable, Equatable {
         case .verifyLinks: "verifyLinks"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"
+        case .recordReleaseTree: "recordReleaseTree"
+        case .leaveBehind: "leaveBehind"
         case .removeRelease: "removeRelease"
         }
     }

@@ -99,28 +99,39 @@ package struct DeployPlanner {
         prelude: [DeployOperation]
     ) throws -> DeployPlan {
         try checkRoot()
-        var operations = prelude + state.leftovers.map { DeployOperation.removeLeftover(path: $0) }
+        var operations = prelude
+        let persistent = persistentPaths(classification, record: state.record)
+        let exclusions = driftExclusions(classification, record: state.record, persistent: persistent)
+        for leftover in state.leftovers {
+            // A release whose removal a crash interrupted is finished the way cleanup does it:
+            // what the app wrote into it goes to left-behind/ first.
+            operations.append(
+                PathName.basename(leftover).hasPrefix(".removing-")
+                    ? .removeRelease(path: leftover, exclusions: exclusions, compareWith: nil)
+                    : .removeLeftover(path: leftover))
+        }
         var warnings = classification.warnings
+        warnings += try caseOnlyRenameWarnings(persistent)
         let releasePath = root.release(target.id)
 
         // The live release, where its content can be read now, and where it will be once an
         // in-place site has been adopted.
-        var live: (id: String, content: String, path: String)?
+        var live: LiveRelease?
         var adoptedID: String?
         switch state.current {
         case .inPlaceDirectory:
             let id = ReleaseID.next(at: now, taken: state.usedIDs.union([target.id]))
             adoptedID = id
-            live = (id, root.current, root.release(id))
+            live = LiveRelease(id: id, content: root.current, path: root.release(id))
             operations.append(.adoptInPlaceSite(current: root.current, release: root.release(id)))
         case .release(let id, true) where id != target.id && state.interruptedAdoption == nil:
-            live = (id, root.release(id), root.release(id))
+            live = LiveRelease(id: id, content: root.release(id), path: root.release(id))
         case _ where state.interruptedAdoption != nil:
             // A crash came between renaming the in-place site into releases/ and pointing
             // `current` at it: put the site back first, then finish adopting it.
             let id = state.interruptedAdoption ?? ""
             adoptedID = id
-            live = (id, root.release(id), root.release(id))
+            live = LiveRelease(id: id, content: root.release(id), path: root.release(id))
             operations.append(.switchCurrent(root: root.path, releaseID: id))
         case .release(let id, false):
             warnings.append("'current' points at releases/\(id), which does not exist; the new release replaces it.")
@@ -131,10 +142,16 @@ package struct DeployPlanner {
         default: break
         }
         let liveManifest = live.flatMap { ReleaseManifest.load($0.id, root: root, fileSystem: fileSystem) }
+        let liveTree = live.flatMap { loadTree(of: $0.id) }
 
-        let persistent = persistentPaths(classification, record: state.record)
-        if let live, let liveManifest {
-            try checkDrift(live: live.content, manifest: liveManifest, record: state.record, persistent: Set(persistent.map(\.path)))
+        var drift = DriftDecision()
+        // Also with --no-activate: Deployer's and Capistrano's recipes switch `current` themselves
+        // right after this returns.
+        if let live {
+            drift = try guardLiveRelease(
+                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions),
+                webRoot: classification.webRoot, leaveBehind: request.leaveBehind)
+            warnings += drift.warnings
         }
 
         if !(try fileSystem.isDirectory(root.shared, followSymlink: true)) {
@@ -147,10 +164,11 @@ package struct DeployPlanner {
         var records: [PathRecord] = []
         var links: [NameBytes.Key: String] = [:]
         var shipped: [String: [String]] = [:]
-        for path in persistent {
+        let persistentOnDisk = try withKindsOnDisk(persistent, content: target.contentDirectory, live: live)
+        for path in persistentOnDisk {
             let step = try planPersistentPath(
                 path, request: request, releasePath: releasePath, content: target.contentDirectory,
-                live: live, liveManifest: liveManifest, framework: classification.framework)
+                live: live, liveManifest: liveManifest, liveTree: liveTree, framework: classification.framework)
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
@@ -164,19 +182,21 @@ package struct DeployPlanner {
         }
         operations += try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
 
-        var webRootFiles: [String] = []
-        for asset in classification.assetPaths where asset.kind == .dir {
-            let directory = PathName.join(target.contentDirectory, asset.path)
-            if try fileSystem.isDirectory(directory) {
-                webRootFiles += try fileSystem.files(under: directory).map { PathName.join(asset.path, $0) }
-            }
-        }
-        let manifest = ReleaseManifest(release: target.id, webRootFiles: webRootFiles, shipped: shipped)
+        let manifest = ReleaseManifest(release: target.id, shipped: shipped)
         operations.insert(contentsOf: [
             .createDirectory(path: root.manifests),
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
         ], at: manifestIndex)
         operations.append(.verifyLinks(release: releasePath, links: links))
+        let disposable = disposablePaths(classification, record: state.record)
+        if let adoptedID, loadTree(of: adoptedID) == nil {
+            // An adopted site has no record of what it shipped; from now on, what it holds once
+            // its data is in shared/ is what it shipped, so later writes into it are seen.
+            operations.append(.recordReleaseTree(release: root.release(adoptedID), manifest: root.treeManifest(of: adoptedID), disposable: disposable))
+        }
+        if try recordsTree(of: target.id, state: state) {
+            operations.append(.recordReleaseTree(release: releasePath, manifest: root.treeManifest(of: target.id), disposable: disposable))
+        }
 
         let time = Timestamp.iso8601(now)
         if let adoptedID {
@@ -191,9 +211,15 @@ package struct DeployPlanner {
         let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,
                                     framework: classification.framework, paths: records, host: host, user: user)
         operations.append(.appendHistory(root: root.path, shared: root.shared, line: Text.json(history)))
+        operations += drift.afterSwitch
 
         var recorded = classification
-        recorded.paths = mergedRecordPaths(classification, record: state.record)
+        let kinds = Dictionary(persistentOnDisk.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        recorded.paths = mergedRecordPaths(classification, record: state.record).map { path in
+            var path = path
+            path.kind = kinds[path.path] ?? path.kind
+            return path
+        }
         let record = PersistenceRecord(classification: recorded, root: root, updated: time)
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
@@ -206,10 +232,10 @@ package struct DeployPlanner {
         if request.activate {
             let cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
             removed = cleanup
-            operations += cleanup.map { .removeRelease(path: root.release($0)) }
+            operations += cleanup.map { .removeRelease(path: root.release($0), exclusions: exclusions, compareWith: releasePath) }
         }
         return DeployPlan(
-            releaseID: target.id, releasePath: releasePath, operations: operations, paths: records, warnings: warnings,
+            releaseID: target.id, releasePath: releasePath, operations: operations.withoutRepeatedDirectories(), paths: records, warnings: warnings,
             removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
     }
 
@@ -239,6 +265,40 @@ package struct DeployPlanner {
             byPath[NameBytes.Key(old.path)] = old
         }
         return byPath.values.sorted { PathName.bytewiseLess($0.path, $1.path) }
+    }
+
+    /// A path named in persist-deploy.json that the release does not hold is taken for a folder
+    /// when classified; what shared/ or the live release already holds there says better (a
+    /// file the app wrote, such as `public/sitemap.xml`, kept by a suggestion of the drift guard).
+    private func withKindsOnDisk(_ paths: [ClassifiedPath], content: String, live: LiveRelease?) throws -> [ClassifiedPath] {
+        try paths.map { path in
+            guard try fileSystem.type(at: PathName.join(content, path.path)) == nil else { return path }
+            let found = try fileSystem.status(at: root.sharedPath(path.path), followSymlink: true)?.type
+                ?? live.map { try fileSystem.type(at: PathName.join($0.content, path.path)) } ?? nil
+            var corrected = path
+            if found == .file { corrected.kind = .file } else if found == .directory { corrected.kind = .dir }
+            return corrected
+        }
+    }
+
+    /// Paths a drift scan passes over: persistent paths, links to other app paths, disposable paths.
+    private func driftExclusions(_ classification: Classification, record: PersistenceRecord?, persistent: [ClassifiedPath]) -> [String] {
+        let appLinks = (classification.paths + (record?.paths ?? [])).filter { $0.linkTarget != nil }.map(\.path)
+        return Array(Set(persistent.map(\.path) + appLinks + disposablePaths(classification, record: record))).sorted()
+    }
+
+    /// Disposable paths of this release and of the record (caches stay disposable once declared).
+    private func disposablePaths(_ classification: Classification, record: PersistenceRecord?) -> [String] {
+        Array(Set((classification.paths + (record?.paths ?? [])).filter { $0.class == .disposable }.map(\.path))).sorted()
+    }
+
+    /// True unless the release already has a tree manifest and may have been written to since:
+    /// it went live before (the history says so), or `current` points at it (a crash came after
+    /// the switch). Recording again then would take the app's writes for shipped files.
+    private func recordsTree(of id: String, state: DeployState) throws -> Bool {
+        guard try fileSystem.exists(root.treeManifest(of: id)) else { return true }
+        let wentLive = state.history.contains { $0.release == id && $0.outcome != .prepared }
+        return !wentLive && state.liveID != id
     }
 
     private func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {

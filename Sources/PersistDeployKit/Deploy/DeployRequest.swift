@@ -32,5 +32,8 @@ package struct DeployRequest: Sendable {
     package var syncPublicHTML = false
     /// Snapshot shared/ before anything changes.
     package var backupFirst = false
+    /// For this deploy only: move what the running app wrote into the live release outside
+    /// shared/ to `.persist-deploy/left-behind/<id>/` instead of stopping (data rule 4).
+    package var leaveBehind = false
     package init() {}
 }

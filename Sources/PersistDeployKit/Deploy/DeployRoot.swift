@@ -28,6 +28,12 @@ package struct DeployRoot: Sendable, Equatable {
 
     package func release(_ id: String) -> String { PathName.join(releases, id) }
     package func manifest(of id: String) -> String { PathName.join(manifests, id + ".json") }
+    /// The whole-release manifest (`ReleaseTree`): what the release held when it went live.
+    package func treeManifest(of id: String) -> String { PathName.join(manifests, id + ".tree") }
+    /// Where files the running app wrote into a release are moved when they are left behind
+    /// (`--leave-behind`, or cleanup of an old release), under their paths in the release.
+    package var leftBehind: String { PathName.join(state, "left-behind") }
+    package func leftBehind(of id: String) -> String { PathName.join(leftBehind, id) }
 
     /// Records and generated files in shared/ (everything else there is the app's data).
     package var historyFile: String { PathName.join(shared, ".deployment-history") }

@@ -33,14 +33,29 @@ package struct Deployer {
     }
 
     package func run(_ request: DeployRequest, options: DeployOptions, commandName: String) throws(ToolError) -> DeployReport {
-        let fileSystem = context.fileSystem
-        var lock: DeployLock?
-        if !options.dryRun {
-            try ensureRootExists()
-            lock = try DeployLock.acquire(root: root, command: commandName, waitSeconds: options.waitSeconds, context: context)
+        if options.dryRun { return try deploy(request, options: options) }
+        let createdRoot = try ensureRootExists(for: request)
+        let lock = try DeployLock.acquire(
+            root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
+        do {
+            let report = try deploy(request, options: options)
+            lock.release()
+            return report
+        } catch {
+            // A first deploy that failed leaves no trace in the root it created: no lock file,
+            // and no empty folders (anything with content stays).
+            if createdRoot {
+                lock.releaseRemovingFile(thenEmpty: [root.manifests, root.state, root.releases, root.shared, root.path])
+            } else {
+                lock.release()
+            }
+            throw error
         }
-        defer { lock?.release() }
+    }
 
+    /// The deploy itself, under the lock when it is real.
+    private func deploy(_ request: DeployRequest, options: DeployOptions) throws(ToolError) -> DeployReport {
+        let fileSystem = context.fileSystem
         let state = try DeployState.read(root, fileSystem: fileSystem)
         let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
@@ -88,7 +103,7 @@ package struct Deployer {
         // The archive's extraction already ran; apply the rest, and hold back cleanup until a
         // `--verify` has passed.
         let firstToApply = prelude.isEmpty ? 0 : 2
-        let cleanupStart = plan.operations.firstIndex { if case .removeRelease = $0 { true } else { false } } ?? plan.operations.count
+        let cleanupStart = Self.afterVerifyStart(plan.operations)
         try executor.apply(plan.operations[firstToApply..<cleanupStart], root: root.path, counted: firstToApply)
         report.activated = plan.activates
 
@@ -96,6 +111,7 @@ package struct Deployer {
             try verify(command, plan: plan, executor: executor)
         }
         try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
+        report.warnings += executor.notes.all
         if plan.activates, let publicHTML = request.publicHTML {
             if request.syncPublicHTML {
                 try syncPublicHTML(publicHTML, plan: plan)
@@ -108,15 +124,45 @@ package struct Deployer {
     }
 
 
-    private func ensureRootExists() throws(ToolError) {
+    /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
+    /// into the old release and the removal of old releases (a failed verify puts the old
+    /// release back live, whole).
+    static func afterVerifyStart(_ operations: [DeployOperation]) -> Int {
+        var start = operations.count
+        while start > 0 {
+            switch operations[start - 1] {
+            case .leaveBehind, .removeRelease: start -= 1
+            default: return start
+            }
+        }
+        return start
+    }
+
+    /// Creates a missing deploy root, saying so (a mistyped `--root` must not pass unseen), but
+    /// only for a deploy that brings its release with it: a new root holds no release to deploy.
+    /// Returns true when it created the root.
+    private func ensureRootExists(for request: DeployRequest) throws(ToolError) -> Bool {
         if root.path == "/" {
             throw ToolError("The deploy root is '/'.", hint: "Pass --root with the folder that holds (or will hold) releases/, shared/ and current.")
         }
+        guard (try? context.fileSystem.type(at: root.path)) == nil else { return false }
+        switch request.source {
+        case .directory(let path), .archive(let path):
+            guard (try? context.fileSystem.type(at: path)) != nil else {
+                throw ToolError("'\(path)' does not exist.", hint: "Check the --from path. Nothing was changed; '\(root.path)' was not created.")
+            }
+        case .existing, .newestNotLive:
+            throw ToolError(
+                "The deploy root '\(root.path)' does not exist, so it holds no release to deploy.",
+                hint: "Check --root (or PERSIST_DEPLOY_ROOT); for a first deploy pass --from DIR|FILE.tar.gz. Nothing was changed.")
+        }
+        console.notice("The deploy root '\(root.path)' does not exist; creating it.")
         do {
             try context.fileSystem.createDirectory(at: root.path, permissions: 0o755)
         } catch {
             throw ToolError.system(error, while: "Creating the deploy root '\(root.path)'")
         }
+        return true
     }
 
     private func scratchDirectory() throws(ToolError) -> String {

@@ -9,6 +9,9 @@ package struct PlanExecutor {
     /// SIGKILL (set from `PERSIST_DEPLOY_CRASH_AFTER`).
     let crashAfter: Int?
     let environment: [String: String]
+    /// What steps had to say (files left behind by a cleanup): the deploy's report adds them to
+    /// its warnings.
+    package let notes = ExecutorNotes()
 
     package init(fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:]) {
         self.fileSystem = fileSystem
@@ -30,6 +33,11 @@ package struct PlanExecutor {
             done += 1
             if let crashAfter, done == crashAfter { kill(getpid(), SIGKILL) }
         }
+    }
+
+    /// Says something a step did that the report must carry (the command prints it).
+    func note(_ text: String) {
+        notes.add(text)
     }
 
     /// Wraps any failure of a step in a message naming the step.
@@ -98,20 +106,18 @@ package struct PlanExecutor {
                 throw ToolError("The history line for '\(deployRoot.historyFile)' could not be encoded.", hint: "This is a bug in persist-deploy; please report it.")
             }
             try DeploymentHistory.append(record, to: deployRoot, fileSystem: fileSystem)
-        case .removeRelease(let path):
-            let aside = PathName.join(PathName.parent(path), ".removing-\(PathName.basename(path))")
-            if try fileSystem.exists(path) {
-                try fileSystem.rename(path, to: aside, replacing: false)
-            }
-            try fileSystem.removeTree(at: aside)
-            let root = PathName.parent(PathName.parent(path))
-            try fileSystem.removeTree(at: DeployRoot(path: root).manifest(of: PathName.basename(path)))
+        case .recordReleaseTree(let release, let manifest, let disposable):
+            try recordTree(of: release, in: manifest, disposable: disposable)
+        case .leaveBehind(let release, let paths, let copies, let to):
+            try leaveBehind(paths, copies: copies, of: release, in: to)
+        case .removeRelease(let path, let exclusions, let compareWith):
+            try removeRelease(path, exclusions: exclusions, compareWith: compareWith)
         }
     }
 
     /// Rename when possible; across file systems copy to a temporary name beside the
     /// destination, rename that into place, and only then remove the source.
-    private func moveWithoutOverwriting(_ source: String, to destination: String) throws {
+    func moveWithoutOverwriting(_ source: String, to destination: String) throws {
         try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
         if try renamedWithinFileSystem(source, to: destination) { return }
         try copyWithoutOverwriting(source, to: destination)
@@ -150,7 +156,7 @@ package struct PlanExecutor {
     }
 
     /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
-    private func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
+    func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
         if try !fileSystem.exists(path) { return path }
         var attempt = 1
         while true {

@@ -37,6 +37,8 @@ package struct Rollback {
     package struct Result: Codable {
         package var release: String
         package var from: String?
+        /// False when `--if-current` found `current` elsewhere and nothing was changed.
+        package var rolledBack = true
     }
 
     let context: Context
@@ -49,10 +51,17 @@ package struct Rollback {
         self.root = root
     }
 
-    package func run(to requested: String?, waitSeconds: Int, dryRun: Bool) throws(ToolError) -> Result {
-        let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "rollback", waitSeconds: waitSeconds, context: context)
+    /// - Parameter ifCurrent: roll back only while `current` points at this release (a CI
+    ///   step undoing its own deploy must not undo someone else's, or one already undone by
+    ///   `--verify`); otherwise nothing changes and the result says `rolledBack: false`.
+    package func run(to requested: String?, ifCurrent: String? = nil, waitSeconds: Int, dryRun: Bool) throws(ToolError) -> Result {
+        let lock = dryRun ? nil : try DeployLock.acquire(
+            root: root, command: "rollback", waitSeconds: waitSeconds, context: context, notice: console.notice)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
+        if let ifCurrent, state.liveID != ifCurrent {
+            return Result(release: state.liveID ?? "", from: state.liveID, rolledBack: false)
+        }
         let finished = state.finishedIDs.filter { state.releaseIDs.contains($0) }
         let target: String
         if let requested {

@@ -13,7 +13,7 @@ extension DeployPlanner {
     /// The operations for one persistent path: seed or protect shared/, then link the release.
     func planPersistentPath(
         _ path: ClassifiedPath, request: DeployRequest, releasePath: String, content: String,
-        live: (id: String, content: String, path: String)?, liveManifest: ReleaseManifest?, framework: Framework
+        live: LiveRelease?, liveManifest: ReleaseManifest?, liveTree: ReleaseTree?, framework: Framework
     ) throws -> PathStep {
         let shared = root.sharedPath(path.path)
         let inRelease = PathName.join(releasePath, path.path)
@@ -45,7 +45,7 @@ extension DeployPlanner {
 
         let liveHoldsData: Bool
         if let live, let liveType, liveType == .directory || liveType == .file {
-            liveHoldsData = try liveType == .file || !fileSystem.files(under: PathName.join(live.content, path.path)).isEmpty
+            liveHoldsData = try liveType == .file || holdsFiles(PathName.join(live.content, path.path))
         } else {
             liveHoldsData = false
         }
@@ -58,6 +58,15 @@ extension DeployPlanner {
                     .moveIntoShared(from: livePath, to: shared),
                     .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
                 ]
+                if let files = step.shipped {
+                    // Files the new release ships there join the adopted data, as for a path
+                    // that was persistent already: those new to the code when the live release's
+                    // manifest tells what it shipped there, else every one shared/ lacks.
+                    let before = Set((liveTree?.paths ?? []).compactMap { PathName.relative($0, to: path.path) }.map(NameBytes.Key.init))
+                    let candidates = request.mode == .first ? files : files.filter { !before.contains(NameBytes.Key($0)) }
+                    if !candidates.isEmpty { step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: candidates)) }
+                    step.added = candidates.count
+                }
                 if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
             } else if shippedType == .directory || shippedType == .file {
                 step.action = .seeded
@@ -68,16 +77,19 @@ extension DeployPlanner {
                 if path.kind == .file, isConfig, try fileSystem.type(at: example) == .file {
                     step.action = .seeded
                     step.operations.append(.copyFile(from: PathName.join(releasePath, path.path + ".example"), to: shared, permissions: 0o600))
-                    step.warnings.append("'\(shared)' was copied from \(path.path).example: fill in its secrets.")
+                    step.warnings.append("'\(shared)' starts as a copy of \(path.path).example: fill in its secrets.")
                 } else {
                     step.action = .created
                     step.operations.append(
                         path.kind == .dir
                             ? .createDirectory(path: shared) : .createEmptyFile(path: shared, permissions: isConfig ? 0o600 : 0o644))
-                    if isConfig { step.warnings.append("'\(shared)' was created empty: fill it in.") }
+                    if isConfig { step.warnings.append("'\(shared)' starts empty: fill it in.") }
                 }
             }
         } else {
+            if let live, liveType == .file, sharedType == .file {
+                step.operations += try replacedLink(path.path, live: live, shared: shared)
+            }
             if let live, liveHoldsData, liveType == .directory {
                 // A real folder where the live release should have a link: someone unpacked over
                 // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
@@ -124,6 +136,46 @@ extension DeployPlanner {
         }
         step.operations.append(.link(path: inRelease, target: linkText))
         return step
+    }
+
+    /// A real file in the live release where the link into shared/ was: the app replaced the link
+    /// (it wrote a temporary file and renamed it over the link). The same bytes as shared/'s copy
+    /// make it a duplicate, replaced by the link again; different bytes are data that only one
+    /// of the two can hold at that path, so the deploy stops and says how to choose.
+    private func replacedLink(_ relative: String, live: LiveRelease, shared: String) throws -> [DeployOperation] {
+        let livePath = PathName.join(live.path, relative)
+        let liveBytes = try fileSystem.readFile(at: PathName.join(live.content, relative))
+        guard liveBytes != (try fileSystem.readFile(at: shared)) else {
+            return [.removeReleaseCopy(path: livePath), .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared))]
+        }
+        throw ToolError(
+            "'\(PathName.join(live.content, relative))' is a real file where the link to '\(shared)' was, and the two differ: "
+                + "the running app replaced the link (it writes a temporary file and renames it over the link), so its newest "
+                + "'\(relative)' is in the live release, not in shared/.",
+            hint: "Nothing was changed. To keep the live release's copy: mv -- \(Shell.quote(PathName.join(live.content, relative))) "
+                + "\(Shell.quote(shared)), then deploy again. To keep shared/'s copy and the other beside it: persist-deploy recover. "
+                + "An app that renames over this file needs its folder persistent instead: classify '\(PathName.parent(relative))' "
+                + "(or a folder of its own) in persist-deploy.json.")
+    }
+
+    /// True when `directory` holds at least one entry that is not a folder, at any depth; reads
+    /// only as far as the first one (a folder of user data can hold any number of files).
+    func holdsFiles(_ directory: String) throws -> Bool {
+        let limit = 256
+        let names = try fileSystem.someNames(in: directory, limit: limit)
+        var folders: [String] = []
+        for name in names {
+            let child = PathName.join(directory, name)
+            guard try fileSystem.type(at: child) == .directory else { return true }
+            folders.append(child)
+        }
+        if names.count == limit {
+            folders = try fileSystem.listDirectory(at: directory).map { PathName.join(directory, $0) }
+        }
+        for folder in folders where try fileSystem.type(at: folder) == .directory {
+            if try holdsFiles(folder) { return true }
+        }
+        return false
     }
 
     /// Seeding never follows a link out of the release: a persistent path below a link

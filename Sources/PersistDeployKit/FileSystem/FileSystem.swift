@@ -11,6 +11,9 @@ package struct FileStatus: Sendable, Equatable {
     package var size: Int64
     /// Seconds since 1970 (UTC), with nanoseconds in the fraction.
     package var modificationTime: Double
+    /// The same time, exactly, in nanoseconds since 1970: what manifests store and compare (a
+    /// `Double` cannot hold every nanosecond of today's dates).
+    package var modificationNanoseconds: Int64
     /// The file system the path lives on: two paths with different devices cannot be renamed
     /// into each other.
     package var device: UInt64
@@ -18,14 +21,26 @@ package struct FileStatus: Sendable, Equatable {
 
     package init(
         type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
-        device: UInt64 = 1, inode: UInt64 = 0
+        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil
     ) {
         self.type = type
         self.permissions = permissions
         self.size = size
         self.modificationTime = modificationTime
+        self.modificationNanoseconds = modificationNanoseconds ?? Int64((modificationTime * 1e9).rounded())
         self.device = device
         self.inode = inode
+    }
+}
+
+/// One entry met by `FileSystem.walk`: its path relative to the walked folder and its status.
+package struct WalkedEntry: Sendable, Equatable {
+    package var path: String
+    package var status: FileStatus
+
+    package init(path: String, status: FileStatus) {
+        self.path = path
+        self.status = status
     }
 }
 
@@ -43,6 +58,9 @@ package protocol FileSystem: Sendable {
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
+    /// Every entry below `directory` (folders, files, links and others) with its `lstat` facts,
+    /// parents before their children, never following a link: what a release manifest records.
+    func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
     /// Writes through a temporary name and a rename, so readers see the old or the new file.
     func writeFile(at path: String, contents: [UInt8], permissions: UInt32) throws(SystemCallError)
@@ -53,6 +71,10 @@ package protocol FileSystem: Sendable {
     /// Renames `source`; with `replacing: false` it fails with `EEXIST` rather than replace.
     /// Fails with `EXDEV` across file systems.
     func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError)
+    /// Swaps two existing entries in one step (`renameat2` with `RENAME_EXCHANGE`), so a real
+    /// folder can become a link with no moment where neither is there. Fails with `EINVAL` or
+    /// `ENOSYS` where the file system or kernel cannot; callers then take two steps.
+    func exchange(_ first: String, _ second: String) throws(SystemCallError)
     /// Removes a file, link or whole directory tree; never follows a symlink out of it.
     func removeTree(at path: String) throws(SystemCallError)
     /// Copies a tree keeping modes, times and symlinks as symlinks; fails if `destination` exists.

@@ -54,6 +54,16 @@ package struct LocalFileSystem: FileSystem {
         }
     }
 
+    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
+        var found: [WalkedEntry] = []
+        let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
+        try TreeWalk.walk(directory) { entry throws(SystemCallError) in
+            found.append(WalkedEntry(path: NameBytes.string(entry.relative), status: FileStatus(stat: entry.info)))
+            meter?.add(files: 1)
+        }
+        return found
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_CLOEXEC)
         defer { close(descriptor) }
@@ -127,6 +137,10 @@ package struct LocalFileSystem: FileSystem {
         } else {
             try SystemCall.renameNoReplace(source, to: destination)
         }
+    }
+
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try SystemCall.exchange(first, second)
     }
 
     package func removeTree(at path: String) throws(SystemCallError) {
@@ -206,6 +220,7 @@ extension FileStatus {
         self.init(
             type: type, permissions: UInt32(info.st_mode & 0o7777), size: Int64(info.st_size),
             modificationTime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
+            modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }

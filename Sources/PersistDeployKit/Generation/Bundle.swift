@@ -99,7 +99,8 @@ package enum UploadBundle {
                  PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path))]
             }),
             "app_link_rows": .shellRows(appLinks),
-            "asset_rows": .shellRows(record.paths.filter { $0.class == .asset && $0.kind == .dir }.map { [$0.path] }),
+            "disposable_rows": .shellRows(record.paths.filter { $0.class == .disposable }.map { [$0.path] }),
+            "drift_functions": .scriptPart("scripts/drift-functions.sh.tmpl"),
             "known_rows": .shellRows(classification.paths.map { [$0.path] }),
             "kept_rows": .shellRows(PublicHTML.keptFolders(record: record, root: root).map { [$0.name, $0.target] }),
             "record_before": .shellWord(String(recordJSON[..<split.upperBound].dropLast())),

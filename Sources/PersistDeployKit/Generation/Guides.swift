@@ -19,6 +19,7 @@ struct Guides {
             "last_deploy": .text(lastDeploy()),
             "releases": .text(releaseList()),
             "check_commands": .text(checkCommands()),
+            "cron_line": .text(cronLine()),
             "recover_commands": .text([
                 "bash \(Shell.quote(root.sharedPath("emergency-recovery.sh"))) --dry-run   # shows what it would do",
                 "bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))",
@@ -94,6 +95,12 @@ struct Guides {
         ].joined(separator: "\n")
     }
 
+    /// The crontab line that runs the health check every five minutes. In a crontab an
+    /// unescaped `%` ends the command, so it is written `\%`.
+    func cronLine() -> String {
+        "*/5 * * * * /bin/bash \(Shell.quote(root.sharedPath("health-check.sh")).replacing("%", with: "\\%")) --quiet"
+    }
+
     // MARK: MANUAL-SETUP-GUIDE.md
 
     func manualSetup() throws(ToolError) -> String {
@@ -119,6 +126,7 @@ struct Guides {
                 "mv -T -- \"$ROOT/.current.tmp\" \"$ROOT/current\"",
             ].joined(separator: "\n")),
             "check_commands": .text(checkCommands()),
+            "cron_line": .text(cronLine()),
         ])
     }
 

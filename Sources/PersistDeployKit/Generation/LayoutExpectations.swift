@@ -24,6 +24,8 @@ package struct LayoutExpectations: Sendable, Equatable {
     package var appLinks: [AppLink]
     /// Persistent files holding secrets (`.env`): they must not be readable by every user.
     package var secrets: [String]
+    /// Paths whose run-time writes may be dropped: the drift check passes over them.
+    package var disposable: [String]
     /// The deploy root written into the scripts when shared/ is not `ROOT/shared` (the scripts
     /// otherwise find the root from their own location, so a moved root keeps working).
     package var rootFallback: String
@@ -48,6 +50,7 @@ package struct LayoutExpectations: Sendable, Equatable {
         secrets = record.persistentPaths.filter { path in
             path.kind == .file && (path.class == .config || PathName.basename(path.path).hasPrefix(".env"))
         }.map(\.path)
+        disposable = record.paths.filter { $0.class == .disposable }.map(\.path)
         rootFallback = root.shared == PathName.join(root.path, "shared") ? "" : root.path
     }
 

@@ -17,6 +17,8 @@ package enum SafetyNet {
         healthValues["framework"] = .shellWord(record.framework.rawValue)
         healthValues["web_root"] = .shellWord(record.webRoot)
         healthValues["asset_rows"] = .shellRows(expectations.assets.map { [$0] })
+        healthValues["disposable_rows"] = .shellRows(expectations.disposable.map { [$0] })
+        healthValues["drift_functions"] = .scriptPart("scripts/drift-functions.sh.tmpl")
         let guides = Guides(root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML)
         return [
             File(name: "health-check.sh", text: try Template.embedded("scripts/health-check.sh.tmpl").render(healthValues), permissions: 0o755),

@@ -9,6 +9,9 @@ package enum TemplateValue: Sendable, Equatable {
     case shellRows([[String]])
     /// Text for a guide (Markdown), inserted as is.
     case text(String)
+    /// Another embedded template (by its path under `templates/`) holding script text shared by
+    /// several scripts; it may hold no placeholders, so no data reaches a script this way.
+    case scriptPart(String)
 }
 
 /// A template from `templates/`, rendered by substituting `{{name}}` placeholders. Rendering fails
@@ -74,6 +77,12 @@ package struct Template: Sendable {
                 throw ToolError("Template '\(name)' is a script; '{{\(key)}}' must be a quoted shell value.", hint: "This is a bug; please report it.")
             }
             return text
+        case .scriptPart(let part):
+            let template = try Template.embedded(part)
+            guard isScript, template.isScript, !template.text.contains("{{") else {
+                throw ToolError("Template '\(name)' cannot take '\(part)' as '{{\(key)}}'.", hint: "This is a bug; please report it.")
+            }
+            return template.text
         }
     }
 }

@@ -1,11 +1,11 @@
 /// The native health check: the same checks, names, paths and statuses as the generated
 /// `health-check.sh`, in the same order, so either can be trusted and they can be compared.
 package struct HealthChecker {
-    /// Below either of these the disk check warns.
-    package static let minimumFreeKB: UInt64 = 500 * 1024
+    /// Below this share of the file system free the disk check warns. A share, not a size: 500 MB
+    /// is plenty on a small VPS disk and a warning too late on a 2 TB one.
     package static let minimumFreePercent: UInt64 = 5
 
-    private let fileSystem: any FileSystem
+    let fileSystem: any FileSystem
     private let probe: HostProbe
 
     package init(fileSystem: any FileSystem) {
@@ -45,6 +45,8 @@ package struct HealthChecker {
                         add(.fail, "link", path, "resolves to something that is not a directory")
                     } else if persistent.kind == .file && !isFile(link) {
                         add(.fail, "link", path, "resolves to something that is not a file")
+                    } else if linkText(link).hasPrefix("/") {
+                        add(.warn, "link", path, Self.absoluteLink(linkText(link)))
                     } else {
                         add(.pass, "link", path, "links to shared/\(path)")
                     }
@@ -63,14 +65,14 @@ package struct HealthChecker {
                 } else if exists {
                     add(.fail, "shared", path, "is not a directory")
                 } else {
-                    add(.fail, "shared", path, "is missing from shared/")
+                    add(.fail, "shared", path, HealthAdvice.missingFromShared)
                 }
             } else if isFile(stored) {
                 add(.pass, "shared", path, "is a file")
             } else if exists {
                 add(.fail, "shared", path, "is not a file")
             } else {
-                add(.fail, "shared", path, "is missing from shared/")
+                add(.fail, "shared", path, HealthAdvice.missingFromShared)
             }
         }
 
@@ -88,7 +90,9 @@ package struct HealthChecker {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
                 let want = resolve(PathName.join(live, appLink.target))
-                if type(link) == .symlink && got != nil && got == want {
+                if type(link) == .symlink && got != nil && got == want && linkText(link).hasPrefix("/") {
+                    add(.warn, "app-link", appLink.path, Self.absoluteLink(linkText(link)))
+                } else if type(link) == .symlink && got != nil && got == want {
                     add(.pass, "app-link", appLink.path, "links to \(appLink.target)")
                 } else if type(link) == .symlink {
                     add(.fail, "app-link", appLink.path, "does not resolve to \(appLink.target)")
@@ -98,6 +102,10 @@ package struct HealthChecker {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
             }
+        }
+
+        if let live, let record {
+            checks += driftChecks(live: live, root: root, record: record)
         }
 
         for path in expectations?.secrets ?? [] {
@@ -114,8 +122,8 @@ package struct HealthChecker {
         if let space = probe.diskSpace(root.shared), space.totalKB > 0 {
             let percent = space.availableKB * 100 / space.totalKB
             let megabytes = space.availableKB / 1024
-            if space.availableKB < Self.minimumFreeKB || percent < Self.minimumFreePercent {
-                add(.warn, "disk", "shared", "\(megabytes) MB free (\(percent)%); deploys and uploads may fail")
+            if percent < Self.minimumFreePercent {
+                add(.warn, "disk", "shared", "\(megabytes) MB free (\(percent)%, under \(Self.minimumFreePercent)%); deploys and uploads may fail")
             } else {
                 add(.pass, "disk", "shared", "\(megabytes) MB free (\(percent)%)")
             }
@@ -134,6 +142,12 @@ package struct HealthChecker {
             add(.warn, "history", ".deployment-history", "no deploy is recorded")
         }
         return HealthReport(checks: checks)
+    }
+
+    /// The warning for a link that works but is absolute: it breaks when the root is moved or
+    /// mounted elsewhere (the contract makes every link relative); `recover` rewrites it.
+    static func absoluteLink(_ text: String) -> String {
+        "is an absolute link to \(text); recover (or emergency-recovery.sh) makes it relative, so the root can move"
     }
 
     /// The `current` check; returns the live release's canonical path when it is sound.

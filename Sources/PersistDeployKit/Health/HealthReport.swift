@@ -39,6 +39,9 @@ package struct HealthReport: Sendable, Codable, Equatable {
     package var warnings: Int
     package var failed: Int
     package var checks: [HealthCheckResult]
+    /// When the check ran (ISO 8601, UTC); kept in `.persist-deploy/last-health-check.json` for
+    /// `status`, by the native check and by `health-check.sh` alike.
+    package var checked: String?
 
     package init(checks: [HealthCheckResult]) {
         self.checks = checks

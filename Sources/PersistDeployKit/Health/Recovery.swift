@@ -1,15 +1,16 @@
 import Glibc
 
-/// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing or broken
-/// links, moves the files of a real folder found where a link belongs into shared/ without
-/// overwriting anything, points a missing or broken `current` at the newest release, and takes
-/// every-user access away from secrets. Planned first (for `--dry-run`), then applied; running
-/// it twice changes nothing the second time. Nothing in shared/ is ever deleted (data rule 1).
+/// Emergency recovery, the native twin of `emergency-recovery.sh`: re-creates missing, broken or
+/// absolute links, moves the files of a real folder found where a link belongs into shared/
+/// without overwriting anything, points a missing or broken `current` at the newest release, and
+/// takes every-user access away from secrets. Data missing from shared/ is not papered over
+/// with an empty folder: it is reported with the backup to restore it from. Planned first (for
+/// `--dry-run`), then applied; running it twice changes nothing the second time. Nothing in
+/// shared/ is ever deleted (data rule 1).
 package struct Recovery {
     /// One repair. Paths are absolute; `description` is what is printed.
     package enum Action: Sendable, Equatable {
         case pointCurrent(release: String)
-        case createSharedFolder(path: String, at: String)
         /// Makes `at` a symlink with `text` (replacing a link there in one rename).
         case link(path: String, at: String, text: String)
         /// Moves every entry of the real folder `folder` into `into`, then links `folder`.
@@ -17,16 +18,18 @@ package struct Recovery {
         /// Moves a real file where a link belongs to `to` (a free name when shared/ has its own).
         case replaceFile(path: String, file: String, to: String, label: String, text: String)
         case restrictSecret(path: String, at: String, mode: UInt32)
+        /// Removes the temporary link (or emptied folder) a killed recover left at `at`.
+        case removeLeftover(path: String, at: String)
 
         package var description: String {
             switch self {
             case .pointCurrent(let release): "point current at releases/\(release)"
-            case .createSharedFolder(let path, _): "create the empty folder shared/\(path)"
             case .link(let path, _, let text): "re-create the link \(path) -> \(text)"
             case .replaceFolder(let path, _, _, let label, let text):
                 "move the files of the real folder \(path) into \(label) (nothing overwritten), then link \(path) -> \(text)"
             case .replaceFile(let path, _, _, let label, let text):
                 "move the release's own \(path) to \(label), then link \(path) -> \(text)"
+            case .removeLeftover(let path, _): "remove \(path), left by an interrupted recover"
             case .restrictSecret(let path, _, let mode):
                 "remove every-user access from shared/\(path) (mode \(String(mode & 0o777, radix: 8)))"
             }
@@ -76,9 +79,13 @@ package struct Recovery {
             problems.append("There is no release under '\(root.releases)' to point current at.")
         }
 
-        for persistent in expectations?.persistent ?? [] where persistent.kind == .dir {
-            let stored = root.sharedPath(persistent.path)
-            if type(stored) == nil { actions.append(.createSharedFolder(path: persistent.path, at: stored)) }
+        // An empty folder in place of missing data would hide the loss (an unmounted disk, a
+        // deleted folder) behind a site that looks fine: say so, and where the backups are.
+        // Unless the live release holds the path as a real folder or file, which moves there.
+        for persistent in expectations?.persistent ?? [] where type(root.sharedPath(persistent.path)) == nil {
+            let inRelease = live.map { type(PathName.join($0, persistent.path)) } ?? nil
+            if inRelease == .directory || inRelease == .file { continue }
+            problems.append(Self.missingData(persistent, root: root))
         }
 
         if let live, let expectations {
@@ -90,7 +97,7 @@ package struct Recovery {
                 case .symlink:
                     let got = resolve(link)
                     // By bytes: a link to a canonically equivalent name points at another folder.
-                    if got == nil || !PathName.sameBytes(got ?? "", resolve(stored) ?? "") {
+                    if got == nil || !PathName.sameBytes(got ?? "", resolve(stored) ?? "") || isAbsoluteLink(link) {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }
                 case .directory:
@@ -106,7 +113,11 @@ package struct Recovery {
             for appLink in expectations.appLinks {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
-                if type(link) == .symlink, let got, PathName.sameBytes(got, resolve(PathName.join(live, appLink.target)) ?? "") { continue }
+                if type(link) == .symlink, let got, PathName.sameBytes(got, resolve(PathName.join(live, appLink.target)) ?? ""),
+                    !isAbsoluteLink(link)
+                {
+                    continue
+                }
                 switch type(link) {
                 case .symlink, nil:
                     actions.append(.link(path: appLink.path, at: link, text: appLink.linkText))
@@ -117,6 +128,19 @@ package struct Recovery {
                 default:
                     problems.append("'\(link)' is a file where a link to \(appLink.target) belongs; move it aside and run this again.")
                 }
+            }
+        }
+
+        if let live, let expectations {
+            // The fixed temporary name of `pointLink`, beside each link this command makes.
+            let folders = Set((expectations.persistent.map(\.path) + expectations.appLinks.map(\.path)).map {
+                NameBytes.Key(PathName.parent(PathName.join(live, $0)))
+            })
+            for folder in folders.sorted() {
+                let leftover = PathName.join(folder.string, Self.temporaryName)
+                let isOurs = type(leftover) == .symlink
+                    || (type(leftover) == .directory && ((try? fileSystem.listDirectory(at: leftover).isEmpty) ?? false))
+                if isOurs { actions.append(.removeLeftover(path: PathName.relative(leftover, to: live) ?? leftover, at: leftover)) }
             }
         }
 
@@ -149,37 +173,73 @@ package struct Recovery {
         switch action {
         case .pointCurrent(let release):
             try pointLink(at: root.current, text: PathName.join("releases", release))
-        case .createSharedFolder(_, let at):
-            try fileSystem.createDirectory(at: at, permissions: 0o755)
         case .link(_, let at, let text):
             try pointLink(at: at, text: text)
         case .replaceFolder(_, let folder, let into, _, let text):
-            try merge(folder, into: into, say: say)
-            try pointLink(at: folder, text: text)
+            try merge(folder, into: into, say: say, keepingSource: true)
+            try replaceEmptyFolder(folder, text: text, into: into, say: say)
         case .replaceFile(_, let file, let destination, _, let text):
             try move(file, to: destination)
             try pointLink(at: file, text: text)
         case .restrictSecret(_, let at, let mode):
             try fileSystem.setPermissions(at: at, to: mode & ~0o007)
+        case .removeLeftover(_, let at):
+            // Only ever a link or an empty folder: anything else is not ours to remove.
+            var isOurs = type(at) == .symlink
+            if !isOurs, type(at) == .directory { isOurs = try fileSystem.listDirectory(at: at).isEmpty }
+            if isOurs { try fileSystem.removeTree(at: at) }
         }
     }
+
+    /// The temporary link's name: fixed, since recover holds the deploy lock, so a rerun finds
+    /// what a killed run left.
+    static let temporaryName = ".persist-deploy-link"
 
     /// Makes `path` a symlink with `text`: a temporary link renamed over it, so there is never a
     /// moment without one. Only ever replaces a link or nothing.
     private func pointLink(at path: String, text: String) throws(SystemCallError) {
+        let temporary = try temporaryLink(beside: path, text: text)
+        try fileSystem.rename(temporary, to: path, replacing: true)
+    }
+
+    /// A new link with `text` at a fixed name beside `path` (recover holds the deploy lock), after
+    /// removing what a killed run left there: its link, or the emptied folder of an exchange.
+    private func temporaryLink(beside path: String, text: String) throws(SystemCallError) -> String {
         let parent = PathName.parent(path)
         try fileSystem.createDirectory(at: parent, permissions: 0o755)
-        // A fixed name (recover holds the deploy lock): a killed run's leftover is removed here.
-        let temporary = PathName.join(parent, ".persist-deploy-link")
-        if type(temporary) == .symlink { try fileSystem.removeTree(at: temporary) }
+        let temporary = PathName.join(parent, Self.temporaryName)
+        switch type(temporary) {
+        case .symlink: try fileSystem.removeTree(at: temporary)
+        case .directory where try fileSystem.listDirectory(at: temporary).isEmpty: try fileSystem.removeTree(at: temporary)
+        default: break
+        }
         try fileSystem.createSymlink(at: temporary, target: text)
-        try fileSystem.rename(temporary, to: path, replacing: true)
+        return temporary
+    }
+
+    /// Turns the emptied real folder `path` into a link with `text` with one exchange, so the
+    /// live release never lacks the path; the folder then sits at the temporary name and is
+    /// merged into `into` (anything written there meanwhile) and removed. Where the file system
+    /// cannot exchange, the empty folder is removed first and the link renamed in.
+    private func replaceEmptyFolder(_ path: String, text: String, into: String, say: (String) -> Void) throws(SystemCallError) {
+        let temporary = try temporaryLink(beside: path, text: text)
+        do {
+            try fileSystem.exchange(temporary, path)
+        } catch where error.code == EINVAL || error.code == ENOSYS {
+            try merge(path, into: into, say: say)
+            try fileSystem.rename(temporary, to: path, replacing: true)
+            return
+        }
+        try merge(temporary, into: into, say: say)
     }
 
     /// Moves each entry of `source` into `destination` without overwriting: folders present on
     /// both sides are merged, any other clash keeps both (the newcomer gets a free
-    /// `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty.
-    private func merge(_ source: String, into destination: String, say: (String) -> Void) throws(SystemCallError) {
+    /// `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty (and
+    /// not at all with `keepingSource`).
+    private func merge(
+        _ source: String, into destination: String, say: (String) -> Void, keepingSource: Bool = false
+    ) throws(SystemCallError) {
         try fileSystem.createDirectory(at: destination, permissions: 0o755)
         for name in try fileSystem.listDirectory(at: source) {
             let entry = PathName.join(source, name)
@@ -198,7 +258,7 @@ package struct Recovery {
         guard try fileSystem.listDirectory(at: source).isEmpty else {
             throw SystemCallError(call: "rmdir", path: source, code: ENOTEMPTY)
         }
-        try fileSystem.removeTree(at: source)
+        if !keepingSource { try fileSystem.removeTree(at: source) }
     }
 
     /// Renames without replacing; across file systems copies, then removes the source.
@@ -228,6 +288,18 @@ package struct Recovery {
         return names.filter { ReleaseID.isValid($0) && type(root.release($0)) == .directory }.max()
     }
 
+    /// The problem for a persistent path whose data is not in shared/, word for word what
+    /// `emergency-recovery.sh` says.
+    package static func missingData(_ persistent: LayoutExpectations.Persistent, root: DeployRoot) -> String {
+        let stored = root.sharedPath(persistent.path)
+        let create = persistent.kind == .dir ? "create it empty with mkdir -p -- \(Shell.quote(stored))" : "write it anew at \(Shell.quote(stored))"
+        return "shared/\(persistent.path) is missing, and recovery does not replace lost data with an empty one "
+            + "(was shared/ moved, or a disk not mounted?). Put it back from a backup: persist-deploy restore --root "
+            + "\(Shell.quote(root.path)) --path \(Shell.quote(persistent.path)) (backups are in \(Shell.quote(root.backups))); "
+            + "if it is really gone, \(create), then run recovery again."
+    }
+
+    private func isAbsoluteLink(_ path: String) -> Bool { ((try? fileSystem.readSymlink(at: path)) ?? "").hasPrefix("/") }
     private func type(_ path: String) -> EntryType? { (try? fileSystem.type(at: path)) ?? nil }
     private func resolve(_ path: String) -> String? { PathResolver.resolve(path, fileSystem: fileSystem) }
     private func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }

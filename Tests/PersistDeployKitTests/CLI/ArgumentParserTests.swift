@@ -52,13 +52,42 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
     }
 
     @Test(arguments: [
-        ["auto", "--keep"], ["auto", "--root", "--json"], ["rollback", "--to", "--dry-run"], ["restore", "--path"],
+        ["auto", "--keep"], ["auto", "--root", "--quiet"], ["rollback", "--to", "--dry-run"], ["restore", "--path"],
     ])
     func missingOptionValueIsUsage(arguments: [String]) {
         let run = runTool(arguments)
         #expect(run.exitCode == 64)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("needs a value"))
+    }
+
+    @Test func noCommandIsUsageWithTheOverview() {
+        let run = runTool([])
+        #expect(run.exitCode == 64)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("Usage: persist-deploy COMMAND [OPTIONS]"))
+        #expect(run.stderr.contains("error: No command given"))
+    }
+
+    @Test(arguments: [
+        ["auto", "--root", "/a", "--root", "/b"], ["auto", "--root=/a", "--root", "/b"], ["detect", "--json", "--json"],
+        ["rollback", "--to", "x", "--to=y"], ["health-check", "--quiet", "--quiet"],
+    ])
+    func anOptionGivenTwiceIsUsage(arguments: [String]) {
+        let run = runTool(arguments)
+        #expect(run.exitCode == 64)
+        #expect(run.stderr.contains("is given twice"), "\(run.stderr)")
+    }
+
+    @Test func planRefusesWhatOnlyARealDeployDoes() {
+        for option in ["--verify=true", "--wait=5", "--backup", "--dry-run"] {
+            let run = runTool(["plan", option])
+            #expect(run.exitCode == 64, "\(option)")
+            #expect(run.stderr.contains("Unknown option"), "\(option): \(run.stderr)")
+        }
+        let help = runTool(["help", "plan"]).stdout
+        for option in ["--verify", "--wait", "--backup", "--dry-run"] { #expect(!help.contains(option), "\(option)") }
+        for option in ["--from", "--release", "--keep", "--no-activate", "--public-html"] { #expect(help.contains(option), "\(option)") }
     }
 
     @Test(arguments: [
@@ -98,7 +127,7 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
 
     // MARK: help and version: exit 0 on stdout
 
-    @Test(arguments: [["--help"], ["-h"], ["help"], []])
+    @Test(arguments: [["--help"], ["-h"], ["help"]])
     func overviewHelp(arguments: [String]) {
         let run = runTool(arguments)
         #expect(run.exitCode == 0)
@@ -113,7 +142,8 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
         #expect(run.exitCode == 0)
         #expect(run.stderr.isEmpty)
         #expect(run.stdout.hasPrefix("Usage: persist-deploy rollback [OPTIONS]"))
-        #expect(run.stdout.contains("--to ID"))
+        #expect(run.stdout.contains("--to RELEASE_ID"))
+        #expect(run.stdout.contains("--if-current RELEASE_ID"))
         #expect(run.stdout.contains("--json"))
     }
 
@@ -129,14 +159,14 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
 
     @Test func keyEqualsValueAndSeparateValue() throws {
         guard case .run(let invocation) = try ArgumentParser.parse(
-            ["auto", "--keep=3", "--root", "/srv/app", "--verify=curl -f http://x/?a=b", "--json", "--root=/srv/other"])
+            ["auto", "--keep=3", "--root", "/srv/other", "--verify=curl -f http://x/?a=b", "--json"])
         else {
             Issue.record("expected a run")
             return
         }
         #expect(invocation.value("--keep") == "3")
         #expect(invocation.value("--verify") == "curl -f http://x/?a=b")
-        #expect(invocation.value("--root") == "/srv/other", "the last one wins")
+        #expect(invocation.value("--root") == "/srv/other")
         #expect(invocation.flag("--json"))
         #expect(!invocation.flag("--quiet"))
         #expect(try invocation.integer("--keep", in: 1...100) == 3)
@@ -183,7 +213,7 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
         #expect(runTool(["detect", "/no/such/app"], environment: ["NO_COLOR": ""], isTerminal: true).stderr.contains(escape))
     }
 
-    @Test(arguments: [["nosuch"], ["detect", "--jsno"], ["detect", "--json", "a", "b"], ["detect", "--json", "/no/such/dir"]])
+    @Test(arguments: [["nosuch"], ["detect", "--jsno"], ["detect", "a", "b"], ["detect", "/no/such/dir"]])
     func errorsGoToStderrOnly(arguments: [String]) {
         let run = runTool(arguments)
         #expect(run.exitCode != 0)

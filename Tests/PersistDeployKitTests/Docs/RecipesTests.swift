@@ -22,11 +22,20 @@ import Testing
             .sorted()
     }()
 
-    /// Each call of the tool in `text`: the command word and the `--options` that follow it.
-    /// A call is a line naming `persist-deploy` and `--root`, in shell (`persist-deploy auto
-    /// --root`), Ruby (`:'persist-deploy', "auto"`) or YAML-list (`[persist-deploy, auto,`) form,
-    /// joined with the lines that continue it (after `\\` or `,`, or starting with PHP's `.`).
-    static func invocations(in text: String) -> [(command: String, options: [String])] {
+    /// One call of the tool: its command word, the `--options` after it, and whether it names the
+    /// binary through a variable holding its path (`$PERSIST_DEPLOY`, `{{ persist_deploy }}`,
+    /// `fetch(:persist_deploy)`) rather than as a bare `persist-deploy` looked up on `PATH`.
+    struct Call {
+        var command: String
+        var options: [String]
+        var byPath: Bool
+    }
+
+    /// Each call of the tool in `text`. A call is a line naming the tool and `--root`, in shell
+    /// (`$PERSIST_DEPLOY auto --root`), Ruby (`fetch(:persist_deploy), "auto"`), PHP
+    /// (`{{persist_deploy}} auto`) or YAML-list (`["{{ persist_deploy }}", auto,`) form, joined
+    /// with the lines that continue it (after `\\` or `,`, or starting with PHP's `.`).
+    static func invocations(in text: String) -> [Call] {
         var lines: [String] = []
         for line in text.split(separator: "\n").map(String.init) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -38,14 +47,14 @@ import Testing
                 lines.append(line)
             }
         }
-        return lines.filter { $0.contains("persist-deploy") && $0.contains("--root") }.compactMap { line in
-            guard let start = line.range(of: "persist-deploy") else { return nil }
-            let words = line[start.upperBound...]
+        return lines.filter { $0.contains("--root") }.compactMap { line in
+            guard let name = line.firstRange(of: /(?i)persist[-_]deploy/) else { return nil }
+            let words = line[name.upperBound...]
                 .split(whereSeparator: { " ,'\"[]:".contains($0) })
                 .map(String.init)
-            guard let command = words.first else { return nil }
+            guard let command = words.first(where: { $0.wholeMatch(of: /[a-z][a-z-]*/) != nil }) else { return nil }
             let options = words.filter { $0.hasPrefix("--") }.map { String($0.prefix { $0 != "=" }) }
-            return (command, options)
+            return Call(command: command, options: options, byPath: line[name] != "persist-deploy")
         }
     }
 
@@ -68,19 +77,34 @@ import Testing
         }
     }
 
+    /// Over ssh without a terminal `~/.local/bin` is not on `PATH`: every call names the binary
+    /// by its path. And a rollback undoes only the release its own run made live.
+    @Test(arguments: recipeFiles)
+    func recipesCallTheBinaryByPathAndRollBackOnlyTheirOwnRelease(path: String) throws {
+        let calls = Self.invocations(in: try String(contentsOfFile: path, encoding: .utf8))
+        for call in calls {
+            #expect(call.byPath, "\(path): '\(call.command)' calls persist-deploy from PATH")
+            if call.command == "rollback" {
+                #expect(call.options.contains("--if-current"), "\(path): a rollback without --if-current")
+            }
+        }
+    }
+
     @Test func invocationsAreFoundInEveryForm() {
         let text = """
-            ssh host "persist-deploy auto --root '$R' \\
+            ssh host "$PERSIST_DEPLOY auto --root '$R' \\
                 --from x.tar.gz --wait 300"
-            execute :'persist-deploy', "rollback", "--root", deploy_to, "--wait", "300"
-            argv: [persist-deploy, health-check, --root, "{{ deploy_root }}"]
-            run('persist-deploy auto --root {{deploy_path}} --release ' . escapeshellarg($release)
+            execute fetch(:persist_deploy), "rollback", "--root", deploy_to, "--if-current", id
+            argv: ["{{ persist_deploy }}", health-check, --root, "{{ app_root }}", --quiet]
+            run('{{persist_deploy}} auto --root {{deploy_path}} --release ' . escapeshellarg($release)
                 . ' --no-activate');
+            ssh host "persist-deploy status --root /srv/app"
             # persist-deploy decides what is persistent
             """
         let calls = Self.invocations(in: text)
-        #expect(calls.map(\.command) == ["auto", "rollback", "health-check", "auto"])
-        #expect(calls.last?.options == ["--root", "--release", "--no-activate"])
-        #expect(calls.first?.options == ["--root", "--from", "--wait"])
+        #expect(calls.map(\.command) == ["auto", "rollback", "health-check", "auto", "status"])
+        #expect(calls[3].options == ["--root", "--release", "--no-activate"])
+        #expect(calls[0].options == ["--root", "--from", "--wait"])
+        #expect(calls.map(\.byPath) == [true, true, true, true, false])
     }
 }

@@ -108,13 +108,15 @@ import Testing
     /// Paths an operation writes, removes or changes.
     static func writtenPaths(_ operation: DeployOperation) -> [String] {
         switch operation {
-        case .removeLeftover(let path), .createDirectory(let path), .removeReleaseCopy(let path), .removeRelease(let path): [path]
+        case .removeLeftover(let path), .createDirectory(let path), .removeReleaseCopy(let path), .removeRelease(let path, _, _): [path]
         case .copyRelease(_, let to), .extractRelease(_, let to), .addMissingFiles(_, let to, _), .copyFile(_, let to, _): [to]
         case .publishRelease(let from, let to), .moveIntoShared(let from, let to), .mergeMoveIntoShared(let from, let to, _): [from, to]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
         case .verifyLinks: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
+        case .recordReleaseTree(_, let manifest, _): [manifest]
+        case .leaveBehind(let release, _, _, let to): [release, to]
         }
     }
 

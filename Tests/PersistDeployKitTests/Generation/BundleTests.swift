@@ -8,6 +8,7 @@ import Testing
 @Suite struct BundleTests {
     private let fileSystem = LocalFileSystem()
 
+    @discardableResult
     private func bundle(for app: String, remoteRoot: String, publicHTML: String? = nil, into directory: String) throws -> [String] {
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: app)
         let files = try UploadBundle.render(

@@ -4,16 +4,27 @@
 # below); run `persist-deploy generate` to write it again.
 #
 # Usage: emergency-recovery.sh [--dry-run]
-# - a missing, dangling or misdirected link of a persistent path is made again (relative);
+# - a missing, dangling, misdirected or absolute link of a persistent path is made again
+#   (relative);
 # - a real directory where a link belongs (someone unzipped over it) has its files moved into
 #   shared/ first; nothing there is overwritten: on a clash the newcomer is kept beside it as
 #   NAME.recovered-<time>;
 # - a missing or broken `current` is pointed at the newest release (temp link + mv -T);
-# - a secret file readable by every user loses those bits.
+# - a secret file readable by every user loses those bits;
+# - data missing from shared/ is not replaced by an empty folder: it is reported, with the
+#   backup command that puts it back.
 # It never deletes data, can be run again safely, and prints what it did.
 # Exit codes: 0 healthy afterwards (warnings allowed), 1 something is still broken, 64 bad usage.
 # shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
 # $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
+# `sh emergency-recovery.sh` would run it with another shell: start again under bash.
+if [ -z "${BASH_VERSION:-}" ]; then
+  command -v bash >/dev/null 2>&1 && exec bash "$0" "$@"
+  printf '%s needs bash, which is not on PATH: run it as  /path/to/bash %s\n' "$0" "$0" >&2
+  exit 64
+fi
+# bash started as sh runs in POSIX mode, where process substitution may be off.
+set +o posix
 set -u
 export LC_ALL=C
 shopt -s nullglob dotglob
@@ -76,6 +87,18 @@ problem() {
 
 resolved() {
   readlink -e -- "$1" 2>/dev/null
+}
+
+# shell_quote TEXT: TEXT single-quoted for pasting, each ' written as '\'' (as the tool
+# quotes), in $REPLY.
+shell_quote() {
+  local squote="'"
+  REPLY="'${1//$squote/$squote\\$squote$squote}'"
+}
+
+# is_absolute_link PATH: true when PATH is a link whose text is an absolute path.
+is_absolute_link() {
+  [[ -L $1 && $(readlink -- "$1") == /* ]]
 }
 
 # free_name PATH: PATH, or PATH-2, PATH-3... the first that does not exist yet.
@@ -143,14 +166,24 @@ else
   fi
 fi
 
-# --- shared folders ----------------------------------------------------------------------
+# --- data missing from shared/ -----------------------------------------------------------
+# An empty folder in place of missing data would hide the loss (an unmounted disk, a deleted
+# folder) behind a site that looks fine: say so, and where the backups are. Unless the live
+# release holds the path as a real folder or file, which the next part moves there.
 for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   path=${PERSISTENT[i]}
   kind=${PERSISTENT[i + 1]}
   stored="$SHARED/$path"
-  if [[ $kind == dir && ! -e $stored && ! -L $stored ]]; then
-    act "create the empty folder shared/$path" mkdir -p -- "$stored" || problem "could not create shared/$path"
-  fi
+  [[ -e $stored || -L $stored ]] && continue
+  if [[ -n $live && ! -L $live/$path ]] && [[ -d $live/$path || -f $live/$path ]]; then continue; fi
+  shell_quote "$stored"
+  if [[ $kind == dir ]]; then create="create it empty with mkdir -p -- $REPLY"; else create="write it anew at $REPLY"; fi
+  shell_quote "$ROOT"
+  quoted_root=$REPLY
+  shell_quote "$path"
+  quoted_path=$REPLY
+  shell_quote "$ROOT/backups"
+  problem "shared/$path is missing, and recovery does not replace lost data with an empty one (was shared/ moved, or a disk not mounted?). Put it back from a backup: persist-deploy restore --root $quoted_root --path $quoted_path (backups are in $REPLY); if it is really gone, $create, then run recovery again."
 done
 
 # --- links of the live release -----------------------------------------------------------
@@ -164,7 +197,7 @@ if [[ -n $live ]]; then
     want=$(resolved "$stored")
     if [[ -L $link ]]; then
       got=$(resolved "$link")
-      [[ -n $got && $got == "$want" ]] && continue
+      [[ -n $got && $got == "$want" ]] && ! is_absolute_link "$link" && continue
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then
       if act "move the files of the real folder $path into shared/$path (nothing overwritten)" merge_into "$link" "$stored"; then
@@ -193,7 +226,7 @@ if [[ -n $live ]]; then
     link="$live/$path"
     got=$(resolved "$link")
     want=$(resolved "$live/$target")
-    [[ -L $link && -n $got && $got == "$want" ]] && continue
+    [[ -L $link && -n $got && $got == "$want" ]] && ! is_absolute_link "$link" && continue
     if [[ -L $link || ! -e $link ]]; then
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then

@@ -3,11 +3,23 @@
 # `persist-deploy health-check`. Written by persist-deploy (version in
 # TOOL_VERSION below); run `persist-deploy generate` to write it again.
 #
-# Usage: health-check.sh [--json]
+# Usage: health-check.sh [--json] [--quiet]
+#   --quiet  print nothing when healthy, and only the problems otherwise (for cron, which mails
+#            what a job prints): */5 * * * * /bin/bash /ABSOLUTE/PATH/shared/health-check.sh --quiet
 # Exit codes: 0 healthy, 1 warnings only, 2 at least one check failed, 64 bad usage.
-# Needs bash and coreutils only. It never changes anything.
-# shellcheck disable=SC1003,SC2016  # The expectations below are data: single quotes keep any
-# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8).
+# Needs bash and coreutils only. It changes nothing but its report in .persist-deploy/, which
+# `persist-deploy status` reads.
+# shellcheck disable=SC1003,SC2016,SC2317  # The expectations below are data: single quotes keep any
+# $( ), backtick or trailing backslash in a path literal, which is the point (data rule 8); the
+# drift functions are shared with deploy.sh, which calls some this script does not.
+# `sh health-check.sh` would run it with another shell: start again under bash.
+if [ -z "${BASH_VERSION:-}" ]; then
+  command -v bash >/dev/null 2>&1 && exec bash "$0" "$@"
+  printf '%s needs bash, which is not on PATH: run it as  /path/to/bash %s\n' "$0" "$0" >&2
+  exit 64
+fi
+# bash started as sh runs in POSIX mode, where process substitution may be off.
+set +o posix
 set -u
 export LC_ALL=C
 
@@ -36,22 +48,30 @@ APP_LINKS=(
 SECRETS=(
 
 )
-MIN_FREE_KB=$((500 * 1024))
+# Paths whose run-time files may be dropped with the release (caches): not drift.
+DISPOSABLE=(
+
+)
+
+# The disk check warns under this share of the file system free.
 MIN_FREE_PERCENT=5
 
 json=0
-case "${1:-}" in
-  "") ;;
-  --json) json=1 ;;
-  -h | --help)
-    printf 'Usage: %s [--json]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
-    exit 0
-    ;;
-  *)
-    printf 'error: unknown option %s\nUsage: %s [--json]\n' "$1" "${0##*/}" >&2
-    exit 64
-    ;;
-esac
+quiet=0
+for argument in "$@"; do
+  case $argument in
+    --json) json=1 ;;
+    --quiet) quiet=1 ;;
+    -h | --help)
+      printf 'Usage: %s [--json] [--quiet]\nChecks the live layout. Exit 0 healthy, 1 warnings, 2 failed.\n--quiet prints only problems (nothing when healthy).\nWritten by persist-deploy %s.\n' "${0##*/}" "$TOOL_VERSION"
+      exit 0
+      ;;
+    *)
+      printf 'error: unknown option %s\nUsage: %s [--json] [--quiet]\n' "$argument" "${0##*/}" >&2
+      exit 64
+      ;;
+  esac
+done
 
 SHARED=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P) || exit 2
 if [[ -n $ROOT_FALLBACK ]]; then ROOT=$ROOT_FALLBACK; else ROOT=$(dirname -- "$SHARED"); fi
@@ -60,6 +80,8 @@ names=()
 paths=()
 statuses=()
 messages=()
+# Under --quiet the lines of problems, printed at the end only when there are any.
+problem_lines=()
 passed=0
 warned=0
 failed=0
@@ -77,7 +99,11 @@ record() {
   esac
   local label
   case $1 in pass) label=PASS ;; warn) label=WARN ;; *) label=FAIL ;; esac
-  say "$label $2 $3: $4"
+  if ((!quiet)); then
+    say "$label $2 $3: $4"
+  elif [[ $1 != pass ]]; then
+    problem_lines+=("$label $2 $3: $4")
+  fi
 }
 
 # say LINE: a line for people (on stderr under --json, so stdout holds the JSON alone).
@@ -85,11 +111,25 @@ say() {
   if ((json)); then printf '%s\n' "$1" >&2; else printf '%s\n' "$1"; fi
 }
 
-say "Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+# shell_quote TEXT: TEXT single-quoted for pasting, each ' written as '\'' (as the tool
+# quotes), in $REPLY.
+shell_quote() {
+  local squote="'"
+  REPLY="'${1//$squote/$squote\\$squote$squote}'"
+}
+
+header="Health of $ROOT ($FRAMEWORK, web root $WEB_ROOT)"
+((quiet)) || say "$header"
 
 # resolved PATH: the canonical path of an existing PATH, or nothing.
 resolved() {
   readlink -e -- "$1" 2>/dev/null
+}
+
+# absolute_link LINK: the warning for a link that works but is absolute; it breaks when the root
+# is moved or mounted elsewhere, and recovery rewrites it relative.
+absolute_link() {
+  printf 'is an absolute link to %s; recover (or emergency-recovery.sh) makes it relative, so the root can move' "$(readlink -- "$1")"
 }
 
 # --- current -----------------------------------------------------------------------------
@@ -128,6 +168,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
         record fail link "$path" "resolves to something that is not a directory"
       elif [[ $kind == file && ! -f $got ]]; then
         record fail link "$path" "resolves to something that is not a file"
+      elif [[ $(readlink -- "$link") == /* ]]; then
+        record warn link "$path" "$(absolute_link "$link")"
       else
         record pass link "$path" "links to shared/$path"
       fi
@@ -179,7 +221,9 @@ if [[ -n $live ]]; then
     link="$live/$path"
     got=$(resolved "$link")
     want=$(resolved "$live/$target")
-    if [[ -L $link && -n $got && $got == "$want" ]]; then
+    if [[ -L $link && -n $got && $got == "$want" && $(readlink -- "$link") == /* ]]; then
+      record warn app-link "$path" "$(absolute_link "$link")"
+    elif [[ -L $link && -n $got && $got == "$want" ]]; then
       record pass app-link "$path" "links to $target"
     elif [[ -L $link ]]; then
       record fail app-link "$path" "does not resolve to $target"
@@ -190,6 +234,325 @@ if [[ -n $live ]]; then
     fi
   done
 fi
+
+# ---- drift: what the running app wrote into a release outside shared/ (data rule 4) ----------
+# Shared by health-check.sh and deploy.sh, in the binary's words (DriftScan and DriftReport).
+# A release's manifest (.persist-deploy/manifests/ID.tree) holds NUL-ended records: the header
+# `persist-deploy-tree 1`, `disposable PATH` records, then `TYPE SIZE MTIME DIGEST PATH` where TYPE
+# is d, f, l or o, SIZE is bytes (- for a folder), MTIME is SECONDS.NANOSECONDS (- for a folder)
+# and DIGEST a SHA-256 for a file written within two seconds of the recording (else -).
+
+# Files that are data, not code: a shipped folder holding only these may be kept whole.
+DRIFT_DATA_EXTENSIONS=' jpg jpeg png gif webp avif svg ico bmp tif tiff heic pdf doc docx xls xlsx ppt pptx odt ods csv txt zip gz rar 7z mp3 mp4 m4a wav ogg webm mov avi mkv '
+DRIFT_PLACEHOLDERS=' .gitkeep .keep .gitignore .empty .placeholder '
+
+# drift_reset: forgets the baseline, the paths passed over and the last scan.
+drift_reset() {
+  declare -gA drift_type=() drift_size=() drift_time=() drift_digest=() drift_skip=() drift_code=()
+  declare -gA drift_group_change=() drift_group_files=() drift_group_bytes=()
+  DRIFT_HAS_MANIFEST=0
+  DRIFT_GROUPS=() DRIFT_TOPS=() DRIFT_CHANGED=()
+}
+
+# drift_pass_over PATH...: the scans pass over these paths and everything below them.
+drift_pass_over() {
+  local path
+  for path in "$@"; do drift_skip[$path]=1; done
+}
+
+# drift_skipped PATH: true when PATH or a folder above it is passed over.
+drift_skipped() {
+  local path=$1
+  while :; do
+    [[ -n ${drift_skip[$path]+set} ]] && return 0
+    [[ $path == */* ]] || return 1
+    path=${path%/*}
+  done
+}
+
+# drift_is_data_like PATH: true for a file that is data (an image, a document) or a placeholder.
+drift_is_data_like() {
+  local name=${1##*/} extension=""
+  [[ $DRIFT_PLACEHOLDERS == *" $name "* ]] && return 0
+  [[ $name == ?*.* ]] && extension=${name##*.}
+  extension=${extension,,}
+  [[ -n $extension && $DRIFT_DATA_EXTENSIONS == *" $extension "* ]]
+}
+
+# drift_walk DIR [all]: DRIFT_ITEMS and DRIFT_KINDS (d, f, l or o) = every entry below DIR, parents
+# first, never entering a link; passed-over paths are left out unless `all` is given.
+drift_walk() {
+  DRIFT_ITEMS=() DRIFT_KINDS=()
+  local restore=()
+  [[ :$BASHOPTS: == *:dotglob:* ]] || restore+=(dotglob)
+  [[ :$BASHOPTS: == *:nullglob:* ]] || restore+=(nullglob)
+  shopt -s dotglob nullglob
+  drift_walk_folder "$1" "" "${2:-}"
+  ((${#restore[@]} == 0)) || shopt -u "${restore[@]}"
+}
+drift_walk_folder() {
+  local entry relative
+  for entry in "$1"/*; do
+    relative=$2${entry##*/}
+    [[ $3 != all ]] && drift_skipped "$relative" && continue
+    if [[ -L $entry ]]; then DRIFT_KINDS+=(l)
+    elif [[ -d $entry ]]; then DRIFT_KINDS+=(d)
+    elif [[ -f $entry ]]; then DRIFT_KINDS+=(f)
+    else DRIFT_KINDS+=(o)
+    fi
+    DRIFT_ITEMS+=("$relative")
+    [[ ${DRIFT_KINDS[-1]} == d ]] && drift_walk_folder "$entry" "$relative/" "$3"
+  done
+}
+
+# drift_stat DIR: drift_now_size and drift_now_time (SECONDS.NANOSECONDS) for every walked entry
+# that is not a folder, read in batches (one stat per entry would cost a process each). The
+# nanoseconds come from %y, which every coreutils prints with them.
+drift_stat() {
+  declare -gA drift_now_size=() drift_now_time=()
+  local i line size seconds clock fraction stat_paths=()
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+    [[ ${DRIFT_KINDS[i]} != d ]] && stat_paths+=("${DRIFT_ITEMS[i]}")
+  done
+  for ((i = 0; i < ${#stat_paths[@]}; i += 1000)); do
+    while IFS= read -r -d '' line; do
+      size=${line%% *} line=${line#* }
+      seconds=${line%% *} line=${line#* }
+      line=${line#* }
+      clock=${line%% *} line=${line#* }
+      fraction=000000000
+      [[ $clock == *.* ]] && fraction="${clock#*.}000000000" && fraction=${fraction:0:9}
+      line=${line#* }
+      drift_now_size[$line]=$size
+      drift_now_time[$line]="$seconds.$fraction"
+    done < <(cd -- "$1" && stat --printf '%s %Y %y %n\0' -- "${stat_paths[@]:i:1000}" 2>/dev/null)
+  done
+}
+
+# drift_load_manifest FILE: the baseline is the manifest FILE; false when it is not one.
+drift_load_manifest() {
+  local line type rest size mtime digest path first=1
+  while IFS= read -r -d '' line; do
+    if ((first)); then
+      first=0
+      [[ $line == 'persist-deploy-tree 1' ]] || return 1
+      continue
+    fi
+    if [[ $line == 'disposable '* ]]; then
+      drift_skip[${line#disposable }]=1
+      continue
+    fi
+    type=${line%% *} rest=${line#* }
+    size=${rest%% *} rest=${rest#* }
+    mtime=${rest%% *} rest=${rest#* }
+    digest=${rest%% *} path=${rest#* }
+    [[ $type == [dflo] && -n $path ]] || return 1
+    drift_type[$path]=$type drift_size[$path]=$size drift_time[$path]=$mtime drift_digest[$path]=$digest
+    if [[ $type != d ]] && ! drift_is_data_like "$path"; then
+      while [[ $path == */* ]]; do
+        path=${path%/*}
+        [[ -n ${drift_code[$path]+set} ]] && break
+        drift_code[$path]=1
+      done
+    fi
+  done <"$1"
+  ((!first)) || return 1
+  DRIFT_HAS_MANIFEST=1
+}
+
+# drift_load_release DIR: the baseline is another release (one with no manifest is compared with
+# the release replacing it: what only it holds is the app's data).
+drift_load_release() {
+  local i
+  [[ -d $1 ]] || return 0
+  drift_walk "$1" all
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do drift_type[${DRIFT_ITEMS[i]}]=${DRIFT_KINDS[i]}; done
+}
+
+# drift_record RELEASE FILE DISPOSABLE...: writes RELEASE's manifest to FILE through a temporary
+# file and a rename.
+drift_record() {
+  local release=$1 file=$2 i path kind digest now temporary
+  shift 2
+  now=$(date +%s%N)
+  drift_walk "$release" all
+  drift_stat "$release"
+  temporary="$(dirname -- "$file")/.${file##*/}.persist-deploy-tmp"
+  {
+    printf '%s\0' 'persist-deploy-tree 1'
+    for path in "$@"; do printf 'disposable %s\0' "$path"; done
+    for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+      path=${DRIFT_ITEMS[i]} kind=${DRIFT_KINDS[i]}
+      if [[ $kind == d ]]; then
+        printf 'd - - - %s\0' "$path"
+        continue
+      fi
+      digest=-
+      local time=${drift_now_time[$path]:-0.000000000}
+      if [[ $kind == f ]] && ((10#${time%.*}${time#*.} > now - 2000000000)); then
+        digest=$(sha256sum -- "$release/$path") && digest=${digest%% *}
+      fi
+      printf '%s %s %s %s %s\0' "$kind" "${drift_now_size[$path]:-0}" "$time" "$digest" "$path"
+    done
+  } >"$temporary" && mv -f -T -- "$temporary" "$file"
+}
+
+# drift_scan RELEASE WEB_ROOT PERSISTENT...: compares RELEASE with the baseline and groups what
+# differs: DRIFT_GROUPS (sorted paths), drift_group_change (new-dir, new-file, grown or changed),
+# drift_group_files and drift_group_bytes; DRIFT_TOPS (new entries whose folder was shipped, to
+# move aside) and DRIFT_CHANGED (shipped files changed in place).
+drift_scan() {
+  local release=$1 web_root=${2%/} i path type shipped parent digest
+  shift 2
+  local persistent=("$@")
+  drift_walk "$release"
+  drift_stat "$release"
+  local -A added=() top_of=() top_files=() top_bytes=() kind_of=()
+  DRIFT_TOPS=() DRIFT_CHANGED=() DRIFT_GROUPS=()
+  for ((i = 0; i < ${#DRIFT_ITEMS[@]}; i++)); do
+    path=${DRIFT_ITEMS[i]} type=${DRIFT_KINDS[i]}
+    kind_of[$path]=$type
+    shipped=${drift_type[$path]-}
+    if ((!DRIFT_HAS_MANIFEST)); then
+      [[ $shipped == "$type" ]] && continue
+    elif [[ -n $shipped ]] && { [[ $shipped == d && $type == d ]] || [[ $shipped != d && $type != d ]]; }; then
+      if [[ $type == d ]]; then
+        continue
+      elif [[ $type != "$shipped" ]]; then
+        DRIFT_CHANGED+=("$path")
+      elif [[ $type == l ]]; then
+        [[ ${drift_now_size[$path]-} != "${drift_size[$path]}" ]] && DRIFT_CHANGED+=("$path")
+      elif [[ ${drift_now_size[$path]-} != "${drift_size[$path]}" || ${drift_now_time[$path]-} != "${drift_time[$path]}" ]]; then
+        DRIFT_CHANGED+=("$path")
+      elif [[ ${drift_digest[$path]} != - ]]; then
+        digest=$(sha256sum -- "$release/$path" 2>/dev/null)
+        [[ ${digest%% *} != "${drift_digest[$path]}" ]] && DRIFT_CHANGED+=("$path")
+      fi
+      continue
+    fi
+    added[$path]=1
+    parent=.
+    [[ $path == */* ]] && parent=${path%/*}
+    if [[ $parent != . && -n ${added[$parent]+set} ]]; then
+      top_of[$path]=${top_of[$parent]}
+    else
+      top_of[$path]=$path
+      DRIFT_TOPS+=("$path")
+    fi
+    if [[ $type != d ]]; then
+      top_files[${top_of[$path]}]=$((${top_files[${top_of[$path]}]:-0} + 1))
+      [[ $type == f ]] && top_bytes[${top_of[$path]}]=$((${top_bytes[${top_of[$path]}]:-0} + ${drift_now_size[$path]:-0}))
+    fi
+  done
+  for path in ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+    top_files[$path]=1 top_bytes[$path]=0
+    [[ ${kind_of[$path]} == f ]] && top_bytes[$path]=${drift_now_size[$path]:-0}
+  done
+
+  # A folder holding new or changed files is kept whole when it ships no code (only with a
+  # manifest, which tells what it shipped), the outermost such folder winning.
+  local -A candidate=() grown=()
+  local ordered=() folder keep line
+  if ((DRIFT_HAS_MANIFEST)); then
+    for path in ${DRIFT_TOPS[@]+"${DRIFT_TOPS[@]}"} ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+      [[ ${kind_of[$path]} == d && -n ${added[$path]+set} ]] && continue
+      [[ $path == */* ]] && candidate[${path%/*}]=1
+    done
+  fi
+  for path in "${!candidate[@]}"; do
+    line=${path//[!\/]/}
+    ordered+=("${#line} $path")
+  done
+  while IFS= read -r -d '' line; do
+    folder=${line#* }
+    [[ $folder == "$web_root" || -n ${drift_code[$folder]+set} ]] && continue
+    keep=1
+    for path in ${persistent[@]+"${persistent[@]}"}; do
+      [[ $path == "$folder" || $path == "$folder"/* || $folder == "$path"/* ]] && keep=0
+    done
+    path=$folder
+    while [[ $path == */* ]]; do
+      path=${path%/*}
+      [[ -n ${grown[$path]+set} ]] && keep=0
+    done
+    ((keep)) && grown[$folder]=1
+  done < <(if ((${#ordered[@]} > 0)); then printf '%s\0' "${ordered[@]}" | sort -z -n -s; fi)
+
+  local above
+  for path in ${DRIFT_TOPS[@]+"${DRIFT_TOPS[@]}"} ${DRIFT_CHANGED[@]+"${DRIFT_CHANGED[@]}"}; do
+    above=$path
+    while [[ $above == */* ]]; do
+      above=${above%/*}
+      [[ -n ${grown[$above]+set} ]] && break
+    done
+    if [[ -n ${grown[$above]+set} && $above != "$path" ]]; then
+      drift_group_change[$above]=grown
+      drift_group_files[$above]=$((${drift_group_files[$above]:-0} + ${top_files[$path]:-0}))
+      drift_group_bytes[$above]=$((${drift_group_bytes[$above]:-0} + ${top_bytes[$path]:-0}))
+    elif [[ -z ${added[$path]+set} ]]; then
+      drift_group_change[$path]=changed drift_group_files[$path]=1 drift_group_bytes[$path]=${top_bytes[$path]:-0}
+    else
+      drift_group_change[$path]=new-file
+      [[ ${kind_of[$path]} == d ]] && drift_group_change[$path]=new-dir
+      drift_group_files[$path]=${top_files[$path]:-0} drift_group_bytes[$path]=${top_bytes[$path]:-0}
+    fi
+  done
+  for path in "${!grown[@]}"; do
+    drift_group_change[$path]=grown
+    drift_group_files[$path]=${drift_group_files[$path]:-0}
+    drift_group_bytes[$path]=${drift_group_bytes[$path]:-0}
+  done
+  if ((${#drift_group_change[@]} > 0)); then
+    while IFS= read -r -d '' path; do DRIFT_GROUPS+=("$path"); done < <(printf '%s\0' "${!drift_group_change[@]}" | sort -z)
+  fi
+}
+
+# drift_describe PATH: REPLY = what a group is, in the binary's words.
+drift_describe() {
+  local count=${drift_group_files[$1]:-0} size=${drift_group_bytes[$1]:-0} noun='files'
+  ((count == 1)) && noun='file'
+  case ${drift_group_change[$1]} in
+    changed) REPLY="shipped file changed in place, $size bytes" ;;
+    grown) REPLY="shipped folder with $count new $noun, $size bytes" ;;
+    new-dir) REPLY="new folder, $count $noun, $size bytes" ;;
+    *) REPLY="new file, $size bytes" ;;
+  esac
+}
+
+
+# --- what the running app wrote into the live release -------------------------------------
+# Whatever the live release holds beyond the manifest recorded when it went live, or a shipped
+# file changed since, would stop the next deploy: it is reported here first.
+drift_check() {
+  local live=$1 id=${1##*/} manifest i persistent=()
+  manifest="$ROOT/.persist-deploy/manifests/$id.tree"
+  if [[ ! -f $manifest ]]; then
+    record pass drift current "releases/$id has no manifest of what it shipped; the next deploy compares it with the new release"
+    return
+  fi
+  drift_reset
+  for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
+    persistent+=("${PERSISTENT[i]}")
+    drift_pass_over "${PERSISTENT[i]}"
+  done
+  for ((i = 0; i < ${#APP_LINKS[@]}; i += 3)); do drift_pass_over "${APP_LINKS[i]}"; done
+  drift_pass_over ${DISPOSABLE[@]+"${DISPOSABLE[@]}"}
+  if ! drift_load_manifest "$manifest"; then
+    record warn drift current "the manifest of releases/$id cannot be read; the next deploy compares the release with the new one"
+    return
+  fi
+  drift_scan "$live" "$WEB_ROOT" ${persistent[@]+"${persistent[@]}"}
+  if ((${#DRIFT_GROUPS[@]} == 0)); then
+    record pass drift current "releases/$id holds only what it shipped"
+    return
+  fi
+  local path
+  for path in "${DRIFT_GROUPS[@]}"; do
+    drift_describe "$path"
+    record warn drift "$path" "$REPLY: the next deploy would stop for it; classify it in persist-deploy.json ('persist-deploy plan' prints the entry)"
+  done
+}
+[[ -n $live ]] && drift_check "$live"
 
 # --- secrets -----------------------------------------------------------------------------
 for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
@@ -207,8 +570,8 @@ done
 read -r total_kb free_kb < <(df -k --output=size,avail -- "$SHARED" 2>/dev/null | tail -n 1)
 if [[ ${total_kb:-} =~ ^[0-9]+$ && ${free_kb:-} =~ ^[0-9]+$ && $total_kb -gt 0 ]]; then
   percent=$((free_kb * 100 / total_kb))
-  if ((free_kb < MIN_FREE_KB || percent < MIN_FREE_PERCENT)); then
-    record warn disk shared "$((free_kb / 1024)) MB free ($percent%); deploys and uploads may fail"
+  if ((percent < MIN_FREE_PERCENT)); then
+    record warn disk shared "$((free_kb / 1024)) MB free ($percent%, under $MIN_FREE_PERCENT%); deploys and uploads may fail"
   else
     record pass disk shared "$((free_kb / 1024)) MB free ($percent%)"
   fi
@@ -264,18 +627,53 @@ json_string() {
   REPLY="\"$text\""
 }
 
-say "Results: $passed passed, $warned warnings, $failed failed"
-if ((json)); then
-  out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checks\":["
+summary="Results: $passed passed, $warned warnings, $failed failed"
+if ((!quiet)); then
+  say "$summary"
+elif ((${#problem_lines[@]} > 0)); then
+  say "$header"
+  for line in "${problem_lines[@]}"; do say "$line"; done
+  say "$summary"
+fi
+
+# --- what to do next (the same lines as `persist-deploy health-check`) ---------------------
+if ((failed > 0)); then
+  shell_quote "$ROOT"
+  quoted_root=$REPLY
+  shell_quote "$SHARED/emergency-recovery.sh"
+  say "Next: persist-deploy recover --root $quoted_root (or, without the tool: bash $REPLY); it loses nothing."
   for ((i = 0; i < ${#names[@]}; i++)); do
-    ((i > 0)) && out+=","
-    json_string "${names[i]}"
-    out+="{\"name\":$REPLY"
-    json_string "${paths[i]}"
-    out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
-    json_string "${messages[i]}"
-    out+=",\"message\":$REPLY}"
+    [[ ${names[i]} == shared && ${statuses[i]} == fail && ${messages[i]} == "is missing from shared/" ]] || continue
+    shell_quote "${paths[i]}"
+    quoted_path=$REPLY
+    shell_quote "$ROOT/backups"
+    say "Data missing from shared/${paths[i]}: put it back from a backup with persist-deploy restore --root $quoted_root --path $quoted_path (backups are in $REPLY)."
   done
-  printf '%s]}\n' "$out"
+fi
+
+# --- the report, for --json and for `persist-deploy status` --------------------------------
+checked=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+out="{\"status\":\"$status\",\"passed\":$passed,\"warnings\":$warned,\"failed\":$failed,\"checked\":\"$checked\",\"checks\":["
+for ((i = 0; i < ${#names[@]}; i++)); do
+  ((i > 0)) && out+=","
+  json_string "${names[i]}"
+  out+="{\"name\":$REPLY"
+  json_string "${paths[i]}"
+  out+=",\"path\":$REPLY,\"status\":\"${statuses[i]}\""
+  json_string "${messages[i]}"
+  out+=",\"message\":$REPLY}"
+done
+out+="]}"
+((json)) && printf '%s\n' "$out"
+
+# Kept where the tool keeps its own (only in a deploy root, which has that folder), written to
+# a temporary name and renamed so a reader never sees half a report.
+state="$ROOT/.persist-deploy"
+if [[ -d $state && ! -L $state ]]; then
+  kept="$state/.last-health-check.$$"
+  if ! { printf '%s\n' "$out" >"$kept" && mv -f -- "$kept" "$state/last-health-check.json"; } 2>/dev/null; then
+    rm -f -- "$kept" 2>/dev/null
+    ((quiet)) || printf 'warning: could not keep the report in %s\n' "$state/last-health-check.json" >&2
+  fi
 fi
 exit "$code"

@@ -31,7 +31,7 @@ import Testing
         defer { fixture.remove() }
         let result = run(["health-check", "--root", fixture.root.path], in: fixture.temporary.path)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasSuffix("Results: 13 passed, 0 warnings, 0 failed\n"))
+        #expect(result.stdout.hasSuffix("Results: 14 passed, 0 warnings, 0 failed\n"))
         let kept = try fixture.fileSystem.readText(at: fixture.root.lastHealthCheck)
         #expect(try JSONDecoder().decode(HealthReport.self, from: Data(kept.utf8)).status == .healthy)
     }
@@ -58,7 +58,7 @@ import Testing
         #expect(try !fixture.fileSystem.exists(fixture.root.current))
         let recover = run(["recover", "--root", fixture.root.path], in: fixture.temporary.path)
         #expect(recover.status == 0, "\(recover.stdout)\(recover.stderr)")
-        #expect(recover.stdout.contains("Results: 13 passed, 0 warnings, 0 failed"))
+        #expect(recover.stdout.contains("Results: 14 passed, 0 warnings, 0 failed"))
         #expect(try fixture.fileSystem.readSymlink(at: fixture.root.current) == "releases/\(LayoutFixture.live)")
     }
 

@@ -57,7 +57,7 @@ import Testing
         defer { fixture.remove() }
         let script = try runScript(fixture, "health-check.sh")
         #expect(script.status == 0, "\(script.stdout)\(script.stderr)")
-        #expect(script.stdout.hasSuffix("Results: 13 passed, 0 warnings, 0 failed\n"), "\(script.stdout)")
+        #expect(script.stdout.hasSuffix("Results: 14 passed, 0 warnings, 0 failed\n"), "\(script.stdout)")
         let native = HealthChecker(fileSystem: fixture.fileSystem).check(root: fixture.root, record: fixture.record)
         #expect(native.status == .healthy)
         #expect(summary(of: native) == summaryLines(of: script.stdout))
@@ -69,10 +69,10 @@ import Testing
         try Breakage.danglingLink.apply(to: fixture)
         let script = try runScript(fixture, "health-check.sh", ["--json"])
         #expect(script.status == 2)
-        #expect(script.stderr.contains("Results: 12 passed, 0 warnings, 1 failed"))
+        #expect(script.stderr.contains("Results: 13 passed, 0 warnings, 1 failed"))
         let report = try JSONDecoder().decode(HealthReport.self, from: Data(script.stdout.utf8))
         #expect(report.status == .failed)
-        #expect(report.failed == 1 && report.passed == 12)
+        #expect(report.failed == 1 && report.passed == 13)
         let native = HealthChecker(fileSystem: fixture.fileSystem).check(root: fixture.root, record: fixture.record)
         #expect(report.checks.map { [$0.name, $0.path, $0.status.rawValue] } == native.checks.map { [$0.name, $0.path, $0.status.rawValue] })
         // The messages agree too, apart from the disk figures that move between the two runs.

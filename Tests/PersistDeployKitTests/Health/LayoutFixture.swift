@@ -16,11 +16,16 @@ struct LayoutFixture {
     /// A Laravel app: storage/, .env, public/uploads (user), public/storage -> storage/app/public,
     /// public/css and public/js (assets), plus `extraUserFolder` under public/ when given.
     /// With `sharedElsewhere`, shared/ lives outside the root (`--shared DIR`).
-    init(label: String = "layout", extraUserFolder: String? = nil, sharedElsewhere: Bool = false) throws {
+    /// `disposable` paths are classified so, and shipped with a file in each.
+    init(label: String = "layout", extraUserFolder: String? = nil, sharedElsewhere: Bool = false, disposable: [String] = []) throws {
         temporary = try TemporaryDirectory(label)
         let site = PathName.join(temporary.path, "site")
         root = DeployRoot(path: site, shared: sharedElsewhere ? PathName.join(temporary.path, "data/shared") : nil)
-        record = Self.laravelRecord(root: root, extraUserFolder: extraUserFolder)
+        var record = Self.laravelRecord(root: root, extraUserFolder: extraUserFolder)
+        for path in disposable {
+            record.paths.append(ClassifiedPath(path: path, kind: .dir, class: .disposable, reason: "a cache"))
+        }
+        self.record = record
         try build()
     }
 
@@ -52,6 +57,12 @@ struct LayoutFixture {
             try fs.writeText("body{}\n", to: PathName.join(release, "public/css/app.css"))
             try fs.writeText("<?php require __DIR__.'/../vendor/autoload.php';\n", to: PathName.join(release, "public/index.php"))
             try fs.createSymlink(at: PathName.join(release, "public/storage"), target: "../storage/app/public")
+            try fs.createDirectory(at: PathName.join(release, "public/img"), permissions: 0o755)
+            try fs.writeText("png\n", to: PathName.join(release, "public/img/logo.png"))
+            for path in record.paths where path.class == .disposable {
+                try fs.createDirectory(at: PathName.join(release, path.path), permissions: 0o755)
+                try fs.writeText("", to: PathName.join(release, path.path + "/.gitignore"))
+            }
         }
         try fs.createDirectory(at: root.sharedPath("storage/app/public"), permissions: 0o755)
         try fs.writeText("avatar\n", to: root.sharedPath("storage/app/public/avatar.png"))
@@ -69,6 +80,10 @@ struct LayoutFixture {
                 try fs.createSymlink(at: link, target: persistent.linkText)
             }
         }
+        // What each release held when it went live, as a deploy records it.
+        for id in [Self.older, Self.live] {
+            try recordTree(of: id)
+        }
         try fs.createSymlink(at: root.current, target: "releases/" + Self.live)
         try record.save(to: root, fileSystem: fs)
         let history = [
@@ -79,6 +94,13 @@ struct LayoutFixture {
         ]
         for entry in history { try DeploymentHistory.append(entry, to: root, fileSystem: fs) }
         try SafetyNet.write(root: root, record: record, history: history, publicHTML: nil, fileSystem: fs)
+    }
+
+    /// Records release `id`'s manifest as it is now (as a deploy does just before the switch).
+    func recordTree(of id: String) throws {
+        let tree = try DriftScanner(fileSystem: fileSystem).record(root.release(id), disposable: record.paths.filter { $0.class == .disposable }.map(\.path))
+        try fileSystem.createDirectory(at: root.manifests, permissions: 0o755)
+        try fileSystem.writeFile(at: root.treeManifest(of: id), contents: tree.bytes, permissions: 0o644)
     }
 
     /// The live release's folder.

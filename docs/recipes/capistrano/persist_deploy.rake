@@ -11,11 +11,17 @@
 # named YYYYMMDDHHMMSS, an absolute `current` link switched by Capistrano, old releases removed
 # by Capistrano's `rm -rf`.
 
+require "shellwords"
+
+# By path: Capistrano's ssh commands run without a login shell, so ~/.local/bin (where
+# scripts/install.sh puts the binary) is not on PATH. The remote shell expands the ~.
+set :persist_deploy, "~/.local/bin/persist-deploy"
+
 namespace :persist_deploy do
   desc "Link the persistent paths of the new release into shared/ (persist-deploy)"
   task :link do
     on roles(:app), in: :sequence do
-      execute :'persist-deploy', "auto", "--root", deploy_to, "--release", release_path,
+      execute fetch(:persist_deploy), "auto", "--root", deploy_to, "--release", release_path,
               "--no-activate", "--wait", "300"
     end
   end
@@ -23,7 +29,9 @@ namespace :persist_deploy do
   desc "Check the live layout (persist-deploy)"
   task :health_check do
     on roles(:app) do
-      execute :'persist-deploy', "health-check", "--root", deploy_to
+      # Exit 1 is warnings only: printed, and the deploy stands. Exit 2 (a failed check) fails
+      # the task; roll back with `cap production deploy:rollback`.
+      execute "#{fetch(:persist_deploy)} health-check --root #{Shellwords.escape(deploy_to)}; test $? -lt 2"
     end
   end
 end

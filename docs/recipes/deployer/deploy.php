@@ -14,6 +14,9 @@ require 'recipe/laravel.php';
 
 set('repository', 'git@example.com:acme/app.git');
 set('keep_releases', 5);
+// By path: Deployer's ssh commands run without a login shell, so ~/.local/bin (where
+// scripts/install.sh puts the binary) is not on PATH. The remote shell expands the ~.
+set('persist_deploy', '~/.local/bin/persist-deploy');
 
 // persist-deploy links storage/, .env, public/uploads ... from {{deploy_path}}/shared.
 set('shared_dirs', []);
@@ -28,13 +31,15 @@ task('persist:link', function () {
     // {{release_path}} may be reached through Deployer's `release` link; persist-deploy wants
     // the real folder under releases/.
     $release = run('readlink -f {{release_path}}');
-    run('persist-deploy auto --root {{deploy_path}} --release ' . escapeshellarg($release)
+    run('{{persist_deploy}} auto --root {{deploy_path}} --release ' . escapeshellarg($release)
         . ' --no-activate --wait 300');
 });
 
 desc('Check the live layout (persist-deploy)');
 task('persist:health', function () {
-    run('persist-deploy health-check --root {{deploy_path}}');
+    // Exit 1 is warnings only: printed, and the deploy stands. Exit 2 (a failed check) fails
+    // the task; roll back with `dep rollback`.
+    run('{{persist_deploy}} health-check --root {{deploy_path}}; test $? -lt 2');
 });
 
 // Link where Deployer links its own shared list: before deploy:writable, composer, the

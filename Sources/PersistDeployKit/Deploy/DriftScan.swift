@@ -1,0 +1,118 @@
+import Glibc
+
+/// What the running app changed in a release outside shared/: entries the release did not ship,
+/// and shipped files changed in place (data rule 4).
+package struct Drift: Sendable, Equatable {
+    /// Entries the release did not ship, parents before children, paths relative to the release.
+    package var added: [WalkedEntry] = []
+    /// Files (or other entries) it shipped that are no longer what it shipped.
+    package var changed: [WalkedEntry] = []
+
+    package init(added: [WalkedEntry] = [], changed: [WalkedEntry] = []) {
+        self.added = added
+        self.changed = changed
+    }
+
+    package var isEmpty: Bool { added.isEmpty && changed.isEmpty }
+}
+
+/// What a release is compared with.
+package enum DriftBaseline: Sendable {
+    /// The manifest recorded when the release went live.
+    case manifest(ReleaseTree)
+    /// A release with no manifest (a site deployed in place and adopted, or a release from before
+    /// manifests) is compared with the release replacing it: what only it holds is the app's data.
+    case otherRelease(String)
+}
+
+/// Paths a drift scan passes over: persistent paths (links into shared/, or real folders a
+/// deploy is about to adopt into shared/), app links, and disposable paths.
+package struct DriftExclusions: Sendable {
+    private var paths: Set<NameBytes.Key>
+
+    package init<Paths: Sequence>(_ paths: Paths) where Paths.Element == String {
+        self.paths = Set(paths.map { NameBytes.Key(PathName.normalize($0)) })
+    }
+
+    /// True when `path` or one of its parents is excluded.
+    package func covers(_ path: String) -> Bool {
+        guard !paths.isEmpty else { return false }
+        var current = Substring(path)
+        while true {
+            if paths.contains(NameBytes.Key(String(current))) { return true }
+            guard let slash = current.lastIndex(of: "/") else { return false }
+            current = current[..<slash]
+        }
+    }
+}
+
+/// Records a release's manifest and compares a release with one: one `lstat` walk each, never
+/// entering a link, so the cost follows the release's own files and never the data in shared/.
+package struct DriftScanner {
+    let fileSystem: any FileSystem
+    /// The time now in nanoseconds since 1970 (the real clock; tests may pass their own).
+    let now: () -> Int64
+
+    package init(fileSystem: any FileSystem, now: @escaping () -> Int64 = DriftScanner.realTime) {
+        self.fileSystem = fileSystem
+        self.now = now
+    }
+
+    /// The manifest of the release at `release` as it is now.
+    package func record(_ release: String, disposable: [String]) throws(SystemCallError) -> ReleaseTree {
+        let recordedAt = now()
+        var tree = ReleaseTree(disposable: disposable.sorted(by: { NameBytes.Key($0) < NameBytes.Key($1) }))
+        for item in try fileSystem.walk(release) {
+            var entry = ReleaseTree.entry(for: item.status)
+            if entry.type == .file, entry.modificationNanoseconds > recordedAt - ReleaseTree.racyWindow {
+                entry.digest = try digest(of: PathName.join(release, item.path))
+            }
+            tree.add(item.path, entry)
+        }
+        return tree
+    }
+
+    /// What the running app changed in `release` compared with `baseline`, passing over
+    /// `excluded` paths.
+    package func scan(_ release: String, against baseline: DriftBaseline, excluding excluded: DriftExclusions) throws(SystemCallError) -> Drift {
+        var drift = Drift()
+        switch baseline {
+        case .manifest(let tree):
+            let disposable = DriftExclusions(tree.disposable)
+            for item in try fileSystem.walk(release) where !excluded.covers(item.path) && !disposable.covers(item.path) {
+                guard let recorded = tree[item.path] else {
+                    drift.added.append(item)
+                    continue
+                }
+                // A folder that became a file, or a file a folder, is new content either way.
+                if recorded.type == .directory || item.status.type == .directory, recorded.type != item.status.type {
+                    drift.added.append(item)
+                    continue
+                }
+                let path = PathName.join(release, item.path)
+                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: path) }) {
+                    drift.changed.append(item)
+                }
+            }
+        case .otherRelease(let other):
+            var types: [NameBytes.Key: EntryType] = [:]
+            if try fileSystem.isDirectory(other) {
+                for item in try fileSystem.walk(other) { types[NameBytes.Key(item.path)] = item.status.type }
+            }
+            for item in try fileSystem.walk(release) where !excluded.covers(item.path) {
+                if types[NameBytes.Key(item.path)] != item.status.type { drift.added.append(item) }
+            }
+        }
+        return drift
+    }
+
+    private func digest(of path: String) throws(SystemCallError) -> String {
+        SHA256.hex(of: try fileSystem.readFile(at: path))
+    }
+
+    package static func realTime() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+}

@@ -1,0 +1,24 @@
+/// What a person does after a health check that failed: the lines the native check and
+/// `health-check.sh` both print after the results line, so cron mail and monitoring that only
+/// see the output still know the next step. Word for word the same on both sides (tests compare).
+package enum HealthAdvice {
+    /// The message of a `shared` check whose data is gone (the script prints the same words).
+    package static let missingFromShared = "is missing from shared/"
+
+    /// Nothing for a healthy report or warnings only (each warning says its own fix); for a
+    /// failure: recovery, and for data missing from shared/ the restore of each such path.
+    package static func nextSteps(_ report: HealthReport, root: DeployRoot) -> [String] {
+        guard report.status == .failed else { return [] }
+        var lines = [
+            "Next: persist-deploy recover --root \(Shell.quote(root.path)) "
+                + "(or, without the tool: bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))); it loses nothing."
+        ]
+        let missing = report.checks.filter { $0.name == "shared" && $0.status == .fail && $0.message == missingFromShared }
+        for check in missing {
+            lines.append(
+                "Data missing from shared/\(check.path): put it back from a backup with persist-deploy restore --root "
+                    + "\(Shell.quote(root.path)) --path \(Shell.quote(check.path)) (backups are in \(Shell.quote(root.backups))).")
+        }
+        return lines
+    }
+}
