@@ -106,4 +106,35 @@ import Testing
         #expect(try fileSystem.readFile(at: path) == Array("cd -- '/x".utf8) + [0xE9] + Array("'\n".utf8))
         #expect(PathName.sameBytes(try fileSystem.readText(at: path), text))
     }
+
+    /// A record names a path by its real bytes on disk, and reads back as the very same name:
+    /// the history the binary and deploy.sh both append to, and a release manifest.
+    @Test func recordsCarryNamesAsTheirBytesAndReadThemBack() throws {
+        let temporary = try TemporaryDirectory("name-bytes-records")
+        defer { temporary.remove() }
+        let root = DeployRoot(path: temporary.path)
+        try fileSystem.createDirectory(at: root.shared, permissions: 0o755)
+        let latin = NameBytes.string(Array("public/fotos".utf8) + [0xE9])
+        let decomposed = NameBytes.string(Array("public/cafe\u{301}".utf8))
+        let record = HistoryRecord(
+            release: "2026-01-01_00-00-00", time: "2026-01-01T00:00:00Z", outcome: .activated, framework: .laravel,
+            paths: [PathRecord(path: latin, class: .user, action: .seeded), PathRecord(path: decomposed, class: .user, action: .seeded)],
+            host: "h", user: "u")
+        try DeploymentHistory.append(record, to: root, fileSystem: fileSystem)
+        let raw = try fileSystem.readFile(at: root.historyFile)
+        func holds(_ needle: [UInt8]) -> Bool {
+            raw.indices.contains { raw[$0...].starts(with: needle) }
+        }
+        #expect(holds(Array("fotos".utf8) + [0xE9]), "the real byte, not an escape")
+        #expect(holds(Array("cafe\u{301}".utf8)), "the decomposed name as it is")
+        #expect(!holds([0xEF, 0x9F]) && !holds([0xEF, 0x9E]), "no escape's UTF-8")
+        let paths = DeploymentHistory.load(root, fileSystem: fileSystem).last?.paths.map(\.path) ?? []
+        #expect(paths.map(NameBytes.bytes) == [NameBytes.bytes(latin), NameBytes.bytes(decomposed)])
+
+        let manifest = ReleaseManifest(release: "1", shipped: [latin: [NameBytes.string([0xFF])]])
+        try fileSystem.createDirectory(at: root.manifests, permissions: 0o755)
+        try fileSystem.writeText(manifest.json, to: root.manifest(of: "1"))
+        let loaded = ReleaseManifest.load("1", root: root, fileSystem: fileSystem)
+        #expect(loaded?.shipped[latin].map { $0.map(NameBytes.bytes) } == [[0xFF]])
+    }
 }
