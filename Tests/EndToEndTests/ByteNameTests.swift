@@ -197,6 +197,27 @@ import Testing
         #expect(DataInventory.losses(before, try DataInventory.take(proof.root + "/current/public/css")).isEmpty)
     }
 
+    /// A folder named with a Latin-1 byte that the app writes into, shipped as an asset folder:
+    /// the deploy stops, and the `persist-deploy.json` entry it suggests (the name as shown,
+    /// `public/caf\\xE9`) keeps the folder's files in shared/ from then on.
+    @Test func theSuggestedEntryForAByteNamedFolderKeepsItsFiles() throws {
+        let proof = try ProofRoot("bytes-suggestion")
+        try proof.writeApp()
+        let folder = Array("public/caf".utf8) + [0xE9]
+        try Self.write([(folder + Array("/style.css".utf8), "shipped")], under: proof.app)
+        expectExit(try proof.deploy(), 0, "first deploy")
+        try Self.write([(folder + Array("/photo".utf8) + [0xFF], "written by the app")], under: proof.root + "/current")
+        let stopped = try proof.deploy()
+        expectExit(stopped, 1, "the deploy over the written file")
+        let line = try #require(stopped.stderr.split(separator: "\n").first { $0.contains("\"classify\": {") }, "\(stopped)")
+        try proof.write("persist-deploy.json", "{ " + line.trimmingCharacters(in: .whitespaces) + " }\n", under: proof.app)
+        expectExit(try proof.deploy(), 0, "the deploy with the suggested entry")
+        let written = try? proof.fileSystem.readText(at: proof.root + "/shared/" + NameBytes.string(folder + Array("/photo".utf8) + [0xFF]))
+        #expect(written == "written by the app", "the app's file is in shared/ under its own bytes")
+        let seen = try? proof.fileSystem.readText(at: proof.root + "/current/" + NameBytes.string(folder + Array("/photo".utf8) + [0xFF]))
+        #expect(seen == "written by the app")
+    }
+
     /// The bundle's deploy.sh (bash) and the binary deploy an app with byte names the same way,
     /// and each reads the other's records and manifests: names in JSON records are written as
     /// their bytes by both.

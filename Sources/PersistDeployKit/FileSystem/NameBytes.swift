@@ -117,6 +117,29 @@ package enum NameBytes {
         return result
     }
 
+    /// The name a `display` form stands for: each `\xNN` with NN from 80 to FF becomes that byte.
+    /// JSON text cannot hold such a byte, so a path typed into `persist-deploy.json` is written
+    /// as the tool shows it (`"public/caf\\xE9"`). A name with a literal `\xE9` in it cannot be
+    /// written there.
+    package static func parsingDisplay(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
+        var bytes: [UInt8] = []
+        let source = NameBytes.bytes(text)
+        var index = 0
+        while index < source.count {
+            if source[index] == UInt8(ascii: "\\"), index + 3 < source.count, source[index + 1] == UInt8(ascii: "x"),
+                let value = UInt8(String(decoding: source[(index + 2)...(index + 3)], as: UTF8.self), radix: 16), value >= 0x80
+            {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
+        }
+        return string(bytes)
+    }
+
     /// A name compared and hashed by its bytes, never by canonical equivalence.
     package struct Key: Hashable, Comparable, Sendable {
         package let string: String

@@ -1,3 +1,4 @@
+import PersistDeployTestSupport
 import Testing
 
 @testable import PersistDeployKit
@@ -61,5 +62,20 @@ import Testing
         #expect(NameBytes.display(name) == "a\\xE9")
         #expect(NameBytes.display("\"" + name + "\"", backslash: "\\\\") == "\"a\\\\xE9\"")
         #expect(NameBytes.display("plain") == "plain")
+    }
+
+    /// What `display` shows, `parsingDisplay` reads back to the same name (persist-deploy.json).
+    @Test func theDisplayFormReadsBackToTheName() {
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 1...10, using: &generator)).map { _ in UInt8.random(in: 1...255, using: &generator) }
+                .filter { $0 != UInt8(ascii: "\\") }
+            let name = NameBytes.string(bytes)
+            #expect(NameBytes.bytes(NameBytes.parsingDisplay(NameBytes.display(name))) == bytes, "\(bytes)")
+        }
+        #expect(NameBytes.bytes(NameBytes.parsingDisplay("caf\\xe9")) == Array("caf".utf8) + [0xE9])
+        #expect(NameBytes.parsingDisplay("a\\x41") == "a\\x41", "only bytes that display would escape")
+        #expect(NameBytes.parsingDisplay("a\\xE") == "a\\xE")
+        #expect(NameBytes.parsingDisplay("\\xC3\\xA9") == "\u{E9}", "valid UTF-8 bytes are the character")
     }
 }
