@@ -57,7 +57,10 @@ package enum NameBytes {
 
     /// The name or path for a NUL-terminated C string (a `readdir` name, a `readlink` text).
     package static func string(cString: [CChar]) -> String {
-        string(cString.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+        cString.withUnsafeBufferPointer { buffer in
+            let count = buffer.firstIndex(of: 0) ?? buffer.count
+            return buffer.withMemoryRebound(to: UInt8.self) { string(UnsafeBufferPointer(rebasing: $0[..<count])) }
+        }
     }
 
     /// The NUL-terminated bytes of a name or path, for the `*at` calls that take a name.
@@ -67,21 +70,32 @@ package enum NameBytes {
         return result
     }
 
-    /// True when `a`'s bytes sort before `b`'s (what `ls` shows under `LC_ALL=C`). Strings
-    /// without escapes compare their UTF-8 directly, which is the same order.
+    /// True when `a`'s bytes sort before `b`'s (what `ls` shows under `LC_ALL=C`). The strings'
+    /// UTF-8 is compared directly; it gives the same order unless the first difference falls in
+    /// an escape (`EF 9E xx` or `EF 9F xx`), and only then are the real bytes compared.
     package static func precedes(_ a: String, _ b: String) -> Bool {
-        guard !containsEscapeRange(a.utf8), !containsEscapeRange(b.utf8) else {
-            return bytes(a).lexicographicallyPrecedes(bytes(b))
-        }
         var a = a
         var b = b
-        return a.withUTF8 { first in
+        let order: Int? = a.withUTF8 { first in
             b.withUTF8 { second in
                 let common = min(first.count, second.count)
-                let order = common == 0 ? 0 : memcmp(first.baseAddress!, second.baseAddress!, common)
-                return order != 0 ? order < 0 : first.count < second.count
+                var index = 0
+                while index < common, first[index] == second[index] { index += 1 }
+                if inEscape(first, at: index) || inEscape(second, at: index) { return nil }
+                if index == common { return first.count < second.count ? -1 : (first.count == second.count ? 0 : 1) }
+                return first[index] < second[index] ? -1 : 1
             }
         }
+        guard let order else { return bytes(a).lexicographicallyPrecedes(bytes(b)) }
+        return order < 0
+    }
+
+    /// True when the UTF-8 byte at `index` (or the end, at `count`) is within an escape.
+    private static func inEscape(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        for start in max(0, index - 2)...index where start + 1 < utf8.count {
+            if utf8[start] == 0xEF && (utf8[start + 1] == 0x9E || utf8[start + 1] == 0x9F) && start + 2 >= index { return true }
+        }
+        return false
     }
 
     /// Runs `body` with the path as the NUL-terminated bytes a system call takes.

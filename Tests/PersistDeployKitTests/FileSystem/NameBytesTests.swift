@@ -78,4 +78,15 @@ import Testing
         #expect(NameBytes.parsingDisplay("a\\xE") == "a\\xE")
         #expect(NameBytes.parsingDisplay("\\xC3\\xA9") == "\u{E9}", "valid UTF-8 bytes are the character")
     }
+
+    /// Names sort as their bytes do, whatever escapes they hold.
+    @Test func randomNamesSortByTheirBytes() {
+        var generator = SeededGenerator(seed: 9)
+        let pool: [UInt8] = [0x41, 0x7A, 0x80, 0xA9, 0xC3, 0xE9, 0xEF, 0x9E, 0x9F, 0xBF, 0xFF]
+        let names = (0..<600).map { _ in
+            (0..<Int.random(in: 1...6, using: &generator)).map { _ in pool.randomElement(using: &generator)! }
+        }
+        let sorted = names.map(NameBytes.string).sorted(by: NameBytes.precedes).map(NameBytes.bytes)
+        #expect(sorted == names.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }
