@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 results=.build/test-results
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|ByteNameTests|DetectClassifyPlanFuzzTests'
+suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|ByteNameTests|DetectClassifyPlanFuzzTests|NginxPHPFPMTests'
 
 if [ "${1:-}" = "--run" ]; then
   rm -rf -- "$results"
@@ -37,7 +37,7 @@ TEXT
   printf '(%s, %s).\n\n' "$(date -u +%Y-%m-%d)" "$(uname -sm)"
   printf '| suite | scenario | runs | outcome |\n| --- | --- | ---: | --- |\n'
   # Suites in a fixed order, scenarios sorted; a scenario recorded twice keeps its last row.
-  for suite in crash concurrency faults hostile fuzz; do
+  for suite in crash concurrency faults hostile fuzz web; do
     file="$results/$suite.tsv"
     [ -f "$file" ] || continue
     awk -F '\t' '{ row[$2] = $0 } END { for (s in row) print row[s] }' "$file" | sort -t "$(printf '\t')" -k2,2 |
@@ -45,7 +45,7 @@ TEXT
   done
   cat <<'TEXT'
 
-The suites: `Tests/EndToEndTests/{Crash,Concurrency,Fault,HostileInput,ByteName}Tests.swift` and
+The suites: `Tests/EndToEndTests/{Crash,Concurrency,Fault,HostileInput,ByteName,NginxPHPFPM}Tests.swift` and
 `Tests/PersistDeployKitTests/Fuzz/`. A crash run SIGKILLs the built binary on entry to its k-th
 file-changing system call (`PERSIST_DEPLOY_CRASH_AT_CALL=k`, for every k of the command), checks
 `current`, the live release, the links, the history and a checksummed inventory of the data

@@ -15,7 +15,7 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     /// The `FileSystem` operations, one case each.
     package enum Operation: String, Sendable, CaseIterable {
         case status, listDirectory, files, readFile, writeFile, createDirectory, createSymlink
-        case readSymlink, rename, exchange, removeTree, copyTree, setPermissions, syncDirectory
+        case readSymlink, rename, exchange, removeTree, copyTree, setPermissions, syncDirectory, setOwner
 
         /// True for the calls that change the tree (the ones a crash can interrupt).
         package var isMutating: Bool {
@@ -182,5 +182,10 @@ package final class FaultyFileSystem: FileSystem, @unchecked Sendable {
     package func syncDirectory(at path: String) throws(SystemCallError) {
         try check(.syncDirectory, path)
         try wrapped.syncDirectory(at: path)
+    }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try check(.setOwner, path)
+        try wrapped.setOwner(at: path, user: user, group: group)
     }
 }

@@ -226,6 +226,22 @@ package final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
             _ = try tree.openDirectory(path, call: "open", noFollow: false)
         }
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        let path = PathName.withoutTrailingSlashes(path)
+        return try state.withLock { tree throws(SystemCallError) in
+            let inode = try tree.existingInode(path, followFinal: false, call: "chown")
+            if let user { tree.nodes[inode]?.owner = user }
+            if let group { tree.nodes[inode]?.group = group }
+        }
+    }
+
+    /// The ids new entries get, as if this user created them (root, 0:0, by default).
+    package func actAs(user: UInt32, group: UInt32) {
+        state.withLock { tree in
+            tree.creator = (user, group)
+        }
+    }
 }
 
 /// Where a path leads: the directory holding its last component, that component, and the node
@@ -248,6 +264,8 @@ private struct Node {
     var permissions: UInt32
     var modificationTime: Double
     var device: UInt64
+    var owner: UInt32 = 0
+    var group: UInt32 = 0
 
     var isDirectory: Bool {
         if case .directory = content { return true }
@@ -263,7 +281,7 @@ private struct Node {
             }
         return FileStatus(
             type: type, permissions: permissions, size: size, modificationTime: modificationTime,
-            device: device, inode: inode)
+            device: device, inode: inode, owner: owner, group: group)
     }
 }
 
@@ -278,6 +296,7 @@ private struct Tree {
     var nextDevice: UInt64 = 1
     var mountPoints: Set<UInt64> = []
     var clock: Double = 1_700_000_000
+    var creator: (user: UInt32, group: UInt32) = (0, 0)
 
     init() {
         nodes = [Tree.rootInode: Node(content: .directory([:]), permissions: 0o755, modificationTime: clock, device: 1)]
@@ -397,9 +416,12 @@ private struct Tree {
     mutating func makeNode(_ content: Node.Content, permissions: UInt32, in parent: UInt64) -> UInt64 {
         let inode = nextInode
         nextInode += 1
+        // A folder with the setgid bit passes its group on, as on Linux.
+        let parentNode = nodes[parent]
+        let group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         nodes[inode] = Node(
             content: content, permissions: permissions, modificationTime: tick(),
-            device: nodes[parent]?.device ?? 1)
+            device: parentNode?.device ?? 1, owner: creator.user, group: group)
         return inode
     }
 
@@ -513,6 +535,10 @@ private struct Tree {
         nextInode += 1
         var copied = node
         copied.device = nodes[parent]?.device ?? 1
+        // Like the real copier: the copy belongs to whoever made it (owners are not kept).
+        let parentNode = nodes[parent]
+        copied.owner = creator.user
+        copied.group = (parentNode?.permissions ?? 0) & 0o2000 != 0 ? parentNode?.group ?? creator.group : creator.group
         nodes[copyInode] = copied
         if case .directory(let entries) = node.content {
             var copiedEntries: [String: UInt64] = [:]

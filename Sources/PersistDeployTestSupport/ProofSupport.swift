@@ -239,6 +239,7 @@ extension ToolRunner {
 
     /// Runs `bash -c script` with `arguments` as `$1`…, for set-up the tool's API cannot do
     /// (names that are not UTF-8, mounts, other users).
+    @discardableResult
     package static func bash(_ script: String, _ arguments: [String] = [], in directory: String = "/") throws -> Outcome {
         try ToolRunner(executable: "/bin/bash").run(["-c", script, "bash"] + arguments, in: directory, timeout: 120)
     }

@@ -35,10 +35,10 @@ import Testing
         init() throws {
             scenario = try DeployScenario("ansible")
             try scenario.writeLaravelApp()
-            // A persistent secret every user may read: each health check warns (exit 1), which
-            // the recipe must show and not act on.
-            try scenario.write(".env.local", "LOCAL_TOKEN=shared-with-everyone\n")
-            try scenario.write("persist-deploy.json", #"{"classify": {".env.local": "runtime"}}"#)
+            // Vite's dev-server marker shipped in the web root: each health check warns (exit 1),
+            // which the recipe must show and not act on. (A world-readable secret no longer
+            // works for this: every deploy removes others' access to it.)
+            try scenario.write("public/hot", "http://localhost:5173\n")
             let fs = scenario.fileSystem
             for folder in [home + "/.local/bin", work + "/build", base + "/playbooks/build", base + "/ansible-tmp"] {
                 try fs.createDirectory(at: folder, permissions: 0o755)
@@ -104,7 +104,7 @@ import Testing
         let first = try lab.play()
         #expect(first.exitCode == 0, "\(first)")
         #expect(lab.css(lab.rootA) == "v1\n" && lab.css(lab.rootB) == "v1\n", "the stale tarball beside the playbook was deployed")
-        #expect(first.stdout.contains("WARN secret-mode .env.local"), "the health warning is shown: \(first.stdout)")
+        #expect(first.stdout.contains("WARN hygiene public/hot"), "the health warning is shown: \(first.stdout)")
         #expect(lab.history(lab.rootA, "rolled-back") + lab.history(lab.rootB, "rolled-back") == 0)
         try lab.scenario.write("public/uploads/customer.jpg", "a customer's photo", under: lab.rootB + "/shared")
         let v1OnB = try #require(lab.live(lab.rootB))

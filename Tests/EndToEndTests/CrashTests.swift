@@ -219,6 +219,26 @@ import Testing
             command: { ["auto", "--root", $0.root, "--from", $0.app] }))
     }
 
+    /// Hooks, web-group grants and secret modes are operations too: a crash before, inside or
+    /// after any of them leaves a sound root, and the rerun opens shared/ to the web user.
+    @Test func subsequentDeployWithHooksAndAWebUser() throws {
+        let webUser = SystemUser.ensure("pdweb").map { _ in "pdweb" }
+        let options = (webUser.map { ["--web-user", $0] } ?? []) + ["--before-switch", "test -L .env", "--after-switch", "true"]
+        try crashAtEveryCall(Scenario(
+            name: "subsequent deploy with hooks\(webUser == nil ? "" : " and a first --web-user")",
+            setup: { proof in
+                #expect(try proof.deploy().exitCode == 0)
+                try proof.writeUserData("a")
+            },
+            command: { ["auto", "--root", $0.root, "--from", $0.app] + options },
+            extra: { proof, afterKill in
+                guard let webUser, !afterKill else { return [] }
+                let access = try SystemUser.run(
+                    as: webUser, "touch \"$1/storage/logs/probe\" && rm \"$1/storage/logs/probe\" && cat \"$1/.env\" >/dev/null", [proof.root + "/current"])
+                return access.exitCode == 0 ? [] : ["the web user cannot use shared/ after the rerun: \(access)"]
+            }))
+    }
+
     @Test func adoptionOfAnInPlaceSite() throws {
         try crashAtEveryCall(Scenario(
             name: "adoption of an in-place site", adoption: true,

@@ -86,7 +86,8 @@ import Testing
         var live: [String] = []
         for _ in 0..<4 {
             scenario.clock = second  // every deploy lands in the same second
-            #expect(scenario.deploy(extra: ["--keep", "1"]).status == 0)
+            let result = scenario.deploy(extra: ["--keep", "1"])
+            #expect(result.status == 0, "\(result.stderr)")
             live.append(try #require(scenario.liveRelease))
         }
         #expect(!scenario.releaseIDs.contains(live[0]), "cleanup removed the first")

@@ -10,6 +10,8 @@ package struct Context: Sendable {
     package var hostName: String
     package var userName: String
     package var processID: Int32
+    /// The host's users and groups (`--web-user`, the health check's web user).
+    package var accounts: Accounts = .system
 
     package init(
         fileSystem: any FileSystem, environment: [String: String], workingDirectory: String,

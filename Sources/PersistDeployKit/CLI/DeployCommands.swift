@@ -41,6 +41,11 @@ enum DeployCommands {
         options.dryRun = name == "plan" || invocation.flag("--dry-run")
         options.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         options.verifyCommand = invocation.value("--verify")
+        request.webUserOption = invocation.value("--web-user")
+        request.webGroupOption = invocation.value("--web-group")
+        request.beforeSwitchOption = invocation.value("--before-switch")
+        request.afterSwitchOption = invocation.value("--after-switch")
+        request.hookTimeoutOption = try invocation.integer("--hook-timeout", in: DeploySettings.timeoutRange)
         request.publicHTML = invocation.value("--public-html").map(context.absolutePath)
         request.syncPublicHTML = invocation.flag("--sync")
         request.backupFirst = invocation.flag("--backup")
@@ -53,10 +58,14 @@ enum DeployCommands {
             throw ToolError.usage("--sync goes with --public-html PATH.", command: name)
         }
 
+        // Run as root on a root another user owns: what the deploy creates becomes that user's.
+        var context = context
+        context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
         let report = try Deployer(context: context, console: console, root: root).run(request, options: options, commandName: name)
         for warning in report.warnings { console.warn(warning) }
         if let operations = report.operations {
             console.say("Plan for releases/\(report.release) (\(operations.count) operations, nothing changed):")
+            if let owner = report.owner { console.say("  (run as root: what it creates is given to \(owner), the deploy root's owner)") }
             for (index, operation) in operations.enumerated() { console.say("  \(index + 1). \(operation.description)") }
         } else {
             console.say(report.activated ? "Deployed releases/\(report.release); current now points at it." : "Prepared releases/\(report.release) (not activated).")
@@ -89,6 +98,8 @@ enum DeployCommands {
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
         let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        var context = context
+        context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
         let ifCurrent = invocation.value("--if-current")
         let result = try Rollback(context: context, console: console, root: root).run(
             to: invocation.value("--to"), ifCurrent: ifCurrent, waitSeconds: try invocation.integer("--wait", in: 0...86_400) ?? 0,

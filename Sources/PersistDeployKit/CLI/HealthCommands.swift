@@ -55,7 +55,8 @@ enum HealthCommands {
         // A dry run only reads, so it need not wait for a deploy in progress.
         let lock = dryRun ? nil : try DeployLock.acquire(root: root, command: "recover", waitSeconds: 0, context: context)
         defer { lock?.release() }
-        let recovery = Recovery(fileSystem: context.fileSystem, now: context.now(), environment: context.environment)
+        let recovery = Recovery(
+            fileSystem: OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem), now: context.now(), environment: context.environment)
         let plan = recovery.plan(root: root, record: record)
         var problems = plan.problems
         if dryRun {

@@ -20,6 +20,8 @@ package struct ProjectConfig: Sendable {
     package var remove: [String]
     /// The file's absolute path, for messages.
     package var file: String
+    /// The web user and hooks (`webUser`, `webGroup`, `hooks`).
+    package var deploy = DeploySettings()
 
     package init(webRoot: String? = nil, classify: [(path: String, class: PathClass)] = [], remove: [String] = [], file: String) {
         self.webRoot = webRoot
@@ -104,9 +106,12 @@ package struct ProjectConfig: Sendable {
                     }
                     config.remove.append(checked)
                 }
+            case _ where DeploySettings.keys.contains(key):
+                try config.deploy.parse(key: key, value: value, line: line, invalid: invalid)
             default:
-                let suggestion = ArgumentParser.suggestion(for: key, among: ["webRoot", "classify", "remove"])
-                throw invalid("unknown key '\(key)' (line \(line)); expected webRoot, classify or remove.\(suggestion)")
+                let known = ["webRoot", "classify", "remove"] + DeploySettings.keys
+                let suggestion = ArgumentParser.suggestion(for: key, among: known)
+                throw invalid("unknown key '\(key)' (line \(line)); expected \(known.dropLast().joined(separator: ", ")) or \(known.last ?? "").\(suggestion)")
             }
         }
         for path in config.remove where config.classify.contains(where: { $0.path == path }) {

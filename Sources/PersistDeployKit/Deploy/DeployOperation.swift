@@ -31,6 +31,13 @@ package enum DeployOperation: Sendable, Equatable {
     case link(path: String, target: String)
     case setPermissions(path: String, permissions: UInt32)
     case writeFile(path: String, contents: String, permissions: UInt32)
+    /// Removes access for "others" from a secret in shared/ (`chmod o-rwx`), keeping every other
+    /// bit, the owner and the group the admin chose.
+    case restrictSecret(path: String)
+    /// Gives a shared path to the web server's group (`--web-user`/`--web-group`).
+    case grantWebGroup(WebGroupGrant)
+    /// Runs a hook command (`--before-switch`, `--after-switch`) in its own process group.
+    case runHook(Hook)
     /// Checks every link of the release resolves where it must before it can go live.
     case verifyLinks(release: String, links: [NameBytes.Key: String])
     /// Points `current` at the release with a temporary link renamed over it.
@@ -67,6 +74,13 @@ package enum DeployOperation: Sendable, Equatable {
         case .link(let path, let target): return "link \(show(path)) -> \(target)"
         case .setPermissions(let path, let mode): return "chmod \(String(mode, radix: 8)) \(show(path))"
         case .writeFile(let path, _, _): return "write \(show(path))"
+        case .restrictSecret(let path): return "chmod o-rwx \(show(path))"
+        case .grantWebGroup(let grant):
+            let others = grant.secret ? ",o-rwx" : ""
+            let access = !grant.writable ? "g+r\(others)" : grant.folder ? "g+rwX,g+s\(others) (and a default ACL where supported)" : "g+rw\(others)"
+            return "chgrp\(grant.recursive ? " -R" : "") \(grant.group.name) \(show(grant.path)); \(access)"
+        case .runHook(let hook):
+            return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"
         case .verifyLinks(let release, let links): return "verify \(Text.count(links.count, "link")) of \(show(release))"
         case .switchCurrent(_, let id): return "switch current -> releases/\(id)"
         case .appendHistory(_, let shared, _): return "record the deploy in \(show(PathName.join(shared, ".deployment-history")))"
@@ -97,6 +111,9 @@ package enum DeployOperation: Sendable, Equatable {
         case .link: "link"
         case .setPermissions: "setPermissions"
         case .writeFile: "writeFile"
+        case .restrictSecret: "restrictSecret"
+        case .grantWebGroup: "grantWebGroup"
+        case .runHook: "runHook"
         case .verifyLinks: "verifyLinks"
         case .switchCurrent: "switchCurrent"
         case .appendHistory: "appendHistory"

@@ -29,6 +29,10 @@ package struct DeployPlanner {
     let now: Date
     let host: String
     let user: String
+    /// Where running processes are listed (`/proc`), to keep releases still in use.
+    package var processTable = "/proc"
+    /// This process, which never counts as using a release.
+    package var ownPID: Int32 = 0
 
     package init(fileSystem: any FileSystem, root: DeployRoot, now: Date, host: String, user: String) {
         self.fileSystem = fileSystem
@@ -168,7 +172,7 @@ package struct DeployPlanner {
         for path in persistentOnDisk {
             let step = try planPersistentPath(
                 path, request: request, releasePath: releasePath, content: target.contentDirectory,
-                live: live, liveManifest: liveManifest, liveTree: liveTree, framework: classification.framework)
+                live: live, liveManifest: liveManifest, liveTree: liveTree, framework: classification.framework, record: state.record)
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
@@ -180,7 +184,8 @@ package struct DeployPlanner {
             operations += step.operations
             links[NameBytes.Key(PathName.join(releasePath, path.path))] = step.linkText
         }
-        operations += try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
+        let writableCache = try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
+        operations += writableCache + releaseWritableGrants(writableCache, request: request)
 
         let manifest = ReleaseManifest(release: target.id, shipped: shipped)
         operations.insert(contentsOf: [
@@ -188,6 +193,10 @@ package struct DeployPlanner {
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),
         ], at: manifestIndex)
         operations.append(.verifyLinks(release: releasePath, links: links))
+        // Before the release's tree is recorded: what the hook writes (config:cache) ships with it.
+        if let command = request.hooks.beforeSwitch {
+            operations.append(.runHook(hook(.beforeSwitch, command, request: request, target: target.id, previous: live?.id)))
+        }
         let disposable = disposablePaths(classification, record: state.record)
         if let adoptedID, loadTree(of: adoptedID) == nil {
             // An adopted site has no record of what it shipped; from now on, what it holds once
@@ -220,7 +229,9 @@ package struct DeployPlanner {
             path.kind = kinds[path.path] ?? path.kind
             return path
         }
-        let record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        var record = PersistenceRecord(classification: recorded, root: root, updated: time)
+        record.webUser = request.webAccess?.user?.name
+        record.webGroup = request.webAccess?.group.name
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         // The safety net is rendered now, from the record and history this deploy will leave.
         let historyAfter = state.history + [history]
@@ -228,9 +239,16 @@ package struct DeployPlanner {
             operations.append(.writeFile(path: root.sharedPath(file.name), contents: file.text, permissions: file.permissions))
         }
 
+        if request.activate, let command = request.hooks.afterSwitch {
+            operations.append(.runHook(hook(.afterSwitch, command, request: request, target: target.id, previous: live?.id)))
+        }
+        warnings += ReleaseHygiene.findings(appDirectory: target.contentDirectory, webRoot: classification.webRoot, fileSystem: fileSystem)
+            .map { "\($0.path) \($0.message)." }
+
         var removed: [String] = []
         if request.activate {
-            let cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
+            var cleanup = releasesToRemove(state: state, newID: target.id, previousLive: live?.id, keep: request.keep)
+            cleanup = keepingReleasesInUse(cleanup, warnings: &warnings)
             removed = cleanup
             operations += cleanup.map { .removeRelease(path: root.release($0), exclusions: exclusions, compareWith: releasePath) }
         }

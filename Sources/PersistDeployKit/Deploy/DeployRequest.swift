@@ -32,6 +32,19 @@ package struct DeployRequest: Sendable {
     package var syncPublicHTML = false
     /// Snapshot shared/ before anything changes.
     package var backupFirst = false
+    /// `--web-user`/`--web-group` as given (an empty value clears a remembered one); nil when absent.
+    package var webUserOption: String?
+    package var webGroupOption: String?
+    /// The web user the deploy opens shared/ to, resolved from the options, `persist-deploy.json`
+    /// or the last deploy's record.
+    package var webAccess: WebAccess?
+    /// `--before-switch`, `--after-switch` and `--hook-timeout` as given (an empty command
+    /// cancels the one in `persist-deploy.json`).
+    package var beforeSwitchOption: String?
+    package var afterSwitchOption: String?
+    package var hookTimeoutOption: Int?
+    /// The hooks the deploy runs, resolved from the options and `persist-deploy.json`.
+    package var hooks = HookCommands()
     /// For this deploy only: move what the running app wrote into the live release outside
     /// shared/ to `.persist-deploy/left-behind/<id>/` instead of stopping (data rule 4).
     package var leaveBehind = false

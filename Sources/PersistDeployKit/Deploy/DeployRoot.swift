@@ -25,6 +25,8 @@ package struct DeployRoot: Sendable, Equatable {
     package var publicHTMLShipped: String { PathName.join(state, "public-html-shipped.json") }
     /// The JSON report of the last native health check (the contract's health-check fields).
     package var lastHealthCheck: String { PathName.join(state, "last-health-check.json") }
+    /// The output of each hook run, `<release>-<stage>.log`.
+    package var hookLogs: String { PathName.join(state, "logs") }
 
     package func release(_ id: String) -> String { PathName.join(releases, id) }
     package func manifest(of id: String) -> String { PathName.join(manifests, id + ".json") }

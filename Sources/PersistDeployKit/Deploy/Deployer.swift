@@ -9,6 +9,11 @@ package struct DeployReport: Codable, Equatable {
     package var warnings: [String]
     /// Present for `plan` and `--dry-run`: the operations, in order.
     package var operations: [PlannedOperationJSON]?
+    /// Run as root on a root another user owns: `user:group` that what the deploy creates gets.
+    package var owner: String?
+    /// The web user and group shared/ was opened to (`--web-user`, `--web-group`).
+    package var webUser: String?
+    package var webGroup: String?
 }
 
 /// Extra steps around the plan that only a real run does.
@@ -37,6 +42,8 @@ package struct Deployer {
         let createdRoot = try ensureRootExists(for: request)
         let lock = try DeployLock.acquire(
             root: root, command: commandName, waitSeconds: options.waitSeconds, context: context, notice: console.notice)
+        // The lock file is the tool's own: made as root, the deploy user could not lock next time.
+        try? (context.fileSystem as? OwningFileSystem)?.claim(root.lockFile)
         do {
             let report = try deploy(request, options: options)
             lock.release()
@@ -56,9 +63,16 @@ package struct Deployer {
     /// The deploy itself, under the lock when it is real.
     private func deploy(_ request: DeployRequest, options: DeployOptions) throws(ToolError) -> DeployReport {
         let fileSystem = context.fileSystem
+        // SIGINT/SIGTERM stop a real deploy between operations (or kill a running hook) instead
+        // of at a random moment; see `interrupted`.
+        let interruption = options.dryRun ? nil : Interruption.begin()
+        defer { interruption?.end() }
         let state = try DeployState.read(root, fileSystem: fileSystem)
-        let planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
-        let executor = PlanExecutor(fileSystem: fileSystem, console: console, environment: context.environment)
+        var planner = DeployPlanner(fileSystem: fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
+        planner.ownPID = context.processID
+        let onDisk = fileSystem is LocalFileSystem || (fileSystem as? OwningFileSystem)?.base is LocalFileSystem
+        let executor = PlanExecutor(
+            fileSystem: fileSystem, console: console, environment: context.environment, interruption: interruption, aclSupport: onDisk)
 
         // An archive is extracted first (into staging, or a scratch folder for a dry run) so the
         // release can be classified; that step leads the printed plan.
@@ -86,11 +100,16 @@ package struct Deployer {
         }
 
         let classification = try Classifier(fileSystem: fileSystem).classify(appDirectory: target.contentDirectory)
+        var request = request
+        try resolveSettings(&request, appDirectory: target.contentDirectory, record: state.record, verify: options.verifyCommand)
         let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
 
         var report = DeployReport(
             release: plan.releaseID, activated: false, paths: plan.paths, removedReleases: plan.removedReleases,
             warnings: plan.warnings, operations: nil)
+        report.owner = (fileSystem as? OwningFileSystem).map { context.accounts.describe(user: $0.user, group: $0.group) }
+        report.webUser = request.webAccess?.user?.name
+        report.webGroup = request.webAccess?.group.name
         if options.dryRun {
             report.operations = plan.operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return report
@@ -100,17 +119,16 @@ package struct Deployer {
             try backUpShared()
         }
 
-        // The archive's extraction already ran; apply the rest, and hold back cleanup until a
-        // `--verify` has passed.
+        // The archive's extraction already ran; apply the rest.
         let firstToApply = prelude.isEmpty ? 0 : 2
-        let cleanupStart = Self.afterVerifyStart(plan.operations)
-        try executor.apply(plan.operations[firstToApply..<cleanupStart], root: root.path, counted: firstToApply)
-        report.activated = plan.activates
-
-        if plan.activates, let command = options.verifyCommand {
-            try verify(command, plan: plan, executor: executor)
+        do {
+            try apply(plan, from: firstToApply, executor: executor, request: request, report: &report)
+        } catch {
+            if let signal = interruption?.received {
+                throw interrupted(by: signal, plan: plan, request: request)
+            }
+            throw error
         }
-        try executor.apply(plan.operations[cleanupStart...], root: root.path, counted: cleanupStart)
         report.warnings += executor.notes.all
         if plan.activates, let publicHTML = request.publicHTML {
             if request.syncPublicHTML {

@@ -9,21 +9,33 @@ package struct PlanExecutor {
     /// SIGKILL (set from `PERSIST_DEPLOY_CRASH_AFTER`).
     let crashAfter: Int?
     let environment: [String: String]
+    /// SIGINT/SIGTERM caught during a deploy: checked before each operation and while a hook runs.
+    let interruption: Interruption?
+    /// Whether `setfacl` may be tried for the web group (only on the real disk).
+    let aclSupport: Bool
     /// What steps had to say (files left behind by a cleanup): the deploy's report adds them to
     /// its warnings.
     package let notes = ExecutorNotes()
 
-    package init(fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:]) {
+    package init(
+        fileSystem: any FileSystem, console: Console?, environment: [String: String] = [:],
+        interruption: Interruption? = nil, aclSupport: Bool = false
+    ) {
         self.fileSystem = fileSystem
         self.console = console
         self.environment = environment
         self.crashAfter = environment["PERSIST_DEPLOY_CRASH_AFTER"].flatMap { Int($0) }
+        self.interruption = interruption
+        self.aclSupport = aclSupport
     }
 
     /// Applies `operations`; `counted` is how many were applied before (for the crash hook).
     package func apply(_ operations: ArraySlice<DeployOperation>, root: String, counted: Int = 0) throws(ToolError) {
         var done = counted
         for operation in operations {
+            if let signal = interruption?.received {
+                throw ToolError("Interrupted by \(Interruption.name(of: signal)) before '\(operation.describe(relativeTo: root))'.", hint: "Run the same command again to finish.")
+            }
             console?.detail("  \(operation.describe(relativeTo: root))")
             do {
                 try apply(operation)
@@ -96,6 +108,12 @@ package struct PlanExecutor {
         case .writeFile(let path, let contents, let permissions):
             // Escapes back to their bytes: a path in a script or record is its real name.
             try fileSystem.writeFile(at: path, contents: NameBytes.bytes(contents), permissions: permissions)
+        case .restrictSecret(let path):
+            try restrictSecret(path)
+        case .grantWebGroup(let grant):
+            try grantWebGroup(grant)
+        case .runHook(let hook):
+            try runHook(hook)
         case .verifyLinks(let release, let links):
             try verify(release: release, links: links)
         case .switchCurrent(let root, let releaseID):
@@ -222,6 +240,8 @@ package struct PlanExecutor {
         try fileSystem.createDirectory(at: directory, permissions: 0o755)
         let status = try Subprocess.run(
             ["tar", "-xzf", archive, "-C", directory, "--no-same-owner"], environment: environment)
+        // tar runs as this user: as root its files are root's until given to the root's owner.
+        try (fileSystem as? OwningFileSystem)?.claimTree(directory)
         if status != 0 {
             throw ToolError(
                 "Extracting '\(archive)' failed (tar exited with \(status)).",

@@ -10,6 +10,10 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
     package var deployRoot: String
     package var shared: String
     package var updated: String
+    /// The user and group PHP runs as (`--web-user`, `--web-group`): later deploys keep opening
+    /// shared/ to them, and the health check checks access for them.
+    package var webUser: String?
+    package var webGroup: String?
 
     package init(classification: Classification, root: DeployRoot, updated: String) {
         self.toolVersion = PersistDeployKit.toolVersion
@@ -91,6 +95,8 @@ package struct HistoryRecord: Sendable, Codable, Equatable {
         case bad
         /// An in-place site was adopted as this release.
         case adopted
+        /// Its before-switch hook failed: it never went live.
+        case failed
     }
 
     package var release: String

@@ -13,7 +13,8 @@ extension DeployPlanner {
     /// The operations for one persistent path: seed or protect shared/, then link the release.
     func planPersistentPath(
         _ path: ClassifiedPath, request: DeployRequest, releasePath: String, content: String,
-        live: LiveRelease?, liveManifest: ReleaseManifest?, liveTree: ReleaseTree?, framework: Framework
+        live: LiveRelease?, liveManifest: ReleaseManifest?, liveTree: ReleaseTree?, framework: Framework,
+        record: PersistenceRecord? = nil
     ) throws -> PathStep {
         let shared = root.sharedPath(path.path)
         let inRelease = PathName.join(releasePath, path.path)
@@ -124,13 +125,12 @@ extension DeployPlanner {
             if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
         }
         if framework == .laravel && path.path == "storage" {
-            for sub in ["app/public", "framework/cache", "framework/sessions", "framework/views", "logs"] {
+            for sub in LaravelStorage.subfolders {
                 step.operations.append(.createDirectory(path: PathName.join(shared, sub)))
             }
         }
-        if isConfig && path.kind == .file {
-            step.operations.append(.setPermissions(path: shared, permissions: 0o600))
-        }
+        step.operations += accessOperations(
+            for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
         if PathName.parent(inRelease) != releasePath {
             step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
         }

@@ -18,10 +18,13 @@ package struct FileStatus: Sendable, Equatable {
     /// into each other.
     package var device: UInt64
     package var inode: UInt64
+    /// The owning user and group ids (`st_uid`, `st_gid`).
+    package var owner: UInt32
+    package var group: UInt32
 
     package init(
         type: EntryType, permissions: UInt32, size: Int64 = 0, modificationTime: Double = 0,
-        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil
+        device: UInt64 = 1, inode: UInt64 = 0, modificationNanoseconds: Int64? = nil, owner: UInt32 = 0, group: UInt32 = 0
     ) {
         self.type = type
         self.permissions = permissions
@@ -30,6 +33,8 @@ package struct FileStatus: Sendable, Equatable {
         self.modificationNanoseconds = modificationNanoseconds ?? Int64((modificationTime * 1e9).rounded())
         self.device = device
         self.inode = inode
+        self.owner = owner
+        self.group = group
     }
 }
 
@@ -83,6 +88,9 @@ package protocol FileSystem: Sendable {
     func setPermissions(at path: String, to permissions: UInt32) throws(SystemCallError)
     /// Makes the directory's entries (new names, renames) durable.
     func syncDirectory(at path: String) throws(SystemCallError)
+    /// Changes the owner and/or group of `path` itself, never what a link points at (lchown(2));
+    /// nil leaves that id as it is. Only root may give a file away (`EPERM` otherwise).
+    func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError)
 }
 
 extension FileSystem {

@@ -206,6 +206,10 @@ package struct LocalFileSystem: FileSystem {
     package func syncDirectory(at path: String) throws(SystemCallError) {
         try SystemCall.syncDirectory(at: path)
     }
+
+    package func setOwner(at path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try SystemCall.setOwner(of: PathName.withoutTrailingSlashes(path), user: user, group: group)
+    }
 }
 
 extension FileStatus {
@@ -221,6 +225,7 @@ extension FileStatus {
             type: type, permissions: UInt32(info.st_mode & 0o7777), size: Int64(info.st_size),
             modificationTime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
-            modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+            modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            owner: info.st_uid, group: info.st_gid)
     }
 }

@@ -154,6 +154,11 @@ package enum SystemCall {
         try onPath("chmod", path, changes: true) { cPath in chmod(cPath, mode) }
     }
 
+    /// `lchown(2)`: never follows a final link; nil keeps that id (-1 to the kernel).
+    package static func setOwner(of path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
+        try onPath("chown", path, changes: true) { cPath in lchown(cPath, user ?? UInt32.max, group ?? UInt32.max) }
+    }
+
     /// `open(2)`; counted by the crash hook when it may create or change the file.
     package static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
         try onPath("open", path, changes: opensForChange(flags)) { cPath in Glibc.open(cPath, flags, mode) }

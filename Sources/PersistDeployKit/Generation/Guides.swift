@@ -11,6 +11,7 @@ struct Guides {
 
     func summary() throws(ToolError) -> String {
         try Template.embedded("guides/DEPLOYMENT-SUMMARY.md.tmpl").render([
+            "web_server": .text(webServer()),
             "framework": .text(record.framework.rawValue),
             "web_root": .text(record.webRoot),
             "root": .text(Markdown.code(root.path)),
@@ -105,6 +106,7 @@ struct Guides {
 
     func manualSetup() throws(ToolError) -> String {
         try Template.embedded("guides/MANUAL-SETUP-GUIDE.md.tmpl").render([
+            "web_server": .text(webServer()),
             "framework": .text(record.framework.rawValue),
             "web_root": .text(record.webRoot),
             "variables": .text([
@@ -182,6 +184,7 @@ struct Guides {
         let webRoot = PathName.join(root.current, record.webRoot)
         let linkText = publicHTML.map { PathName.relativeLink(at: $0, to: webRoot) } ?? webRoot
         return try Template.embedded("guides/SHARED-HOSTING-SETUP.md.tmpl").render([
+            "web_server": .text(webServer()),
             "public_html_label": .text(publicHTML.map(Markdown.code)
                 ?? "`~/public_html`; run `persist-deploy generate --public-html PATH` to write your real path here"),
             "web_root": .text(record.webRoot),
@@ -351,7 +354,7 @@ struct Guides {
     }
 
     /// `text` for an nginx or Apache configuration: as is when plain, else double-quoted.
-    private static func configQuote(_ text: String) -> String {
+    static func configQuote(_ text: String) -> String {
         if text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-".contains($0)) }) { return text }
         return "\"" + Text.replacing("\"", with: "\\\"", in: Text.replacing("\\", with: "\\\\", in: text)) + "\""
     }

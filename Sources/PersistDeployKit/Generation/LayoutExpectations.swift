@@ -29,6 +29,12 @@ package struct LayoutExpectations: Sendable, Equatable {
     /// The deploy root written into the scripts when shared/ is not `ROOT/shared` (the scripts
     /// otherwise find the root from their own location, so a moved root keeps working).
     package var rootFallback: String
+    /// The web user and group the record names ("" when none): access is checked for them.
+    package var webUser: String
+    package var webGroup: String
+    /// Folders inside persistent folders the app must be able to write (Laravel's
+    /// storage/framework/cache…), checked for the web user beside the persistent folders.
+    package var writableSubfolders: [String]
 
     package init(record: PersistenceRecord, root: DeployRoot) {
         framework = record.framework
@@ -52,6 +58,10 @@ package struct LayoutExpectations: Sendable, Equatable {
         }.map(\.path)
         disposable = record.paths.filter { $0.class == .disposable }.map(\.path)
         rootFallback = root.shared == PathName.join(root.path, "shared") ? "" : root.path
+        webUser = record.webUser ?? ""
+        webGroup = record.webGroup ?? ""
+        let storage = record.persistentPaths.contains { $0.path == "storage" && $0.kind == .dir }
+        writableSubfolders = record.framework == .laravel && storage ? LaravelStorage.subfolders.map { "storage/" + $0 } : []
     }
 
     /// The placeholders shared by `health-check.sh` and `emergency-recovery.sh`.

@@ -6,15 +6,18 @@ package struct HealthChecker {
     package static let minimumFreePercent: UInt64 = 5
 
     let fileSystem: any FileSystem
-    private let probe: HostProbe
+    let probe: HostProbe
+    /// Names and memberships of the web user the record names.
+    let accounts: Accounts
 
-    package init(fileSystem: any FileSystem) {
-        self.init(fileSystem: fileSystem, probe: .live)
+    package init(fileSystem: any FileSystem, accounts: Accounts = .system) {
+        self.init(fileSystem: fileSystem, probe: .live, accounts: accounts)
     }
 
-    package init(fileSystem: any FileSystem, probe: HostProbe) {
+    package init(fileSystem: any FileSystem, probe: HostProbe, accounts: Accounts = .system) {
         self.fileSystem = fileSystem
         self.probe = probe
+        self.accounts = accounts
     }
 
     package func check(root: DeployRoot, record: PersistenceRecord?) -> HealthReport {
@@ -28,6 +31,7 @@ package struct HealthChecker {
         }
 
         let live = liveRelease(root: root, add: add)
+        let web = webAccess(expectations, add: add)
 
         for persistent in expectations?.persistent ?? [] {
             let path = persistent.path
@@ -58,7 +62,13 @@ package struct HealthChecker {
             let stored = root.sharedPath(path)
             let exists = type(stored) != nil
             if persistent.kind == .dir {
-                if isDirectory(stored) && probe.isWritable(stored) {
+                if isDirectory(stored), let web {
+                    if let denial = web.denial(stored, [.write, .execute]) {
+                        add(.fail, "shared", path, denial)
+                    } else {
+                        add(.pass, "shared", path, "is a writable directory for \(web.access.subject)")
+                    }
+                } else if isDirectory(stored) && probe.isWritable(stored) {
                     add(.pass, "shared", path, "is a writable directory")
                 } else if isDirectory(stored) {
                     add(.fail, "shared", path, "is not writable")
@@ -67,12 +77,32 @@ package struct HealthChecker {
                 } else {
                     add(.fail, "shared", path, HealthAdvice.missingFromShared)
                 }
+            } else if isFile(stored), let web {
+                let secret = expectations?.secrets.contains(path) == true
+                if let denial = web.denial(stored, secret ? [.read] : [.read, .write]) {
+                    add(.fail, "shared", path, denial)
+                } else {
+                    add(.pass, "shared", path, "is a file \(secret ? "readable by" : "writable for") \(web.access.subject)")
+                }
             } else if isFile(stored) {
                 add(.pass, "shared", path, "is a file")
             } else if exists {
                 add(.fail, "shared", path, "is not a file")
             } else {
                 add(.fail, "shared", path, HealthAdvice.missingFromShared)
+            }
+        }
+
+        if let web {
+            for path in expectations?.writableSubfolders ?? [] {
+                let stored = root.sharedPath(path)
+                if !isDirectory(stored) {
+                    add(.fail, "shared", path, type(stored) == nil ? HealthAdvice.missingFromShared : "is not a directory")
+                } else if let denial = web.denial(stored, [.write, .execute]) {
+                    add(.fail, "shared", path, denial)
+                } else {
+                    add(.pass, "shared", path, "is a writable directory for \(web.access.subject)")
+                }
             }
         }
 
@@ -101,6 +131,12 @@ package struct HealthChecker {
                 } else {
                     add(.fail, "app-link", appLink.path, "is missing (should link to \(appLink.target))")
                 }
+            }
+            let links = [(root.current, "current")] + (expectations.persistent.map(\.path) + expectations.appLinks.map(\.path))
+                .map { (PathName.join(live, $0), $0) }
+            linkOwners(links.map { (path: $0.0, shown: $0.1) }, add: add)
+            for finding in ReleaseHygiene.findings(appDirectory: live, webRoot: expectations.webRoot, fileSystem: fileSystem) {
+                add(.warn, "hygiene", finding.path, finding.message)
             }
         }
 

@@ -12,8 +12,8 @@ package enum Subprocess {
     /// the bytes they stand for (`NameBytes`), so a path that is not UTF-8 names the same file.
     package static func run(_ arguments: [String], environment: [String: String]) throws(SystemCallError) -> Int32 {
         precondition(!arguments.isEmpty, "Subprocess.run needs a program")
-        let argv = arguments.map(cCopy) + [nil]
-        let envp = environment.filter { !hookVariables.contains($0.key) }.map { cCopy($0.key + "=" + $0.value) } + [nil]
+        let argv = cArguments(arguments)
+        let envp = cEnvironment(environment)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -30,9 +30,15 @@ package enum Subprocess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    /// Runs a shell command line with `/bin/sh -c`, as CI systems do for hooks.
-    package static func shell(_ command: String, environment: [String: String]) throws(SystemCallError) -> Int32 {
-        try run(["/bin/sh", "-c", command], environment: environment)
+    /// `argv` for `posix_spawn`: each argument as the bytes it stands for, malloc'ed (free each),
+    /// then nil.
+    package static func cArguments(_ arguments: [String]) -> [UnsafeMutablePointer<CChar>?] {
+        arguments.map(cCopy) + [nil]
+    }
+
+    /// `envp` for `posix_spawn`: `NAME=value` of every variable but the crash hook's, as bytes.
+    package static func cEnvironment(_ environment: [String: String]) -> [UnsafeMutablePointer<CChar>?] {
+        environment.filter { !hookVariables.contains($0.key) }.map { cCopy($0.key + "=" + $0.value) } + [nil]
     }
 
     /// A malloc'ed NUL-terminated copy of the bytes `text` stands for (freed by the caller).

@@ -131,6 +131,6 @@ import Testing
         try LocalFileSystem().writeText(#"{"clasify": {}}"#, to: PathName.join(app, "persist-deploy.json"))
         let output = run(["classify", app])
         #expect(output.code == 1)
-        #expect(output.stderr.hasPrefix("error: \(app)/persist-deploy.json: unknown key 'clasify' (line 1); expected webRoot, classify or remove. Did you mean 'classify'?\n"))
+        #expect(output.stderr.hasPrefix("error: \(app)/persist-deploy.json: unknown key 'clasify' (line 1); expected webRoot, classify, remove, webUser, webGroup or hooks. Did you mean 'classify'?\n"))
     }
 }

@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"webroot": "public"}"#, "unknown key 'webroot' (line 1); expected webRoot, classify or remove. Did you mean 'webRoot'?"),
+        (#"{"webroot": "public"}"#, "unknown key 'webroot' (line 1); expected webRoot, classify, remove, webUser, webGroup or hooks. Did you mean 'webRoot'?"),
         (#"{"webRoot": 3}"#, "key 'webRoot' (line 1): expected a string such as \"public\", got a number."),
         (#"{"webRoot": "nope"}"#, "key 'webRoot': expected a directory of the app, but 'nope' is not one."),
         (#"{"classify": ["public/x"]}"#, "key 'classify' (line 1): expected an object mapping paths to classes, got a list."),

@@ -17,10 +17,11 @@ import Testing
         "openat": [1], "fstatat": [1], "mkdirat": [1], "unlinkat": [1], "readlinkat": [1], "fchmodat": [1],
         "fchownat": [1], "utimensat": [1], "symlinkat": [0, 2], "linkat": [1, 3], "renameat": [1, 3], "renameat2": [1, 3],
         "posix_spawn": [1], "posix_spawnp": [1], "execv": [0], "execvp": [0], "execve": [0],
+        "posix_spawn_file_actions_addchdir_np": [1], "addChdir": [1],
     ]
 
     /// Where raw calls may be: the wrappers over the kernel and the child-process launcher.
-    static let wrapperFiles = ["FileSystem/", "Support/Subprocess.swift"]
+    static let wrapperFiles = ["FileSystem/", "Support/Subprocess.swift", "Support/ProcessGroup.swift"]
 
     /// A C string made the sanctioned way.
     static var allowedArgument: Regex<(Substring, Substring)> { #/^&?(c[A-Z]\w*|[\w.]*[nN]ame|target|text|argv\[0\]!)$/# }

@@ -48,6 +48,14 @@ APP_LINKS=(
 SECRETS=(
 
 )
+# The user PHP runs as (--web-user/--web-group): access in shared/ is checked for it, not for
+# whoever runs this script. Empty: checked for the user running it.
+WEB_USER=''
+WEB_GROUP=''
+# Folders inside persistent folders the app must be able to write (checked for the web user).
+WRITABLE=(
+
+)
 # Paths whose run-time files may be dropped with the release (caches): not drift.
 DISPOSABLE=(
 
@@ -151,6 +159,152 @@ else
   record fail current current "is missing"
 fi
 
+# --- the web user ------------------------------------------------------------------------
+# web_subject: who access is checked for ("" = the user running this); web_user: its name when
+# a user was named; web_groups: the groups it is a member of.
+web_subject=""
+web_user=""
+web_groups=()
+have_getfacl=0
+command -v getfacl >/dev/null 2>&1 && have_getfacl=1
+if [[ -n $WEB_USER ]]; then
+  if id -u -- "$WEB_USER" >/dev/null 2>&1; then
+    web_subject=$WEB_USER
+    web_user=$WEB_USER
+    read -r -a web_groups < <(id -Gn -- "$WEB_USER")
+  else
+    record fail web-user "$WEB_USER" "does not exist on this host; access was checked for the user running this check instead"
+  fi
+elif [[ -n $WEB_GROUP ]]; then
+  group_exists=0
+  if command -v getent >/dev/null 2>&1; then
+    getent group "$WEB_GROUP" >/dev/null 2>&1 && group_exists=1
+  else
+    while IFS=: read -r name _; do [[ $name == "$WEB_GROUP" ]] && group_exists=1; done </etc/group
+  fi
+  if ((group_exists)); then
+    web_subject="group $WEB_GROUP"
+    web_groups=("$WEB_GROUP")
+  else
+    record fail web-user "$WEB_GROUP" "does not exist on this host; access was checked for the user running this check instead"
+  fi
+fi
+
+# in_web_groups NAME: whether the web user is a member of group NAME.
+in_web_groups() {
+  local group
+  for group in ${web_groups[@]+"${web_groups[@]}"}; do [[ $group == "$1" ]] && return 0; done
+  return 1
+}
+
+# may PATH BITS: whether the web user may use PATH (links followed) for BITS (4 read, 2 write,
+# 1 search), by its ACL where getfacl reads one (acl(5)'s access check), else by owner, group
+# membership and mode bits.
+may() {
+  local path=$1 want=$2 owner group mode bits tag qualifier perms extended=0 mask=7 owner_bits=0 group_bits=0 other_bits=0 matched=0
+  local -A named_users=() named_groups=()
+  [[ $web_user == root ]] && return 0
+  read -r owner group mode < <(stat -L -c '%U %G %a' -- "$path" 2>/dev/null) || return 1
+  mode=$((8#$mode))
+  if ((have_getfacl)); then
+    while IFS=: read -r tag qualifier perms; do
+      bits=0
+      [[ ${perms:0:1} == r ]] && bits=$((bits | 4))
+      [[ ${perms:1:1} == w ]] && bits=$((bits | 2))
+      [[ ${perms:2:1} == x ]] && bits=$((bits | 1))
+      case $tag in
+        user) if [[ -z $qualifier ]]; then owner_bits=$bits; else named_users[$qualifier]=$bits; extended=1; fi ;;
+        group) if [[ -z $qualifier ]]; then group_bits=$bits; else named_groups[$qualifier]=$bits; extended=1; fi ;;
+        mask) mask=$bits ;;
+        other) other_bits=$bits ;;
+      esac
+    done < <(getfacl -p -E -- "$path" 2>/dev/null)
+  fi
+  if ((extended)); then
+    if [[ -n $web_user && $owner == "$web_user" ]]; then
+      (((owner_bits & want) == want))
+      return
+    fi
+    if [[ -n $web_user && -n ${named_users[$web_user]+set} ]]; then
+      (((named_users[$web_user] & mask & want) == want))
+      return
+    fi
+    if in_web_groups "$group"; then
+      matched=1
+      (((group_bits & mask & want) == want)) && return 0
+    fi
+    for qualifier in "${!named_groups[@]}"; do
+      if in_web_groups "$qualifier"; then
+        matched=1
+        (((named_groups[$qualifier] & mask & want) == want)) && return 0
+      fi
+    done
+    ((matched)) && return 1
+    (((other_bits & want) == want))
+    return
+  fi
+  if [[ -n $web_user && $owner == "$web_user" ]]; then
+    bits=$(((mode >> 6) & 7))
+  elif in_web_groups "$group"; then
+    bits=$(((mode >> 3) & 7))
+  else
+    bits=$((mode & 7))
+  fi
+  (((bits & want) == want))
+}
+
+# describe PATH: "owner O, group G, mode M" in $REPLY.
+describe() {
+  local owner group mode uid gid
+  read -r owner group mode uid gid < <(stat -L -c '%U %G %a %u %g' -- "$1" 2>/dev/null)
+  [[ $owner == UNKNOWN ]] && owner=$uid
+  [[ $group == UNKNOWN ]] && group=$gid
+  REPLY="owner $owner, group $group, mode $mode"
+}
+
+# denial PATH BITS...: why the web user may not use PATH for each of BITS in turn, in $REPLY;
+# "" when it may. Every folder on the way must be searchable first.
+denial() {
+  local path=$1 target rest folder="" bits verb
+  shift
+  target=$(resolved "$path")
+  if [[ -z $target ]]; then
+    REPLY="is missing"
+    return
+  fi
+  if ! may / 1; then
+    describe /
+    REPLY="cannot be reached by $web_subject: no search permission on / ($REPLY)"
+    return
+  fi
+  rest=${target#/}
+  while [[ $rest == */* ]]; do
+    folder+="/${rest%%/*}"
+    rest=${rest#*/}
+    if ! may "$folder" 1; then
+      describe "$folder"
+      REPLY="cannot be reached by $web_subject: no search permission on $folder ($REPLY)"
+      return
+    fi
+  done
+  for bits in "$@"; do
+    if ! may "$target" "$bits"; then
+      case $bits in 4) verb="readable by" ;; 2) verb="writable for" ;; *) verb="searchable by" ;; esac
+      describe "$target"
+      REPLY="is not $verb $web_subject ($REPLY)"
+      return
+    fi
+  done
+  REPLY=""
+}
+
+# is_secret PATH: whether PATH is one of SECRETS.
+is_secret() {
+  local secret
+  for secret in ${SECRETS[@]+"${SECRETS[@]}"}; do [[ $secret == "$1" ]] && return 0; done
+  return 1
+}
+
 # --- persistent paths --------------------------------------------------------------------
 for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   path=${PERSISTENT[i]}
@@ -183,7 +337,14 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   fi
   stored="$SHARED/$path"
   if [[ $kind == dir ]]; then
-    if [[ -d $stored && -w $stored ]]; then
+    if [[ -d $stored && -n $web_subject ]]; then
+      denial "$stored" 2 1
+      if [[ -n $REPLY ]]; then
+        record fail shared "$path" "$REPLY"
+      else
+        record pass shared "$path" "is a writable directory for $web_subject"
+      fi
+    elif [[ -d $stored && -w $stored ]]; then
       record pass shared "$path" "is a writable directory"
     elif [[ -d $stored ]]; then
       record fail shared "$path" "is not writable"
@@ -191,6 +352,19 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
       record fail shared "$path" "is not a directory"
     else
       record fail shared "$path" "is missing from shared/"
+    fi
+  elif [[ -f $stored && -n $web_subject ]]; then
+    if is_secret "$path"; then
+      denial "$stored" 4
+      verb="readable by"
+    else
+      denial "$stored" 4 2
+      verb="writable for"
+    fi
+    if [[ -n $REPLY ]]; then
+      record fail shared "$path" "$REPLY"
+    else
+      record pass shared "$path" "is a file $verb $web_subject"
     fi
   elif [[ -f $stored ]]; then
     record pass shared "$path" "is a file"
@@ -200,6 +374,26 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     record fail shared "$path" "is missing from shared/"
   fi
 done
+
+if [[ -n $web_subject ]]; then
+  for path in ${WRITABLE[@]+"${WRITABLE[@]}"}; do
+    stored="$SHARED/$path"
+    if [[ ! -d $stored ]]; then
+      if [[ -e $stored || -L $stored ]]; then
+        record fail shared "$path" "is not a directory"
+      else
+        record fail shared "$path" "is missing from shared/"
+      fi
+      continue
+    fi
+    denial "$stored" 2 1
+    if [[ -n $REPLY ]]; then
+      record fail shared "$path" "$REPLY"
+    else
+      record pass shared "$path" "is a writable directory for $web_subject"
+    fi
+  done
+fi
 
 # --- assets and links inside the app -----------------------------------------------------
 if [[ -n $live ]]; then
@@ -232,6 +426,50 @@ if [[ -n $live ]]; then
     else
       record fail app-link "$path" "is missing (should link to $target)"
     fi
+  done
+
+  # A link owned by another user than what it points at: Apache's SymLinksIfOwnerMatch (and
+  # nginx's disable_symlinks if_not_owner) answer 403 for it.
+  link_owner() {
+    [[ -L $1 && -e $1 ]] || return 0
+    local own target
+    read -r own < <(stat -c '%u' -- "$1")
+    read -r target < <(stat -L -c '%u' -- "$1")
+    [[ $own == "$target" ]] && return 0
+    read -r own < <(stat -c '%U' -- "$1")
+    [[ $own == UNKNOWN ]] && read -r own < <(stat -c '%u' -- "$1")
+    read -r target < <(stat -L -c '%U' -- "$1")
+    [[ $target == UNKNOWN ]] && read -r target < <(stat -L -c '%u' -- "$1")
+    record warn link-owner "$2" "is a link owned by $own to what $target owns: Apache's SymLinksIfOwnerMatch and nginx's disable_symlinks if_not_owner refuse it; run: chown -h $target $1"
+  }
+  link_owner "$ROOT/current" current
+  for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do link_owner "$live/${PERSISTENT[i]}" "${PERSISTENT[i]}"; done
+  for ((i = 0; i < ${#APP_LINKS[@]}; i += 3)); do link_owner "$live/${APP_LINKS[i]}" "${APP_LINKS[i]}"; done
+
+  # What production must not serve from the web root.
+  if [[ $WEB_ROOT == . ]]; then
+    web_root_dir=$live
+    prefix=""
+  else
+    web_root_dir=$live/$WEB_ROOT
+    prefix=$WEB_ROOT/
+  fi
+  for entry in "$web_root_dir"/.env "$web_root_dir"/.env.* "$web_root_dir"/.git "$web_root_dir"/hot; do
+    [[ -e $entry || -L $entry ]] || continue
+    name=${entry##*/}
+    case $name in
+      hot)
+        [[ -d $entry && ! -L $entry ]] && continue
+        record warn hygiene "$prefix$name" 'is Vite'"'"'s dev-server marker (left by `npm run dev`): every page would load its scripts and styles from a developer'"'"'s machine; delete it and build with `npm run build`'
+        ;;
+      .git)
+        record warn hygiene "$prefix$name" 'is a git repository inside the web root: the web server may serve the code and its history (/.git/config); keep .git out of the release or deny it in the web server'
+        ;;
+      .env.example | .env.sample | .env.dist) ;;
+      *)
+        record warn hygiene "$prefix$name" 'is inside the web root: the web server may serve it, secrets and all; keep it outside the web root or deny /.env* in the web server'
+        ;;
+    esac
   done
 fi
 
