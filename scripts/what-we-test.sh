@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 results=.build/test-results
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|HostileArchiveTests|SwitchSafetyTests|DetectClassifyPlanFuzzTests|NginxPHPFPMTests'
+suites='CrashTests|ConcurrencyTests|FaultTests|HostileInputTests|HostileArchiveTests|SwitchSafetyTests|ByteNameTests|DetectClassifyPlanFuzzTests|NginxPHPFPMTests'
 
 if [ "${1:-}" = "--run" ]; then
   rm -rf -- "$results"
@@ -45,10 +45,12 @@ TEXT
   done
   cat <<'TEXT'
 
-The suites: `Tests/EndToEndTests/{Crash,Concurrency,Fault,HostileInput,NginxPHPFPM}Tests.swift` and
-`Tests/PersistDeployKitTests/Fuzz/`. A crash run SIGKILLs the built binary after operation k
-(`PERSIST_DEPLOY_CRASH_AFTER=k`, for every k of the command), checks `current`, the history and a
-checksummed inventory of the data, then runs the same command again and checks it converges.
+The suites: `Tests/EndToEndTests/{Crash,Concurrency,Fault,HostileInput,ByteName,NginxPHPFPM}Tests.swift` and
+`Tests/PersistDeployKitTests/Fuzz/`. A crash run SIGKILLs the built binary on entry to its k-th
+file-changing system call (`PERSIST_DEPLOY_CRASH_AT_CALL=k`, for every k of the command), checks
+`current`, the live release, the links, the history and a checksummed inventory of the data
+(keyed by the names' bytes), then runs the same command again and checks it ends as an
+uncrashed run does.
 TEXT
 } >"$output"
 # Splice the section between the markers, keeping the rest of the README as it is.

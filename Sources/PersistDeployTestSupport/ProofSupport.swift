@@ -2,64 +2,161 @@ import Foundation
 import PersistDeployKit
 
 /// A checksummed list of a tree, taken by `find` and `sha256sum` rather than by the tool's own
-/// code, so a bug in the tool's listing (odd names, links) cannot hide itself. Keys are the
-/// paths as `find` prints them (bytes that are not UTF-8 are replaced the same way every time).
+/// code, so a bug in the tool's listing (odd names, links) cannot hide itself. Keys are the paths'
+/// bytes with every byte outside printable ASCII, and `%`, written `%XX` (`key(_:)`): two names
+/// never share a key, even when Swift would call them equal (NFC and NFD) or a lossy decoding
+/// would (`caf\xE9` and `caf\xEA`).
 package enum DataInventory {
-    /// `relative path` -> `sha256` for files, `-> target` for links, `dir` for folders; modes
-    /// included when `modes` is true.
-    package static func take(_ directory: String, modes: Bool = false) throws -> [String: String] {
-        let script = """
-            cd -- "$1" 2>/dev/null || exit 0
-            find . -mindepth 1 \\( -type f -printf 'f %m %p\\0' -exec sha256sum -z -- {} + \\) \
-                -o \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\)
-            """
-        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "inventory", directory], in: "/")
-        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(directory) failed: \(outcome)") }
-        var fields = outcome.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-        if fields.last == "" { fields.removeLast() }
-        var result: [String: String] = [:]
-        var fileModes: [String: String] = [:]
-        var hashes: [String: String] = [:]
-        var index = 0
-        while index < fields.count {
-            let field = fields[index]
-            index += 1
-            if field.hasPrefix("f ") || field.hasPrefix("l ") || field.hasPrefix("d ") {
-                let parts = field.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 3 else { continue }
-                let mode = modes ? " mode " + parts[1] : ""
-                let path = String(parts[2].dropFirst(2))
-                switch parts[0] {
-                case "f": fileModes[path] = mode
-                case "l":
-                    result[path] = "-> " + (index < fields.count ? fields[index] : "") + mode
-                    index += 1
-                default: result[path] = "dir" + mode
-                }
-            } else if field.count > 68, let space = field.firstIndex(of: " ") {
-                // "HASH  ./path" from sha256sum (its output may come before or after find's).
-                hashes[String(field[field.index(space, offsetBy: 4)...])] = String(field[..<space])
+    /// The key of a path given as its bytes.
+    package static func key(_ bytes: [UInt8]) -> String {
+        var key = ""
+        for byte in bytes {
+            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "%") {
+                key += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            } else {
+                key.unicodeScalars.append(Unicode.Scalar(byte))
             }
         }
-        for (path, mode) in fileModes { result[path] = (hashes[path] ?? "unreadable") + mode }
-        return result
+        return key
+    }
+
+    /// The key of a path given as a `NameBytes` string.
+    package static func key(_ path: String) -> String { key(NameBytes.bytes(path)) }
+
+    /// `relative path` -> `sha256` for files, `-> target` for links, `dir` for folders, `other`
+    /// for anything else; modes included when `modes` is true. Empty for a missing directory.
+    package static func take(_ directory: String, modes: Bool = false) throws -> [String: String] {
+        try take([directory], modes: modes)[0]
+    }
+
+    /// `take` of several directories with one `bash`.
+    package static func take(_ directories: [String], modes: Bool = false) throws -> [[String: String]] {
+        let script = """
+            out=$1; shift; i=0
+            for directory in "$@"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$directory" 2>/dev/null; then
+                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
+                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            """
+        return try run(script, directories).map { entries, hashes in parseEntries(entries, hashes: parseHashes(hashes), modes: modes) }
     }
 
     /// `path` -> `sha256` of every file reached from `base` through `paths`, following links
     /// (what the running app sees through `current/`).
     package static func seenThrough(_ base: String, paths: [String]) throws -> [String: String] {
+        try seenThrough([base], paths: paths)[0]
+    }
+
+    /// `seenThrough` of several bases with one `bash`.
+    package static func seenThrough(_ bases: [String], paths: [String]) throws -> [[String: String]] {
         let script = """
-            cd -- "$1" 2>/dev/null || exit 0
-            shift
-            existing=()
-            for path in "$@"; do [ -e "$path" ] && existing+=("$path"); done
-            [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} +
+            out=$1; shift; count=$1; shift
+            bases=("${@:1:count}"); shift "$count"
+            i=0
+            for base in "${bases[@]}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$base" 2>/dev/null; then
+                existing=()
+                for path in "$@"; do [ -e "$path" ] && existing+=("$path"); done
+                [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
             """
-        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "seen", base] + paths, in: "/")
+        return try run(script, [String(bases.count)] + bases + paths, outputs: bases.count).map { parseHashes($0.1, dropDotSlash: false) }
+    }
+
+    /// What a crash test reads after each kill, with one `bash`: `take` of each of `trees`,
+    /// `seenThrough` of each of `seenFrom`, and the absolute-text links below `linksUnder`.
+    package struct Survey {
+        package var trees: [[String: String]]
+        package var seen: [[String: String]]
+        package var absoluteLinks: [String]
+    }
+
+    package static func survey(trees: [String], seenFrom: [String], paths: [String], linksUnder: String) throws -> Survey {
+        let script = """
+            out=$1; shift; trees=$1; seen=$2; links=$3; shift 3
+            i=0
+            for directory in "${@:1:trees}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$directory" 2>/dev/null; then
+                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
+                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            shift "$trees"
+            for base in "${@:1:seen}"; do
+              : > "$out/e$i"; : > "$out/h$i"
+              if cd -- "$base" 2>/dev/null; then
+                existing=()
+                for path in "${@:seen+1}"; do [ -e "$path" ] && existing+=("$path"); done
+                [ ${#existing[@]} -eq 0 ] || find -L "${existing[@]}" -type f -exec sha256sum -z -- {} + > "$out/h$i"
+              fi
+              i=$((i + 1))
+            done
+            : > "$out/e$i"; : > "$out/h$i"
+            [ ! -d "$links" ] || find "$links" -type l -lname '/*' -printf '%p -> %l\\0' > "$out/e$i"
+            """
+        let arguments = [String(trees.count), String(seenFrom.count), linksUnder] + trees + seenFrom + paths
+        let outputs = try run(script, arguments, outputs: trees.count + seenFrom.count + 1)
+        return Survey(
+            trees: outputs.prefix(trees.count).map { parseEntries($0.0, hashes: parseHashes($0.1), modes: false) },
+            seen: outputs.dropFirst(trees.count).prefix(seenFrom.count).map { parseHashes($0.1, dropDotSlash: false) },
+            absoluteLinks: outputs.last.map { $0.0.split(separator: 0).map { key(Array($0)) } } ?? [])
+    }
+
+    /// Runs `script` with `$1` a scratch folder and then `arguments`; returns the bytes of the
+    /// files `e0`, `h0`, `e1`, `h1`… it wrote there, one pair per argument (or `outputs`).
+    private static func run(_ script: String, _ arguments: [String], outputs: Int? = nil) throws -> [([UInt8], [UInt8])] {
+        let scratch = try TemporaryDirectory("inventory")
+        defer { scratch.remove() }
+        let outcome = try ToolRunner(executable: "/bin/bash").run(["-c", script, "inventory", scratch.path] + arguments, in: "/")
+        guard outcome.exitCode == 0 else { throw ToolError("inventory of \(arguments) failed: \(outcome)") }
+        let read = { (name: String) in [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: scratch.path + "/" + name))) ?? Data()) }
+        return (0..<(outputs ?? arguments.count)).map { (read("e\($0)"), read("h\($0)")) }
+    }
+
+    /// The records of `find -printf` as `take` returns them.
+    private static func parseEntries(_ entries: [UInt8], hashes hashByPath: [String: String], modes: Bool) -> [String: String] {
         var result: [String: String] = [:]
-        for field in outcome.stdout.split(separator: "\0") where field.count > 66 {
-            let hash = String(field.prefix(64))
-            result[String(field.dropFirst(66))] = hash
+        var fields = entries.split(separator: 0, omittingEmptySubsequences: false).map(Array.init)
+        if fields.last == [] { fields.removeLast() }
+        var index = 0
+        while index < fields.count {
+            let field = fields[index]
+            index += 1
+            // "K MODE ./path": the kind, the mode, then the path's bytes.
+            guard field.count > 4, let space = field.dropFirst(2).firstIndex(of: 0x20) else { continue }
+            let mode = modes ? " mode " + String(decoding: field[2..<space], as: UTF8.self) : ""
+            let path = key(Array(field[(space + 3)...]))
+            switch field[0] {
+            case UInt8(ascii: "l"):
+                result[path] = "-> " + key(index < fields.count ? fields[index] : []) + mode
+                index += 1
+            case UInt8(ascii: "d"): result[path] = "dir" + mode
+            case UInt8(ascii: "f"): result[path] = (hashByPath[path] ?? "unreadable") + mode
+            default: result[path] = "other" + mode
+            }
+        }
+        return result
+    }
+
+    /// "HASH  PATH" records of `sha256sum -z`, by the path's key (without "./").
+    private static func parseHashes(_ bytes: [UInt8], dropDotSlash: Bool = true) -> [String: String] {
+        var result: [String: String] = [:]
+        for field in bytes.split(separator: 0) where field.count > 66 {
+            let hash = String(decoding: field.prefix(64), as: UTF8.self)
+            var path = Array(field.dropFirst(66))
+            if dropDotSlash, path.starts(with: [0x2E, 0x2F]) { path.removeFirst(2) }
+            result[key(path)] = hash
         }
         return result
     }

@@ -3,114 +3,228 @@ import PersistDeployKit
 import PersistDeployTestSupport
 import Testing
 
-/// Data rules 1, 2 and 5 after a crash at any moment: each command is SIGKILLed after each of
-/// its operations in turn (`PERSIST_DEPLOY_CRASH_AFTER=k`), then the root is checked and the
-/// same command run again must converge to a healthy root holding the same data.
+/// The data rules after a crash at any moment: each command that changes a root is SIGKILLed on
+/// entry to each of its file-changing system calls in turn (`PERSIST_DEPLOY_CRASH_AT_CALL=k`, k = 1
+/// to N, N counted by an uncrashed run with `PERSIST_DEPLOY_COUNT_CALLS`). A crash there leaves the
+/// disk as every moment of the command can leave it: between two calls nothing changes, and a
+/// crash between two planned operations is the crash on entry to the next one's first call.
+/// After each kill, and after the same command is run again, every rule is checked.
 @Suite struct CrashTests {
     /// One command to crash, on a root prepared by `setup`.
     struct Scenario {
         var name: String
         /// Nothing was live before the command, so `current` may be absent after a crash.
         var allowNoCurrent = false
-        /// An in-place site is adopted: before the adoption `current` is a real folder, and the
-        /// adopted release lacks a path between its move into shared/ and its link (two adjacent
-        /// renames that no order can make one; the data is in shared/ and a rerun links it).
+        /// An in-place site is adopted: `current` is a real folder until the adoption moves it.
         var adoption = false
+        /// A known break of rule 5 this command has (issue 11): after a kill, `current` may be
+        /// missing or lack a path. The check stays; what it finds is recorded as a known issue.
+        var knownGap: String?
+        /// The command repairs the live release in place (recover), so between the kill and the
+        /// rerun the live release may be neither as it was nor as it ends.
+        var changesLiveRelease = false
         var setup: (ProofRoot) throws -> Void
         var command: (ProofRoot) -> [String]
-        /// Added to the crashed run and the rerun.
+        /// Added to every run of the command (the uncrashed one, the killed ones, the reruns).
         var environment: [String: String] = [:]
         /// A rerun that finds its work done may say so with exit 1 (rollback: "already live").
         var rerunAccepts: (ToolRunner.Outcome) -> Bool = { $0.exitCode == 0 }
-        /// Extra checks of the converged root.
-        var converged: (ProofRoot) throws -> [String] = { _ in [] }
+        /// What shared/ may hold after a kill, given what it held before and what the uncrashed
+        /// run left: by default everything it held, unchanged (data rule 1).
+        var sharedAfterCrash: (_ before: [String: String], _ finished: [String: String], _ now: [String: String]) -> [String] = {
+            before, _, now in DataInventory.losses(before, now)
+        }
+        /// Extra checks after the kill (`true`) or after the rerun (`false`).
+        var extra: (ProofRoot, Bool) throws -> [String] = { _, _ in [] }
     }
 
-    static let maxSteps = 150
+    /// Every k up to this many calls; beyond it a seeded sample of `sampled` more.
+    static let everyCallUpTo = 300
+    static let sampled = 100
 
-    /// Runs `scenario` crashed after k = 1, 2, … operations until it finishes on its own.
-    func crashAtEveryStep(_ scenario: Scenario) throws {
+    /// The calls to crash at: all of 1…n, or the first `everyCallUpTo` and a seeded sample.
+    static func crashPoints(_ n: Int, seed: UInt64) -> [Int] {
+        guard n > everyCallUpTo else { return Array(1...max(1, n)) }
+        var generator = SeededGenerator(seed: seed)
+        var rest = Array((everyCallUpTo + 1)...n)
+        rest.shuffle(using: &generator)
+        return Array(1...everyCallUpTo) + rest.prefix(sampled).sorted()
+    }
+
+    /// The state the checks compare: shared/'s data, the live release (followed through
+    /// `current`), the files the app's users see through `current` and in shared/, and every link
+    /// in releases/.
+    struct Snapshot {
+        var shared: [String: String]
+        var live: [String: String]
+        var seen: [String: String]
+        var seenInShared: [String: String]
+
+        /// Links in releases/ whose text is absolute (every link the tool makes is relative).
+        var absoluteLinks: [String]
+
+        init(_ proof: ProofRoot) throws {
+            let survey = try DataInventory.survey(
+                trees: [proof.root + "/shared", proof.root + "/current"], seenFrom: [proof.root + "/current", proof.root + "/shared"],
+                paths: ProofRoot.persistentPaths, linksUnder: proof.root + "/releases")
+            shared = survey.trees[0].filter { !ProofRoot.isToolFile($0.key) }
+            live = survey.trees[1]
+            seen = survey.seen[0]
+            seenInShared = survey.seen[1]
+            absoluteLinks = survey.absoluteLinks
+        }
+    }
+
+    /// Runs `scenario` crashed on entry to each of its file-changing calls in turn.
+    func crashAtEveryCall(_ scenario: Scenario, seed: UInt64 = 1) throws {
         let proof = try ProofRoot("crash")
         try proof.writeApp()
         try scenario.setup(proof)
         try proof.saveTemplate()
-        let sharedBefore = try proof.sharedData()
-        let seenBefore = try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths)
+        let before = try Snapshot(proof)
+        // What was broken before the command (recover's starting point) is not the kill's doing.
+        let brokenBefore = Set(proof.currentProblems(allowNone: true, allowInPlace: true))
+
+        // The uncrashed run: how many calls, and where the command ends.
+        let countFile = proof.directory.path + "/calls"
+        let clean = try proof.run(scenario.command(proof), environment: scenario.environment.merging(["PERSIST_DEPLOY_COUNT_CALLS": countFile]) { $1 })
+        #expect(scenario.rerunAccepts(clean), "\(scenario.name) without a crash: \(clean)")
+        let calls = try #require(Int(Text.trimmed(try proof.fileSystem.readText(at: countFile))), "no call count written")
+        #expect(calls > 0, "\(scenario.name) made no file-changing call: the hook does not count")
+        let finished = try Snapshot(proof)
 
         var problems: [String] = []
-        var crashes = 0
-        for step in 1...Self.maxSteps {
+        var knownGap: [String] = []
+        var leftovers: [String] = []
+        let points = Self.crashPoints(calls, seed: seed)
+        for call in points {
             try proof.restoreTemplate()
             let crashed = try proof.tool.launch(scenario.command(proof), in: proof.directory.path,
-                                                environment: scenario.environment.merging(["PERSIST_DEPLOY_CRASH_AFTER": String(step)]) { $1 }).wait()
-            if !crashed.signalled {
-                #expect(crashed.outcome.exitCode == 0, "\(scenario.name) without a crash: \(crashed.outcome)")
-                break
+                                                environment: scenario.environment.merging(["PERSIST_DEPLOY_CRASH_AT_CALL": String(call)]) { $1 }).wait()
+            guard crashed.signalled else {
+                problems.append("call \(call) of \(calls): not killed (\(crashed.outcome.exitCode)): the count changed")
+                continue
             }
-            crashes += 1
-            problems += try checkAfterCrash(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore)
-                .map { "after op \(step): \($0)" }
+            let (afterKill, gap) = try checkAfterKill(proof, scenario, before: before, finished: finished, brokenBefore: brokenBefore)
+            problems += afterKill.map { "killed at call \(call) of \(calls): \($0)" }
+            knownGap += gap.map { "killed at call \(call) of \(calls): \($0)" }
             let rerun = try proof.run(scenario.command(proof), environment: scenario.environment)
-            if !scenario.rerunAccepts(rerun) { problems.append("after op \(step), the rerun failed: \(rerun)") }
-            problems += try checkConverged(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore)
-                .map { "after op \(step) and a rerun: \($0)" }
+            if !scenario.rerunAccepts(rerun) { problems.append("killed at call \(call), the rerun failed: \(rerun)") }
+            let (converged, left) = try checkConverged(proof, scenario, before: before, finished: finished)
+            problems += converged.map { "killed at call \(call) of \(calls), after the rerun: \($0)" }
+            leftovers += left.map { "killed at call \(call) of \(calls), after the rerun: \($0)" }
         }
-        #expect(crashes > 0, "\(scenario.name) never crashed: the hook did not fire")
         #expect(problems.isEmpty, "\(scenario.name):\n\(problems.prefix(20).joined(separator: "\n"))")
-        let window = scenario.adoption ? " (allowed: a path between its move into shared/ and its link is missing from the adopted release)" : ""
+        if let gap = scenario.knownGap {
+            withKnownIssue(Comment(rawValue: gap), isIntermittent: true) {
+                #expect(knownGap.isEmpty, "\(scenario.name):\n\(knownGap.prefix(10).joined(separator: "\n"))")
+            }
+        }
+        // Issue 11 ("leftovers", being fixed): a temporary file of a write the kill interrupted
+        // stays beside its target; no data is lost, but the next command must clean it.
+        withKnownIssue("a killed write leaves its temporary file (issue 11, being fixed)", isIntermittent: true) {
+            #expect(leftovers.isEmpty, "\(scenario.name):\n\(leftovers.prefix(10).joined(separator: "\n"))")
+        }
+        let sample = calls > Self.everyCallUpTo ? " (every call up to \(Self.everyCallUpTo), then \(points.count - Self.everyCallUpTo) seeded samples)" : ""
+        var gapNote = knownGap.isEmpty ? "" : "; known gap (issue 11): \(Set(knownGap.map { $0.prefix { $0 != ":" } }).count) kills left `current` incomplete"
+        if !leftovers.isEmpty { gapNote += "; known gap (issue 11): \(leftovers.count) temporary files left" }
         ProofResults.record(
-            suite: "crash", scenario: "\(scenario.name): SIGKILL after each operation, then rerun\(window)",
-            runs: crashes, outcome: problems.isEmpty ? "pass" : "FAIL: \(problems[0])")
+            suite: "crash", scenario: "\(scenario.name): SIGKILL on entry to each of its \(calls) file-changing system calls\(sample), then rerun",
+            runs: points.count, outcome: (problems.isEmpty ? "pass" : "FAIL: \(problems[0])") + gapNote)
     }
 
-    /// Right after the crash: `current` whole, no user file lost or changed (it may sit in
-    /// shared/ already or still in the live release), history lines whole.
-    func checkAfterCrash(_ proof: ProofRoot, _ scenario: Scenario, sharedBefore: [String: String], seenBefore: [String: String]) throws -> [String] {
-        var problems = proof.currentProblems(allowNone: scenario.allowNoCurrent, allowInPlace: scenario.adoption)
-        if scenario.adoption {
-            problems = problems.filter { problem in
-                !ProofRoot.persistentPaths.contains { problem.hasPrefix("current/\($0) does not resolve")
-                    && proof.fileSystem.exists(atPath: proof.root + "/shared/" + $0) }
+    /// Right after the kill: `current` absent (only when nothing was live) or a complete release,
+    /// as it was before or as the command leaves it; shared/ data kept; every file the app's
+    /// users saw still there (through `current` or in shared/); links relative; history whole.
+    /// The second list holds the adoption's known gap.
+    func checkAfterKill(
+        _ proof: ProofRoot, _ scenario: Scenario, before: Snapshot, finished: Snapshot, brokenBefore: Set<String> = []
+    ) throws -> ([String], [String]) {
+        let now = try Snapshot(proof)
+        var problems: [String] = []
+        var gap: [String] = []
+        let currentProblems = proof.currentProblems(allowNone: scenario.allowNoCurrent, allowInPlace: scenario.adoption)
+        for problem in currentProblems where !brokenBefore.contains(problem) {
+            // An adoption moves each path of the site into shared/, then links it: between the
+            // two, the path is missing from the adopted release but whole in shared/.
+            if scenario.adoption, ProofRoot.persistentPaths.contains(where: {
+                problem.hasPrefix("current/\($0) does not resolve") && proof.fileSystem.exists(atPath: proof.root + "/shared/" + $0)
+            }) { continue }
+            if scenario.knownGap != nil && (problem == "current is missing" || problem.contains("does not resolve")) {
+                gap.append(problem)
+            } else {
+                problems.append(problem)
             }
+        }
+        if !scenario.changesLiveRelease, !now.live.isEmpty, now.live != before.live, now.live != finished.live {
+            let missing = DataInventory.losses(finished.live, now.live).prefix(3)
+            problems.append("the live release is neither the one before nor the finished one (vs finished: \(missing))")
         }
         problems += proof.historyProblems()
-        let sharedNow = try proof.sharedData()
-        problems += DataInventory.losses(sharedBefore, sharedNow).map { "shared/\($0)" }
-        let seenNow = try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths)
-        let inShared = try DataInventory.seenThrough(proof.root + "/shared", paths: ProofRoot.persistentPaths)
-        for (path, hash) in seenBefore where seenNow[path] != hash && inShared[path] != hash {
-            problems.append("\(path) is neither in current/ nor in shared/ as it was")
+        problems += scenario.sharedAfterCrash(before.shared, finished.shared, now.shared).map { "shared/\($0)" }
+        // Each file the app's users saw is still there, as it was (or as the command leaves it:
+        // restore), through `current` or already in shared/.
+        var releasesSeen: [String: String]?
+        for (path, hash) in before.seen where ![hash, finished.seen[path]].contains(now.seen[path]) && now.seenInShared[path] != hash {
+            guard !gap.isEmpty else {
+                problems.append("\(path) is neither in current/ nor in shared/ as it was")
+                continue
+            }
+            // With `current` gone (the known gap), the site is in its release folder: not lost.
+            if releasesSeen == nil {
+                let releases = ((try? proof.fileSystem.listDirectory(at: proof.root + "/releases")) ?? []).map { proof.root + "/releases/" + $0 }
+                releasesSeen = try DataInventory.seenThrough(releases, paths: ProofRoot.persistentPaths).reduce(into: [:]) { $0.merge($1) { a, _ in a } }
+            }
+            if releasesSeen?[path] == hash {
+                gap.append("\(path) is only in a release folder")
+            } else {
+                problems.append("\(path) is neither in current/, shared/ nor a release as it was")
+            }
         }
-        return problems
+        problems += now.absoluteLinks.map { "absolute link \($0)" }
+        return (problems + (try scenario.extra(proof, true)), gap)
     }
 
-    func checkConverged(_ proof: ProofRoot, _ scenario: Scenario, sharedBefore: [String: String], seenBefore: [String: String]) throws -> [String] {
+    /// After the rerun: the root ends as the uncrashed run left it (shared/ data and the live
+    /// release byte for byte), healthy, with relative links and whole history. The second list
+    /// holds temporary files of interrupted writes (a known gap).
+    func checkConverged(_ proof: ProofRoot, _ scenario: Scenario, before: Snapshot, finished: Snapshot) throws -> ([String], [String]) {
+        let now = try Snapshot(proof)
         var problems = proof.currentProblems(allowNone: false) + proof.historyProblems() + (try proof.healthProblems())
-        problems += DataInventory.losses(sharedBefore, try proof.sharedData()).map { "shared/\($0)" }
-        problems += DataInventory.losses(seenBefore, try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths))
-            .map { "current/\($0)" }
-        return problems + (try scenario.converged(proof))
+        problems += DataInventory.losses(finished.shared, now.shared).map { "shared/\($0) (vs the uncrashed run)" }
+        let added = Set(now.shared.keys).subtracting(finished.shared.keys).sorted()
+        func isLeftover(_ path: String) -> Bool {
+            path.firstMatch(of: #/(^|/)\.persist-deploy-([0-9]+-[0-9]+\.tmp|link)$/#) != nil
+        }
+        let addedToLive = Set(now.live.keys).subtracting(finished.live.keys).sorted()
+        let temporary = added.filter(isLeftover).map { "shared/\($0)" } + addedToLive.filter(isLeftover).map { "live release: \($0)" }
+        problems += added.filter { !isLeftover($0) }.map { "shared/\($0): not left by the uncrashed run" }
+        problems += DataInventory.losses(finished.live, now.live).map { "live release: \($0) (vs the uncrashed run)" }
+        problems += addedToLive.filter { !isLeftover($0) }.map { "live release: \($0): not left by the uncrashed run" }
+        problems += DataInventory.losses(finished.seen, now.seen).map { "current/\($0)" }
+        problems += now.absoluteLinks.map { "absolute link \($0)" }
+        return (problems + (try scenario.extra(proof, false)), temporary.map { "\($0) left behind" })
     }
 
     // MARK: the scenarios
 
     @Test func firstDeploy() throws {
-        try crashAtEveryStep(Scenario(
+        try crashAtEveryCall(Scenario(
             name: "first deploy", allowNoCurrent: true, setup: { _ in },
             command: { ["auto", "--root", $0.root, "--from", $0.app] },
-            converged: { proof in
-                proof.fileSystem.exists(atPath: proof.root + "/shared/public/uploads/demo-1.jpg")
-                    ? [] : ["the demo upload was not seeded"]
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
+                return proof.fileSystem.exists(atPath: proof.root + "/shared/public/uploads/demo-1.jpg") ? [] : ["the demo upload was not seeded"]
             }))
     }
 
     @Test func subsequentDeploy() throws {
-        try crashAtEveryStep(Scenario(
+        try crashAtEveryCall(Scenario(
             name: "subsequent deploy",
             setup: { proof in
                 #expect(try proof.deploy().exitCode == 0)
                 try proof.writeUserData("a")
-                // The new release ships a new default image.
+                // The new release ships a new default image, added to shared/ by this deploy.
                 try proof.write("public/uploads/default.png", "new default", under: proof.app)
             },
             command: { ["auto", "--root", $0.root, "--from", $0.app] }))
@@ -121,24 +235,26 @@ import Testing
     @Test func subsequentDeployWithHooksAndAWebUser() throws {
         let webUser = SystemUser.ensure("pdweb").map { _ in "pdweb" }
         let options = (webUser.map { ["--web-user", $0] } ?? []) + ["--before-switch", "test -L .env", "--after-switch", "true"]
-        try crashAtEveryStep(Scenario(
+        try crashAtEveryCall(Scenario(
             name: "subsequent deploy with hooks\(webUser == nil ? "" : " and a first --web-user")",
             setup: { proof in
                 #expect(try proof.deploy().exitCode == 0)
                 try proof.writeUserData("a")
             },
             command: { ["auto", "--root", $0.root, "--from", $0.app] + options },
-            converged: { proof in
-                guard let webUser else { return [] }
+            extra: { proof, afterKill in
+                guard let webUser, !afterKill else { return [] }
                 let access = try SystemUser.run(
                     as: webUser, "touch \"$1/storage/logs/probe\" && rm \"$1/storage/logs/probe\" && cat \"$1/.env\" >/dev/null", [proof.root + "/current"])
                 return access.exitCode == 0 ? [] : ["the web user cannot use shared/ after the rerun: \(access)"]
             }))
     }
 
+    /// The site folder becomes `releases/<id>` and `current` a link in one RENAME_EXCHANGE, so
+    /// `current` names the site at every instant.
     @Test func adoptionOfAnInPlaceSite() throws {
-        try crashAtEveryStep(Scenario(
-            name: "adoption of an in-place site", adoption: true,
+        try crashAtEveryCall(Scenario(
+            name: "adoption of an in-place site", adoption: true, changesLiveRelease: true,
             setup: { proof in
                 try proof.fileSystem.createDirectory(at: proof.root, permissions: 0o755)
                 try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
@@ -147,9 +263,14 @@ import Testing
             command: { ["auto", "--root", $0.root, "--from", $0.app, "--adopt"] }))
     }
 
+    /// Where the file system cannot swap, the adoption takes two renames: a kill between them
+    /// leaves no `current` for that moment (the site whole in releases/), which a rerun or
+    /// `recover` points back at the adopted site.
     @Test func adoptionWhereTheFileSystemCannotSwap() throws {
-        try crashAtEveryStep(Scenario(
+        try crashAtEveryCall(Scenario(
             name: "adoption of an in-place site, two-step fallback (no RENAME_EXCHANGE)", adoption: true,
+            knownGap: "without RENAME_EXCHANGE, a kill between the adoption's two renames leaves no `current` until the rerun or recover",
+            changesLiveRelease: true,
             setup: { proof in
                 try proof.fileSystem.createDirectory(at: proof.root, permissions: 0o755)
                 try proof.fileSystem.copyTree(from: proof.app, to: proof.root + "/current")
@@ -160,7 +281,7 @@ import Testing
     }
 
     @Test func rollback() throws {
-        try crashAtEveryStep(Scenario(
+        try crashAtEveryCall(Scenario(
             name: "rollback",
             setup: { proof in
                 #expect(try proof.deploy().exitCode == 0)
@@ -169,18 +290,19 @@ import Testing
                 try proof.writeUserData("b")
             },
             command: { ["rollback", "--root", $0.root] },
-            // After the last step the rollback is whole: a rerun is a second rollback, and there
+            // After the last call the rollback is whole: a rerun is a second rollback, and there
             // is nothing before the first release (a rollback never moves forward).
             rerunAccepts: { $0.exitCode == 0 || $0.stderr.contains("already live") || $0.stderr.contains("no release before") },
-            converged: { proof in
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
                 let history = try proof.fileSystem.readText(at: proof.root + "/shared/.deployment-history")
                 return history.contains("\"rolled-back\"") ? [] : ["the rollback is not in the history"]
             }))
     }
 
     @Test func recover() throws {
-        try crashAtEveryStep(Scenario(
-            name: "recover",
+        try crashAtEveryCall(Scenario(
+            name: "recover", changesLiveRelease: true,
             setup: { proof in
                 #expect(try proof.deploy().exitCode == 0)
                 try proof.writeUserData("a")
@@ -191,31 +313,112 @@ import Testing
                 try proof.write("storage/logs/written-meanwhile.log", "meanwhile", under: live)
             },
             command: { ["recover", "--root", $0.root] },
-            converged: { proof in
-                proof.fileSystem.exists(atPath: proof.root + "/shared/storage/logs/written-meanwhile.log")
-                    ? [] : ["the log written into the real folder did not reach shared/"]
+            extra: { proof, afterKill in
+                // The log written into the real folder is in the live release or in shared/.
+                let places = ["/current/storage/logs/written-meanwhile.log", "/shared/storage/logs/written-meanwhile.log"]
+                let found = places.filter { proof.fileSystem.exists(atPath: proof.root + $0) }
+                return afterKill ? (found.isEmpty ? ["the log written into the real folder is gone"] : [])
+                    : (found.count == 2 ? [] : ["the log written into the real folder did not reach shared/: \(found)"])
             }))
     }
 
     @Test func cleanupWithKeep() throws {
-        try crashAtEveryStep(Scenario(
-            name: "cleanup with --keep 1",
+        try crashAtEveryCall(Scenario(
+            name: "deploy with cleanup (--keep 1)",
             setup: { proof in
-                for tag in ["a", "b", "c", "d"] {
+                for tag in ["a", "b", "c"] {
                     #expect(try proof.deploy().exitCode == 0)
                     try proof.writeUserData(tag)
                 }
             },
             command: { ["auto", "--root", $0.root, "--from", $0.app, "--keep", "1"] },
-            converged: { proof in
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
                 let left = try proof.fileSystem.listDirectory(at: proof.root + "/releases")
                 return left.contains { $0.hasPrefix(".removing-") } ? ["a half-removed release is left: \(left)"] : []
             }))
     }
 
-    /// Restore does not go through the plan executor: it is killed from outside at seeded random
-    /// moments instead. Whatever the moment, every path holds the old data or the restored data,
-    /// and a rerun restores it all.
+    @Test func backup() throws {
+        try crashAtEveryCall(Scenario(
+            name: "backup",
+            setup: { proof in
+                #expect(try proof.deploy().exitCode == 0)
+                try proof.writeUserData("a")
+                // A previous snapshot, so unchanged files are hard-linked and an old one pruned.
+                #expect(try proof.run(["backup", "--root", proof.root, "--keep", "1"]).exitCode == 0)
+                try proof.writeUserData("b")
+            },
+            command: { ["backup", "--root", $0.root, "--keep", "1"] },
+            extra: { proof, _ in
+                // A snapshot that is listed is whole, after the kill as after the rerun.
+                let verify = try proof.run(["backups", "--verify", "--root", proof.root])
+                return verify.exitCode == 0 ? [] : ["backups --verify: \(verify)"]
+            }))
+    }
+
+    @Test func restore() throws {
+        var backupID = ""
+        try crashAtEveryCall(Scenario(
+            name: "restore",
+            setup: { proof in
+                #expect(try proof.deploy().exitCode == 0)
+                try proof.writeUserData("a")
+                let backup = try proof.run(["backup", "--root", proof.root, "--json"])
+                backupID = ((try? JSONSerialization.jsonObject(with: Data(backup.stdout.utf8))) as? [String: Any])?["id"] as? String ?? ""
+                try proof.writeUserData("b")
+                try proof.fileSystem.removeTree(at: proof.root + "/shared/public/uploads/a-avatar.png")
+            },
+            command: { ["restore", backupID, "--root", $0.root, "--yes"] },
+            sharedAfterCrash: { before, finished, now in
+                // Each file holds the data of before or the restored data, never anything else.
+                Set(before.keys).union(finished.keys).sorted().compactMap { path in
+                    now[path] == before[path] || now[path] == finished[path] ? nil : "\(path): neither the old nor the restored data"
+                }
+            }))
+    }
+
+    /// `backup` and `restore` are not plans; they honour `PERSIST_DEPLOY_CRASH_AFTER` after each of
+    /// their steps, and a rerun after any of them ends with whole snapshots and the data restored.
+    @Test func backupAndRestoreStopAfterEachStep() throws {
+        let proof = try ProofRoot("crash-steps")
+        try proof.writeApp()
+        #expect(try proof.deploy().exitCode == 0)
+        try proof.writeUserData("a")
+        let backup = try proof.run(["backup", "--root", proof.root, "--json"])
+        let id = try #require(((try? JSONSerialization.jsonObject(with: Data(backup.stdout.utf8))) as? [String: Any])?["id"] as? String)
+        let backedUp = try proof.sharedData()
+        try proof.writeUserData("b")
+        try proof.saveTemplate()
+        var problems: [String] = []
+        var steps: [String: Int] = [:]
+        for command in [["backup", "--root", proof.root, "--keep", "1"], ["restore", id, "--root", proof.root, "--yes"]] {
+            var step = 1
+            while step < 20 {
+                try proof.restoreTemplate()
+                let crashed = try proof.tool.launch(command, in: proof.directory.path,
+                                                    environment: ["PERSIST_DEPLOY_CRASH_AFTER": String(step)]).wait()
+                if !crashed.signalled { break }
+                let rerun = try proof.run(command)
+                let verify = try proof.run(["backups", "--verify", "--root", proof.root])
+                if rerun.exitCode != 0 || verify.exitCode != 0 { problems.append("\(command[0]), step \(step): \(rerun) \(verify)") }
+                if command[0] == "restore" {
+                    problems += DataInventory.losses(backedUp, try proof.sharedData()).map { "restore, step \(step): \($0)" }
+                }
+                step += 1
+            }
+            steps[command[0]] = step - 1
+        }
+        // backup: built, renamed into place, one old snapshot removed; restore: its own backup's
+        // two steps, then each of the three paths.
+        #expect(steps == ["backup": 3, "restore": 5], "\(steps)")
+        #expect(problems.isEmpty, "\(problems)")
+        ProofResults.record(suite: "crash", scenario: "backup and restore: SIGKILL after each of their steps (PERSIST_DEPLOY_CRASH_AFTER), then rerun",
+                            runs: steps.values.reduce(0, +), outcome: problems.isEmpty ? "pass" : "FAIL: \(problems[0])")
+    }
+
+    /// Restore killed from outside at seeded random moments: every path holds the old or the
+    /// restored data, and a rerun restores it all.
     @Test func restoreKilledFromOutside() throws {
         let proof = try ProofRoot("crash-restore")
         try proof.writeApp()
@@ -259,23 +462,23 @@ import Testing
                             runs: runs, outcome: problems.isEmpty ? "pass" : "FAIL: \(problems[0])")
     }
 
-    /// A deploy killed from outside at seeded random moments (between and inside operations).
+    /// A deploy killed from outside at seeded random moments (between and inside calls).
     @Test func deployKilledFromOutside() throws {
         let proof = try ProofRoot("crash-outside")
         try proof.writeApp()
         #expect(try proof.deploy().exitCode == 0)
         try proof.writeUserData("a")
         try proof.saveTemplate()
-        let sharedBefore = try proof.sharedData()
-        let seenBefore = try DataInventory.seenThrough(proof.root + "/current", paths: ProofRoot.persistentPaths)
+        let scenario = Scenario(name: "deploy killed from outside", setup: { _ in }, command: { ["auto", "--root", $0.root, "--from", $0.app] })
+        let before = try Snapshot(proof)
         let clock = ContinuousClock()
         let start = clock.now
         #expect(try proof.deploy().exitCode == 0)
         let duration = clock.now - start
+        let finished = try Snapshot(proof)
         var generator = SeededGenerator(seed: 42)
         var problems: [String] = []
         let runs = 15
-        let scenario = Scenario(name: "deploy killed from outside", setup: { _ in }, command: { ["auto", "--root", $0.root, "--from", $0.app] })
         for run in 0..<runs {
             try proof.restoreTemplate()
             let delay = Double.random(in: 0...(duration / .seconds(1)), using: &generator)
@@ -283,10 +486,10 @@ import Testing
             usleep(UInt32(delay * 1_000_000))
             started.kill()
             _ = started.wait()
-            problems += try checkAfterCrash(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore).map { "run \(run) (\(delay) s): \($0)" }
+            problems += try checkAfterKill(proof, scenario, before: before, finished: finished).0.map { "run \(run) (\(delay) s): \($0)" }
             let rerun = try proof.run(scenario.command(proof))
             if rerun.exitCode != 0 { problems.append("run \(run): the rerun failed: \(rerun)") }
-            problems += try checkConverged(proof, scenario, sharedBefore: sharedBefore, seenBefore: seenBefore).map { "run \(run) after a rerun: \($0)" }
+            problems += try checkConverged(proof, scenario, before: before, finished: finished).0.map { "run \(run) after a rerun: \($0)" }
         }
         #expect(problems.isEmpty, "\(problems.prefix(20).joined(separator: "\n"))")
         ProofResults.record(suite: "crash", scenario: "subsequent deploy: SIGKILL from outside at seeded random moments, then rerun",

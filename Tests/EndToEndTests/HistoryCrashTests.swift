@@ -3,7 +3,7 @@ import PersistDeployKit
 import PersistDeployTestSupport
 import Testing
 
-/// The crash suite (SIGKILL after each operation, then a rerun) for what the history work added:
+/// The crash suite (SIGKILL on entry to each file-changing system call, then a rerun) for what the history work added:
 /// a deploy that rotates a long history, `prune`, and a rollback that re-links an older release.
 @Suite struct HistoryCrashTests {
     /// Every whole record the history's files hold, oldest first, as "release outcome".
@@ -14,7 +14,7 @@ import Testing
 
     @Test func aDeployThatRotatesALongHistory() throws {
         var before: [String] = []
-        try CrashTests().crashAtEveryStep(CrashTests.Scenario(
+        try CrashTests().crashAtEveryCall(CrashTests.Scenario(
             name: "deploy rotating a 3,000-line history",
             setup: { proof in
                 #expect(try proof.deploy().exitCode == 0)
@@ -28,7 +28,8 @@ import Testing
                 before = Self.records(proof)
             },
             command: { ["auto", "--root", $0.root, "--from", $0.app] },
-            converged: { proof in
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
                 var problems: [String] = []
                 let after = Self.records(proof)
                 if Array(after.prefix(before.count)) != before { problems.append("a line before the deploy was lost or moved") }
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func prune() throws {
-        try CrashTests().crashAtEveryStep(CrashTests.Scenario(
+        try CrashTests().crashAtEveryCall(CrashTests.Scenario(
             name: "prune --keep 1",
             setup: { proof in
                 for tag in ["a", "b", "c", "d"] {
@@ -49,7 +50,8 @@ import Testing
                 }
             },
             command: { ["prune", "--root", $0.root, "--keep", "1"] },
-            converged: { proof in
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
                 let left = try proof.fileSystem.listDirectory(at: proof.root + "/releases")
                 return left.count == 2 ? [] : ["releases left after prune --keep 1: \(left)"]
             }))
@@ -57,7 +59,7 @@ import Testing
 
     @Test func aRollbackThatReLinksAnOlderRelease() throws {
         var old = ""
-        try CrashTests().crashAtEveryStep(CrashTests.Scenario(
+        try CrashTests().crashAtEveryCall(CrashTests.Scenario(
             name: "rollback --to a release from before a path became persistent (re-linked first)",
             setup: { proof in
                 try proof.write("public/docs/guide.pdf", "the guide", under: proof.app)
@@ -73,9 +75,10 @@ import Testing
                 try proof.writeUserData("a")
             },
             command: { ["rollback", "--root", $0.root, "--to", old] },
-            // After the last step the rollback is whole and a rerun says so.
+            // After the last call the rollback is whole and a rerun says so.
             rerunAccepts: { $0.exitCode == 0 || $0.stderr.contains("already live") },
-            converged: { proof in
+            extra: { proof, afterKill in
+                guard !afterKill else { return [] }
                 var problems: [String] = []
                 if proof.liveRelease != old { problems.append("live is \(proof.liveRelease ?? "nothing"), not \(old)") }
                 for index in 0..<20 where (try? proof.fileSystem.readText(at: proof.root + "/shared/public/docs/old-\(index).pdf")) != "written then \(index)" {

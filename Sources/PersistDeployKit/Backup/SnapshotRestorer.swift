@@ -76,7 +76,8 @@ extension BackupStore {
         let swaps = try plannedSwaps(targets)
         let keepEverything = Int.max
         let before = try create(
-            persistentPaths: Array(Set(persistentPaths + record.paths)), keep: keepEverything, console: console)
+            persistentPaths: Set((persistentPaths + record.paths).map(NameBytes.Key.init)).map(\.string), keep: keepEverything,
+            console: console)
         let unsafe = before.unsaved.filter { unsaved in
             targets.contains { PathName.isWithin($0, unsaved.path) || PathName.isWithin(unsaved.path, $0) }
         }

@@ -94,7 +94,7 @@ package struct StatusReport: Sendable, Encodable {
             var checked: String?
         }
         guard let bytes = try? fileSystem.readFile(at: root.lastHealthCheck),
-            let check = try? JSONDecoder().decode(LastCheck.self, from: Data(bytes))
+            let check = try? JSONDecoder().decode(LastCheck.self, from: Data(NameBytes.string(bytes).utf8))
         else { return ("unknown", nil) }
         let written = (try? fileSystem.status(at: root.lastHealthCheck, followSymlink: false))??.modificationTime
         return (check.status, check.checked ?? written.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) })

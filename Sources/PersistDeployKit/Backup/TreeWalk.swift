@@ -11,7 +11,8 @@ struct WalkEntry {
     var isDirectory: Bool { info.st_mode & S_IFMT == S_IFDIR }
     var isRegularFile: Bool { info.st_mode & S_IFMT == S_IFREG }
     var isSymlink: Bool { info.st_mode & S_IFMT == S_IFLNK }
-    var label: String { String(decoding: relative, as: UTF8.self) }
+    /// The relative path as the tool's strings hold it (`NameBytes`: lossless).
+    var label: String { NameBytes.string(relative) }
 }
 
 /// Walks a directory tree through descriptors, never following a link, parents before children.
@@ -31,7 +32,7 @@ enum TreeWalk {
         for item in try directory.entries() {
             let nameBytes = item.name.dropLast().map { UInt8(bitPattern: $0) }
             let relative = prefix.isEmpty ? nameBytes : prefix + [UInt8(ascii: "/")] + nameBytes
-            let childLabel = label + "/" + String(decoding: nameBytes, as: UTF8.self)
+            let childLabel = label + "/" + NameBytes.string(nameBytes)
             guard let info = try SystemCall.status(of: item.name, in: directory.descriptor, label: childLabel) else {
                 continue  // removed while we walked
             }

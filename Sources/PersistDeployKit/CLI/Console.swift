@@ -7,6 +7,9 @@ import Glibc
 ///
 /// On a terminal (and without `--json` or `--quiet`) long work draws one updating progress line
 /// on stderr; any other output first clears it, so the line never mixes with text.
+///
+/// Names that are not UTF-8 reach people as `NameBytes.display` (`caf\xE9`), in text and in
+/// `--json` output alike; `print` (a generated script) writes their real bytes.
 package final class Console: ProgressSink, @unchecked Sendable {
     package let json: Bool
     package let quiet: Bool
@@ -49,6 +52,7 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func say(_ line: String) {
         guard !quiet else { return }
         endProgress()
+        let line = NameBytes.display(line)
         json ? writeErr(line + "\n") : writeOut(line + "\n")
     }
 
@@ -56,25 +60,26 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func detail(_ line: String) {
         guard verbose else { return }
         endProgress()
-        writeErr(line + "\n")
+        writeErr(NameBytes.display(line) + "\n")
     }
 
     package func warn(_ line: String) {
         endProgress()
-        writeErr(paint("warning: ", code: "33") + line + "\n")
+        writeErr(paint("warning: ", code: "33") + NameBytes.display(line) + "\n")
     }
 
     /// A line about the tool's own progress that must not go unseen (waiting for a lock,
     /// creating a deploy root): on stderr, even with `--quiet`.
     package func notice(_ line: String) {
         endProgress()
-        writeErr(line + "\n")
+        writeErr(NameBytes.display(line) + "\n")
     }
 
     /// A line that is the point of the command even with `--quiet` (a failed health check's
     /// problems, read by cron and monitoring): stdout, or stderr under `--json`.
     package func essential(_ line: String) {
         endProgress()
+        let line = NameBytes.display(line)
         json ? writeErr(line + "\n") : writeOut(line + "\n")
     }
 
@@ -82,8 +87,8 @@ package final class Console: ProgressSink, @unchecked Sendable {
     /// the fields of a result the command had already given.
     package func error(_ error: ToolError) {
         endProgress()
-        writeErr(paint("error: ", code: "31") + error.message + "\n")
-        if let hint = error.hint { writeErr(hint + "\n") }
+        writeErr(paint("error: ", code: "31") + NameBytes.display(error.message) + "\n")
+        if let hint = error.hint { writeErr(NameBytes.display(hint) + "\n") }
         guard json else { return }
         var object = "{\"error\":\(Text.jsonString(error.message)),\"exitCode\":\(error.exitCode.rawValue),"
             + "\"hint\":\(Text.jsonString(error.hint ?? ""))"
@@ -93,7 +98,7 @@ package final class Console: ProgressSink, @unchecked Sendable {
         {
             object = String(object.dropLast()) + "," + result.dropFirst()
         }
-        writeOut(object + "\n")
+        writeOut(Self.displayJSON(object) + "\n")
     }
 
     /// The command's JSON result, when `--json` was given; written by `finish` once the command
@@ -108,7 +113,13 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func finish() {
         endProgress()
         guard let text = locked({ () -> String? in defer { pendingResult = nil }; return pendingResult }) else { return }
-        writeOut(text + "\n")
+        writeOut(Self.displayJSON(text) + "\n")
+    }
+
+    /// JSON text with each name's escape shown as `\\xNN`: escapes stand only inside strings,
+    /// where the display's backslash must itself be escaped.
+    private static func displayJSON(_ text: String) -> String {
+        NameBytes.display(text, backslash: "\\\\")
     }
 
     /// Text that is the command's output itself (help, a generated script), always on stdout.
@@ -121,7 +132,7 @@ package final class Console: ProgressSink, @unchecked Sendable {
     package func progress(_ line: String) {
         guard showsProgress else { return }
         locked { progressLineShown = true }
-        writeErr("\r\u{1B}[K" + line)
+        writeErr("\r\u{1B}[K" + NameBytes.display(line))
     }
 
     /// Clears the progress line, if one is shown, and ends the work it measured.

@@ -36,7 +36,8 @@ enum DetectCommands {
     /// The paths as aligned columns: path, class, kind, reason.
     static func table(_ paths: [ClassifiedPath]) -> [String] {
         let rows = paths.map { entry in
-            [entry.path, entry.class.rawValue, entry.kind.rawValue,
+            // Shown as people see it before padding: an escape takes four columns.
+            [NameBytes.display(entry.path), entry.class.rawValue, entry.kind.rawValue,
              entry.reason + (entry.linkTarget.map { " [links to \($0)]" } ?? "")]
         }
         let header = ["PATH", "CLASS", "KIND", "REASON"]

@@ -140,6 +140,8 @@ package struct ProjectConfig: Sendable {
     private static func checkedPath(
         _ text: String, key: String, line: Int, invalid: (String) -> ToolError
     ) throws(ToolError) -> String {
+        // A byte that is not UTF-8 is written as the tool shows it: "public/caf\\xE9".
+        let text = NameBytes.parsingDisplay(text)
         let expected = "expected a path inside the app, relative to its root, such as \"public/uploads\""
         if text.isEmpty || Text.trimmed(text).isEmpty {
             throw invalid("key \(key) (line \(line)): the path is empty; \(expected).")

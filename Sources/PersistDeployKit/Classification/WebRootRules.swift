@@ -203,6 +203,6 @@ struct WebRootRules {
         let what = pathClass == .asset ? "an asset (replaced by every deploy)" : "persistent (user data in shared/)"
         let change = pathClass == .asset ? "If the app writes there" : "If it ships with the code"
         return "'\(path)' matched no rule (\(because)), so it is treated as \(what). \(change), add "
-            + "\"classify\": {\(Text.json(path)): \"\(other.rawValue)\"} to persist-deploy.json."
+            + "\"classify\": {\(Text.json(NameBytes.display(path))): \"\(other.rawValue)\"} to persist-deploy.json."
     }
 }

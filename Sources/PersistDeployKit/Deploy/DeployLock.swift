@@ -81,16 +81,16 @@ package final class DeployLock {
         let holder = "pid \(context.processID) on \(context.hostName), user \(context.userName), "
             + "running '\(command)' since \(Timestamp.iso8601(context.now()))\n"
         // Rewritten in place: the file itself must stay, since the lock lives on its inode.
-        _ = ftruncate(descriptor, 0)
+        try? SystemCall.truncate(descriptor, to: 0, label: path)
         try? SystemCall.writeAll(descriptor, Array(holder.utf8), path: path)
         return DeployLock(descriptor: descriptor, path: path)
     }
 
     /// True when `descriptor` is the file at `path` (same device and inode).
     private static func isStillAtPath(_ descriptor: Int32, _ path: String) -> Bool {
-        var opened = stat()
-        var named = stat()
-        guard fstat(descriptor, &opened) == 0, lstat(path, &named) == 0 else { return false }
+        guard let opened = try? SystemCall.status(of: descriptor, label: path),
+            let named = (try? SystemCall.status(of: path, followSymlink: false)) ?? nil
+        else { return false }
         return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino
     }
 
@@ -100,15 +100,15 @@ package final class DeployLock {
     /// and locks a new file at the path.
     package func releaseRemovingFile(thenEmpty folders: [String]) {
         guard descriptor >= 0 else { return }
-        _ = unlink(path)
+        try? SystemCall.unlinkFile(at: path)
         release()
-        for folder in folders { _ = rmdir(folder) }
+        for folder in folders { try? SystemCall.removeEmptyDirectory(at: folder) }
     }
 
     /// Drops the lock (also done when the process ends).
     package func release() {
         guard descriptor >= 0 else { return }
-        _ = ftruncate(descriptor, 0)
+        try? SystemCall.truncate(descriptor, to: 0, label: path)
         close(descriptor)
         descriptor = -1
     }

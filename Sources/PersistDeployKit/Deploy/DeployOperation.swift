@@ -41,7 +41,7 @@ package enum DeployOperation: Sendable, Equatable {
     /// Checks every link of the release resolves where it must before it can go live; the links
     /// in `awaiting` point at config files the app's installer has not written yet, and only
     /// their text is checked.
-    case verifyLinks(release: String, links: [String: String], awaiting: [String] = [])
+    case verifyLinks(release: String, links: [NameBytes.Key: String], awaiting: [String] = [])
     /// Runs the checks `health-check` makes on a release about to go live (its links, the
     /// shared folders they reach, its asset folders, its links inside the app) and refuses it
     /// on any failure, before the switch.

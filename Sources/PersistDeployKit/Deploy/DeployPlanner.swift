@@ -187,7 +187,7 @@ package struct DeployPlanner {
         }
         warnings += served?.warnings ?? []
         var records: [PathRecord] = []
-        var links: [String: String] = [:]
+        var links: [NameBytes.Key: String] = [:]
         var awaiting: [String] = []
         var shipped: [String: [String]] = [:]
         let persistentOnDisk = try withKindsOnDisk(persistent, content: target.contentDirectory, live: live)
@@ -201,14 +201,14 @@ package struct DeployPlanner {
             operations += step.operations
             warnings += step.warnings
             records.append(PathRecord(path: path.path, class: path.class, action: step.action, added: step.added, shadowed: step.shadowed))
-            links[PathName.join(releasePath, path.path)] = step.linkText
+            links[NameBytes.Key(PathName.join(releasePath, path.path))] = step.linkText
             if step.awaitsApp { awaiting.append(PathName.join(releasePath, path.path)) }
             if let files = step.shipped ?? earlierManifest?.shipped[path.path] { shipped[path.path] = files }
         }
         for path in classification.paths where path.linkTarget != nil {
             let step = try planAppLink(path, releasePath: releasePath, content: target.contentDirectory)
             operations += step.operations
-            links[PathName.join(releasePath, path.path)] = step.linkText
+            links[NameBytes.Key(PathName.join(releasePath, path.path))] = step.linkText
         }
         let writableCache = try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
         operations += writableCache + releaseWritableGrants(writableCache, request: request)
@@ -319,13 +319,14 @@ package struct DeployPlanner {
     /// Every path that lives in shared/: this release's persistent paths plus those an earlier
     /// deploy made persistent and this release's classification does not mention (users' data
     /// does not stop needing a home because the code stopped shipping the folder).
+    /// Keyed by bytes: "café" composed and decomposed are two folders, each with its own home.
     private func persistentPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
-        var byPath = Dictionary(classification.persistentPaths.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        let mentioned = Set(classification.paths.map(\.path))
-        for old in record?.persistentPaths ?? [] where !mentioned.contains(old.path) {
-            byPath[old.path] = old
+        var byPath = Dictionary(classification.persistentPaths.map { (NameBytes.Key($0.path), $0) }, uniquingKeysWith: { a, _ in a })
+        let mentioned = Set(classification.paths.map { NameBytes.Key($0.path) })
+        for old in record?.persistentPaths ?? [] where !mentioned.contains(NameBytes.Key(old.path)) {
+            byPath[NameBytes.Key(old.path)] = old
         }
-        return byPath.values.sorted { $0.path < $1.path }
+        return byPath.values.sorted { PathName.bytewiseLess($0.path, $1.path) }
     }
 
     /// A path named in persist-deploy.json that the release does not hold is taken for a folder
@@ -363,9 +364,9 @@ package struct DeployPlanner {
     }
 
     func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
-        let mentioned = Set(classification.paths.map(\.path))
-        let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains($0.path) }
-        return (classification.paths + kept).sorted { $0.path < $1.path }
+        let mentioned = Set(classification.paths.map { NameBytes.Key($0.path) })
+        let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains(NameBytes.Key($0.path)) }
+        return (classification.paths + kept).sorted { PathName.bytewiseLess($0.path, $1.path) }
     }
 
 }

@@ -223,11 +223,10 @@ package struct Deployer {
 
     private func scratchDirectory() throws(ToolError) -> String {
         let base = context.environment["TMPDIR"] ?? "/tmp"
-        var template = Array(PathName.join(base, "persist-deploy-plan-XXXXXX").utf8CString)
-        guard mkdtemp(&template) != nil else {
+        guard let scratch = try? SystemCall.makeTemporaryDirectory(PathName.join(base, "persist-deploy-plan-XXXXXX")) else {
             throw ToolError("Could not make a scratch folder in '\(base)' to read the archive.", hint: "Set TMPDIR to a writable folder.")
         }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return scratch
     }
 
 }

@@ -9,7 +9,8 @@ package enum DeploymentHistory {
     /// newline it lacks, so the new line is never glued onto it; readers skip the torn one.
     package static func append(_ line: String, to root: DeployRoot, fileSystem: any FileSystem) throws(SystemCallError) {
         let newline = UInt8(ascii: "\n")
-        var bytes = Array(line.utf8)
+        // The names' real bytes, as every text file the tool writes (`NameBytes`).
+        var bytes = NameBytes.bytes(line)
         bytes.append(newline)
         if let size = try fileSystem.status(at: root.historyFile, followSymlink: false)?.size, size > 0,
             try fileSystem.readBytes(at: root.historyFile, offset: size - 1, count: 1).first != newline
@@ -26,7 +27,10 @@ package enum DeploymentHistory {
         let decoder = JSONDecoder()
         var found: [HistoryRecord] = []
         HistoryFiles(fileSystem: fileSystem, root: root).linesNewestFirst { line, complete, _ in
-            guard complete, let record = try? decoder.decode(HistoryRecord.self, from: Data(line)), record.checkpoint == nil else {
+            // Bytes that are not UTF-8 (a Latin-1 folder name) are read back as the same name.
+            guard complete, let record = try? decoder.decode(HistoryRecord.self, from: Data(NameBytes.string(line).utf8)),
+                record.checkpoint == nil
+            else {
                 return true
             }
             found.append(record)

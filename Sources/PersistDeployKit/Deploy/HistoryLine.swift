@@ -126,7 +126,7 @@ package struct HistoryLine: Sendable, Equatable {
             var scalars = String.UnicodeScalarView()
             var utf8: [UInt8] = []
             func flush() {
-                if !utf8.isEmpty { scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars) }
+                if !utf8.isEmpty { scalars.append(contentsOf: NameBytes.string(utf8).unicodeScalars) }
                 utf8.removeAll()
             }
             var index = raw.startIndex

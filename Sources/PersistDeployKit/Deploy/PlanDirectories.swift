@@ -4,20 +4,21 @@ extension [DeployOperation] {
     /// The operations without a `mkdir` of a folder that an earlier `mkdir` of the list made
     /// (itself or below it), unless a step in between may have moved or removed it.
     func withoutRepeatedDirectories() -> [DeployOperation] {
-        var made: Set<String> = []
+        // By bytes: "café" composed and decomposed are two folders, each needing its mkdir.
+        var made: Set<NameBytes.Key> = []
         var kept: [DeployOperation] = []
         for operation in self {
             switch operation {
             case .createDirectory(let path):
-                if made.contains(path) { continue }
+                if made.contains(NameBytes.Key(path)) { continue }
                 var folder = path
-                while folder != "/" && made.insert(folder).inserted {
+                while folder != "/" && made.insert(NameBytes.Key(folder)).inserted {
                     folder = PathName.parent(folder)
                 }
             case .writeFile, .copyFile, .createEmptyFile, .addMissingFiles, .setPermissions, .verifyLinks, .appendHistory:
                 break
             case .moveIntoShared(let from, _), .mergeMoveIntoShared(let from, _, _), .removeReleaseCopy(let from), .link(let from, _):
-                made = made.filter { !PathName.isWithin($0, from) }
+                made = made.filter { !PathName.isWithin($0.string, from) }
             default:
                 // A step that may move or remove folders in ways not spelled out here: forget all.
                 made = []

@@ -84,12 +84,11 @@ package struct PlanExecutor {
                 let destination = PathName.join(to, file)
                 if try fileSystem.exists(destination) { continue }
                 try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
-                try fileSystem.copyTree(from: PathName.join(from, file), to: destination)
+                try copyWithoutOverwriting(PathName.join(from, file), to: destination)
             }
         case .copyFile(let from, let to, let permissions):
             guard try !fileSystem.exists(to) else { return }
-            try fileSystem.copyTree(from: from, to: to)
-            try fileSystem.setPermissions(at: to, to: permissions)
+            try copyWithoutOverwriting(from, to: to, permissions: permissions)
         case .createEmptyFile(let path, let permissions):
             guard try !fileSystem.exists(path) else { return }
             try fileSystem.writeFile(at: path, contents: [], permissions: permissions)
@@ -102,7 +101,8 @@ package struct PlanExecutor {
             guard let type = try fileSystem.type(at: path), type == .file || type == .directory else { return }
             try fileSystem.setPermissions(at: path, to: permissions)
         case .writeFile(let path, let contents, let permissions):
-            try fileSystem.writeFile(at: path, contents: Array(contents.utf8), permissions: permissions)
+            // Escapes back to their bytes: a path in a script or record is its real name.
+            try fileSystem.writeFile(at: path, contents: NameBytes.bytes(contents), permissions: permissions)
         case .restrictSecret(let path):
             try restrictSecret(path)
         case .grantWebGroup(let grant):
@@ -110,7 +110,7 @@ package struct PlanExecutor {
         case .runHook(let hook):
             try runHook(hook)
         case .verifyLinks(let release, let links, let awaiting):
-            try verify(release: release, links: links, awaiting: Set(awaiting))
+            try verify(release: release, links: links, awaiting: Set(awaiting.map(NameBytes.Key.init)))
         case .checkRelease(let release, let record):
             try checkRelease(release, record: record)
         case .switchCurrent(let root, let releaseID):
@@ -143,11 +143,21 @@ package struct PlanExecutor {
     func moveWithoutOverwriting(_ source: String, to destination: String) throws {
         try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
         if try renamedWithinFileSystem(source, to: destination) { return }
-        let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).seeding")
-            try fileSystem.removeTree(at: temporary)
-            try fileSystem.copyTree(from: source, to: temporary)
-        try fileSystem.rename(temporary, to: destination, replacing: false)
+        try copyWithoutOverwriting(source, to: destination)
         try fileSystem.removeTree(at: source)
+    }
+
+    /// Copies to a temporary name beside the destination and renames that into place (never
+    /// replacing), so a crash mid-copy never leaves a partial file under the final name, which a
+    /// rerun would take for the finished one. `permissions` are set before the rename. The
+    /// temporary name is short and fixed (a 255-byte name has no room for a suffix): one copy runs
+    /// at a time, and the next copy into that folder removes a crashed one's leftover.
+    private func copyWithoutOverwriting(_ source: String, to destination: String, permissions: UInt32? = nil) throws {
+        let temporary = PathName.join(PathName.parent(destination), ".persist-deploy.seeding")
+        try fileSystem.removeTree(at: temporary)
+        try fileSystem.copyTree(from: source, to: temporary)
+        if let permissions { try fileSystem.setPermissions(at: temporary, to: permissions) }
+        try fileSystem.rename(temporary, to: destination, replacing: false)
     }
 
     /// Renames without replacing; false (nothing done) when the two are on different file systems.
@@ -186,7 +196,7 @@ package struct PlanExecutor {
         case nil:
             try fileSystem.createSymlink(at: path, target: target)
         case .symlink:
-            if try fileSystem.readSymlink(at: path) == target { return }
+            if PathName.sameBytes(try fileSystem.readSymlink(at: path), target) { return }
             let temporary = PathName.join(PathName.parent(path), ".\(PathName.basename(path)).link-tmp")
             try fileSystem.removeTree(at: temporary)
             try fileSystem.createSymlink(at: temporary, target: target)
@@ -196,14 +206,15 @@ package struct PlanExecutor {
         }
     }
 
-    private func verify(release: String, links: [String: String], awaiting: Set<String>) throws {
+    private func verify(release: String, links: [NameBytes.Key: String], awaiting: Set<NameBytes.Key>) throws {
         var problems: [String] = []
-        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
-            guard try fileSystem.type(at: path) == .symlink, try fileSystem.readSymlink(at: path) == target else {
+        for (key, target) in links.sorted(by: { $0.key < $1.key }) {
+            let path = key.string
+            guard try fileSystem.type(at: path) == .symlink, PathName.sameBytes(try fileSystem.readSymlink(at: path), target) else {
                 problems.append("'\(path)' is not a link to '\(target)'")
                 continue
             }
-            if try fileSystem.status(at: path, followSymlink: true) == nil, !awaiting.contains(path) {
+            if try fileSystem.status(at: path, followSymlink: true) == nil, !awaiting.contains(key) {
                 problems.append("'\(path)' -> '\(target)' resolves to nothing")
             }
         }

@@ -54,9 +54,10 @@ package enum PublicHTML {
             }
             shipped.append(relative)
         }
-        let now = Set(shipped)
+        // By bytes: a file the last sync put there stays only if this release ships that very name.
+        let now = Set(shipped.map(NameBytes.Key.init))
         var removing: [String] = []
-        for relative in syncedState(root: root, fileSystem: fileSystem).files where !now.contains(relative) && !isKept(relative) {
+        for relative in syncedState(root: root, fileSystem: fileSystem).files where !now.contains(NameBytes.Key(relative)) && !isKept(relative) {
             // Only a file or link a sync put there; a folder may hold someone's work.
             guard let type = try fileSystem.type(at: PathName.join(served, relative)), type != .directory else { continue }
             removing.append(relative)
@@ -89,7 +90,7 @@ package enum PublicHTML {
         do {
             try fileSystem.removeTree(at: probe)
             try fileSystem.createSymlink(at: probe, target: ".")
-            guard try fileSystem.readSymlink(at: probe) == ".", try fileSystem.isDirectory(probe, followSymlink: true) else {
+            guard PathName.sameBytes(try fileSystem.readSymlink(at: probe), "."), try fileSystem.isDirectory(probe, followSymlink: true) else {
                 return (false, "a link made in '\(place)' could not be read through")
             }
             try fileSystem.removeTree(at: probe)

@@ -48,7 +48,7 @@ package struct PersistenceRecord: Sendable, Codable, Equatable {
             throw ToolError.system(error, while: "Reading '\(path)'")
         }
         do {
-            return try JSONDecoder().decode(PersistenceRecord.self, from: Data(bytes))
+            return try JSONDecoder().decode(PersistenceRecord.self, from: Data(NameBytes.string(bytes).utf8))
         } catch {
             throw ToolError(
                 "'\(path)' is not a valid persistence record: \(error).",

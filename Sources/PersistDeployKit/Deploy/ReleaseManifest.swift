@@ -16,7 +16,7 @@ package struct ReleaseManifest: Sendable, Codable, Equatable {
     /// release that replaces it.
     package static func load(_ id: String, root: DeployRoot, fileSystem: any FileSystem) -> ReleaseManifest? {
         guard let bytes = try? fileSystem.readFile(at: root.manifest(of: id)) else { return nil }
-        return try? JSONDecoder().decode(ReleaseManifest.self, from: Data(bytes))
+        return try? JSONDecoder().decode(ReleaseManifest.self, from: Data(NameBytes.string(bytes).utf8))
     }
 
     /// The manifest as JSON, written by hand: JSONEncoder spends about 10,000 instructions per

@@ -6,7 +6,7 @@ extension DeployPlanner {
     package struct RelinkPlan: Sendable {
         package var operations: [DeployOperation] = []
         /// Each persistent path of the release and the link text it must hold.
-        package var links: [String: String] = [:]
+        package var links: [NameBytes.Key: String] = [:]
         /// The persistent paths that were not already the right link.
         package var relinked: [String] = []
     }
@@ -35,7 +35,7 @@ extension DeployPlanner {
             let inRelease = PathName.join(releasePath, path.path)
             let shared = root.sharedPath(path.path)
             let linkText = PathName.relativeLink(at: inRelease, to: shared)
-            plan.links[inRelease] = linkText
+            plan.links[NameBytes.Key(inRelease)] = linkText
             let inReleaseType = try fileSystem.type(at: inRelease)
             // As every deploy leaves it (and so a rerun after a crash still does it).
             let privateConfig: [DeployOperation] = path.class == .config && path.kind == .file

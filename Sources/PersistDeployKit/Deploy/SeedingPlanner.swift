@@ -120,21 +120,14 @@ extension DeployPlanner {
                     candidates = files
                 } else if let previous = liveManifest?.shipped[path.path] {
                     // Files the code shipped before and shared/ lacks were deleted by users: they
-                    // stay deleted. Only files new to the code are added.
-                    let before = Set(previous)
-                    candidates = files.filter { !before.contains($0) }
+                    // stay deleted. Only files new to the code are added. Compared by bytes: a
+                    // name canonically equal to an old one is still a new file.
+                    let before = Set(previous.map(NameBytes.Key.init))
+                    candidates = files.filter { !before.contains(NameBytes.Key($0)) }
                 } else {
                     candidates = []
                 }
-                var missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
-                // A name that is not UTF-8 is listed with U+FFFD and cannot be opened by that name.
-                let unnamed = try missing.filter { try fileSystem.type(at: PathName.join(inContent, $0)) == nil }
-                if !unnamed.isEmpty {
-                    missing.removeAll { unnamed.contains($0) }
-                    step.warnings.append(
-                        "\(Text.count(unnamed.count, "new file")) in '\(path.path)' of the release (e.g. '\(unnamed[0])') "
-                            + "have names that are not UTF-8 and were not added to '\(shared)': copy them by hand.")
-                }
+                let missing = try candidates.filter { try fileSystem.type(at: PathName.join(shared, $0)) == nil }
                 if !missing.isEmpty {
                     step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: missing))
                 }

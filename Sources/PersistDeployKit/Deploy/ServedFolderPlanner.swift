@@ -46,7 +46,7 @@ extension DeployPlanner {
         case nil: steps.beforeSwitch.append(.createDirectory(path: folder))
         case .symlink:
             // A link made by link mode becomes the real folder; any other link is someone's.
-            guard try fileSystem.readSymlink(at: folder) == liveText else {
+            guard PathName.sameBytes(try fileSystem.readSymlink(at: folder), liveText) else {
                 throw ToolError(
                     "'\(folder)' is a link to '\(try fileSystem.readSymlink(at: folder))'; sync mode keeps a real folder there.",
                     hint: "Remove or move the link if it is not needed (rm -- \(Shell.quote(folder))) and deploy again. Nothing was changed.")
@@ -56,8 +56,8 @@ extension DeployPlanner {
             throw ToolError("'\(folder)' is a file, so it cannot be the served folder.", hint: "Move it aside and deploy again. Nothing was changed.")
         }
 
-        let persistent = Set(paths.filter { $0.class.isPersistent && $0.linkTarget == nil }.map(\.path))
-        let recorded = Set((state.record?.servedData ?? []).map(\.location))
+        let persistent = Set(paths.filter { $0.class.isPersistent && $0.linkTarget == nil }.map { NameBytes.Key($0.path) })
+        let recorded = Set((state.record?.servedData ?? []).map { NameBytes.Key($0.location) })
         for item in folders {
             let place = PathName.join(folder, item.name)
             let shared = root.sharedPath(item.sharedPath)
@@ -89,7 +89,7 @@ extension DeployPlanner {
             }
             let placeHoldsFiles = try placeType == .directory && !fileSystem.files(under: place).isEmpty
             if sharedType == .symlink {
-                guard try fileSystem.readSymlink(at: shared) == linkText else {
+                guard PathName.sameBytes(try fileSystem.readSymlink(at: shared), linkText) else {
                     if served.links == false {
                         throw ToolError(
                             "'\(shared)' is a link to '\(try fileSystem.readSymlink(at: shared))', so its files cannot be moved into '\(place)'.",
@@ -108,8 +108,8 @@ extension DeployPlanner {
             }
             // Data already in the served folder stays there: the shared copy is linked to it
             // before seeding, so seeding sees existing data and adds only what is new.
-            if sharedType == nil, persistent.contains(item.sharedPath), placeType == .directory,
-                placeHoldsFiles || recorded.contains(place)
+            if sharedType == nil, persistent.contains(NameBytes.Key(item.sharedPath)), placeType == .directory,
+                placeHoldsFiles || recorded.contains(NameBytes.Key(place))
             {
                 steps.beforeSeeding[item.sharedPath] = [.moveDataToServedFolder(shared: shared, served: place, linkText: linkText, suffix: suffix)]
                 steps.servedData.append(ServedData(path: item.sharedPath, location: place))
@@ -123,7 +123,7 @@ extension DeployPlanner {
                 let text = PathName.relativeLink(at: place, to: shared)
                 if placeType == .directory {
                     steps.beforeSwitch.append(.replaceEmptyFolderWithLink(path: place, target: text))
-                } else if try placeType == nil || (placeType == .symlink && fileSystem.readSymlink(at: place) != text) {
+                } else if try placeType == nil || (placeType == .symlink && !PathName.sameBytes(fileSystem.readSymlink(at: place), text)) {
                     steps.beforeSwitch.append(.link(path: place, target: text))
                 }
                 continue

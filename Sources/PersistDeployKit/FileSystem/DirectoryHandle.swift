@@ -9,12 +9,8 @@ struct DirectoryHandle {
         let name: [CChar]
         let typeHint: UInt8
 
-        /// The name as text (invalid UTF-8 replaced, for messages and manifests).
-        var text: String {
-            name.withUnsafeBufferPointer { buffer in
-                String(decoding: UnsafeRawBufferPointer(buffer).dropLast(), as: UTF8.self)
-            }
-        }
+        /// The name as the tool's paths hold it (`NameBytes`: lossless, any bytes).
+        var text: String { NameBytes.string(cString: name) }
 
         /// True for a real directory; a symlink to a directory is not one.
         func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
@@ -30,10 +26,7 @@ struct DirectoryHandle {
 
     /// Opens `name` below `parent` (or a path, with `AT_FDCWD`), refusing to follow a final link.
     init(opening name: String, relativeTo parent: Int32, label: String) throws(SystemCallError) {
-        let descriptor = try SystemCall.retrying("open", label) {
-            openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        }
-        try self.init(descriptor: descriptor, label: label)
+        try self.init(opening: NameBytes.cString(name), relativeTo: parent, label: label)
     }
 
     init(opening name: [CChar], relativeTo parent: Int32, label: String) throws(SystemCallError) {

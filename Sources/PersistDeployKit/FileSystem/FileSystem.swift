@@ -90,9 +90,9 @@ package protocol FileSystem: Sendable {
     /// Renames `source`; with `replacing: false` it fails with `EEXIST` rather than replace.
     /// Fails with `EXDEV` across file systems.
     func rename(_ source: String, to destination: String, replacing: Bool) throws(SystemCallError)
-    /// Swaps two existing paths in one step (`renameat2` with `RENAME_EXCHANGE`), so each name
-    /// always names something. Fails with `EINVAL` (or `ENOSYS`) where the file system or kernel
-    /// cannot swap; callers fall back to renames.
+    /// Swaps two existing entries in one step (`renameat2` with `RENAME_EXCHANGE`), so a real
+    /// folder can become a link with no moment where neither is there. Fails with `EINVAL` or
+    /// `ENOSYS` where the file system or kernel cannot; callers then take two steps.
     func exchange(_ first: String, _ second: String) throws(SystemCallError)
     /// Removes a file, link or whole directory tree; never follows a symlink out of it.
     func removeTree(at path: String) throws(SystemCallError)
@@ -127,11 +127,15 @@ extension FileSystem {
         try status(at: path, followSymlink: followSymlink)?.type == .directory
     }
 
+    /// The file as text, with bytes that are not UTF-8 kept as `NameBytes` escapes: a name in a
+    /// record or script reads back as the same name.
     package func readText(at path: String) throws(SystemCallError) -> String {
-        String(decoding: try readFile(at: path), as: UTF8.self)
+        NameBytes.string(try readFile(at: path))
     }
 
+    /// Writes `text` with every `NameBytes` escape as the byte it stands for: a path in a script,
+    /// guide or record is written as its real bytes, so `bash` (and `readText`) find the file.
     package func writeText(_ text: String, to path: String, permissions: UInt32 = 0o644) throws(SystemCallError) {
-        try writeFile(at: path, contents: Array(text.utf8), permissions: permissions)
+        try writeFile(at: path, contents: NameBytes.bytes(text), permissions: permissions)
     }
 }

@@ -99,10 +99,10 @@ package struct LocalFileSystem: FileSystem {
             path, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode: mode_t(permissions))
         defer { close(descriptor) }
         if !existed {
-            try SystemCall.retrying("fchmod", path) { fchmod(descriptor, mode_t(permissions)) }
+            try SystemCall.changing("fchmod", path) { fchmod(descriptor, mode_t(permissions)) }
         }
         try SystemCall.writeAll(descriptor, contents, path: path)
-        try SystemCall.retrying("fsync", path) { fsync(descriptor) }
+        try SystemCall.changing("fsync", path) { fsync(descriptor) }
         if !existed { try SystemCall.syncDirectory(at: PathName.parent(path)) }
     }
 
@@ -118,16 +118,16 @@ package struct LocalFileSystem: FileSystem {
             try SystemCall.writeAll(descriptor, contents, path: temporary)
             // The creation mode is filtered by the umask; the caller's mode (0600 for secrets)
             // must hold exactly.
-            try SystemCall.retrying("fchmod", temporary) { fchmod(descriptor, mode_t(permissions)) }
-            try SystemCall.retrying("fsync", temporary) { fsync(descriptor) }
+            try SystemCall.setMode(of: descriptor, to: mode_t(permissions), label: temporary)
+            try SystemCall.sync(descriptor, label: temporary)
         } catch {
-            unlink(temporary)
+            try? SystemCall.unlinkFile(at: temporary)
             throw error
         }
         do throws(SystemCallError) {
             try SystemCall.rename(temporary, to: path)
         } catch {
-            unlink(temporary)
+            try? SystemCall.unlinkFile(at: temporary)
             throw error
         }
     }
@@ -137,7 +137,7 @@ package struct LocalFileSystem: FileSystem {
             return
         }
         let parent = PathName.parent(path)
-        if parent != path { try createDirectory(at: parent, permissions: permissions) }
+        if !PathName.sameBytes(parent, path) { try createDirectory(at: parent, permissions: permissions) }
         do {
             try SystemCall.makeDirectory(at: path, mode: mode_t(permissions))
         } catch where error.code == EEXIST {
@@ -202,9 +202,9 @@ package struct LocalFileSystem: FileSystem {
                     throw error
                 }
                 child.close()
-                try SystemCall.retrying("rmdir", childLabel) { unlinkat(directory.descriptor, entry.name, AT_REMOVEDIR) }
+                try SystemCall.unlink(entry.name, in: directory.descriptor, isDirectory: true, label: childLabel)
             } else {
-                try SystemCall.retrying("unlink", childLabel) { unlinkat(directory.descriptor, entry.name, 0) }
+                try SystemCall.unlink(entry.name, in: directory.descriptor, isDirectory: false, label: childLabel)
                 meter?.add(files: 1)
             }
         }

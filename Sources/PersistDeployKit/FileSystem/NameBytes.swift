@@ -1,3 +1,5 @@
+import Glibc
+
 /// File names on Linux are bytes, not text: any byte but `/` and NUL may appear, and a name need
 /// not be valid UTF-8. The tool keeps paths as `String`s, so this mapping makes that lossless, in
 /// the way PEP 383 ("surrogateescape") does for Python: a byte that is not part of valid UTF-8
@@ -53,6 +55,49 @@ package enum NameBytes {
         return result
     }
 
+    /// The name or path for a NUL-terminated C string (a `readdir` name, a `readlink` text).
+    package static func string(cString: [CChar]) -> String {
+        cString.withUnsafeBufferPointer { buffer in
+            let count = buffer.firstIndex(of: 0) ?? buffer.count
+            return buffer.withMemoryRebound(to: UInt8.self) { string(UnsafeBufferPointer(rebasing: $0[..<count])) }
+        }
+    }
+
+    /// The NUL-terminated bytes of a name or path, for the `*at` calls that take a name.
+    package static func cString(_ string: String) -> [CChar] {
+        var result = bytes(string).map { CChar(bitPattern: $0) }
+        result.append(0)
+        return result
+    }
+
+    /// True when `a`'s bytes sort before `b`'s (what `ls` shows under `LC_ALL=C`). The strings'
+    /// UTF-8 is compared directly; it gives the same order unless the first difference falls in
+    /// an escape (`EF 9E xx` or `EF 9F xx`), and only then are the real bytes compared.
+    package static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        let order: Int? = a.withUTF8 { first in
+            b.withUTF8 { second in
+                let common = min(first.count, second.count)
+                var index = 0
+                while index < common, first[index] == second[index] { index += 1 }
+                if inEscape(first, at: index) || inEscape(second, at: index) { return nil }
+                if index == common { return first.count < second.count ? -1 : (first.count == second.count ? 0 : 1) }
+                return first[index] < second[index] ? -1 : 1
+            }
+        }
+        guard let order else { return bytes(a).lexicographicallyPrecedes(bytes(b)) }
+        return order < 0
+    }
+
+    /// True when the UTF-8 byte at `index` (or the end, at `count`) is within an escape.
+    private static func inEscape(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        for start in max(0, index - 2)...index where start + 1 < utf8.count {
+            if utf8[start] == 0xEF && (utf8[start + 1] == 0x9E || utf8[start + 1] == 0x9F) && start + 2 >= index { return true }
+        }
+        return false
+    }
+
     /// Runs `body` with the path as the NUL-terminated bytes a system call takes.
     package static func withCString<Result, Failure: Error>(
         _ path: String, _ body: (UnsafePointer<CChar>) throws(Failure) -> Result
@@ -69,19 +114,44 @@ package enum NameBytes {
         return try result.get()
     }
 
-    /// The name for people and JSON: each byte that is not UTF-8 shown as `\xNN`.
-    package static func display(_ string: String) -> String {
+    /// The name for people and JSON: each byte that is not UTF-8 shown as `\xNN` (which
+    /// `printf '%b'` turns back into the byte). `backslash` is what writes the `\`: `"\\\\"`
+    /// inside JSON text, where a bare one would start an escape.
+    package static func display(_ string: String, backslash: String = "\\") -> String {
         guard containsEscapeRange(string.utf8) else { return string }
         var result = ""
         for scalar in string.unicodeScalars {
             if escapes.contains(scalar.value) {
                 let hex = String(scalar.value - escapeBase, radix: 16, uppercase: true)
-                result += "\\x" + hex
+                result += backslash + "x" + hex
             } else {
                 result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// The name a `display` form stands for: each `\xNN` with NN from 80 to FF becomes that byte.
+    /// JSON text cannot hold such a byte, so a path typed into `persist-deploy.json` is written
+    /// as the tool shows it (`"public/caf\\xE9"`). A name with a literal `\xE9` in it cannot be
+    /// written there.
+    package static func parsingDisplay(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
+        var bytes: [UInt8] = []
+        let source = NameBytes.bytes(text)
+        var index = 0
+        while index < source.count {
+            if source[index] == UInt8(ascii: "\\"), index + 3 < source.count, source[index + 1] == UInt8(ascii: "x"),
+                let value = UInt8(String(decoding: source[(index + 2)...(index + 3)], as: UTF8.self), radix: 16), value >= 0x80
+            {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
+        }
+        return string(bytes)
     }
 
     /// A name compared and hashed by its bytes, never by canonical equivalence.
@@ -91,9 +161,7 @@ package enum NameBytes {
         package init(_ string: String) { self.string = string }
 
         package static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
-        package static func < (a: Key, b: Key) -> Bool {
-            NameBytes.bytes(a.string).lexicographicallyPrecedes(NameBytes.bytes(b.string))
-        }
+        package static func < (a: Key, b: Key) -> Bool { NameBytes.precedes(a.string, b.string) }
         package func hash(into hasher: inout Hasher) {
             for byte in string.utf8 { hasher.combine(byte) }
         }

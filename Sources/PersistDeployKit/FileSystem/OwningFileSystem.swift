@@ -119,6 +119,11 @@ package struct OwningFileSystem: FileSystem {
         try base.rename(source, to: destination, replacing: replacing)
     }
 
+    /// Swaps two entries: nothing new is made, so nothing to give away.
+    package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
+        try base.exchange(first, second)
+    }
+
     package func removeTree(at path: String) throws(SystemCallError) {
         try base.removeTree(at: path)
     }

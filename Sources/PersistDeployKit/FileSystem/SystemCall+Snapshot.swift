@@ -2,8 +2,9 @@ import Glibc
 
 /// The descriptor-relative calls that backups need: a snapshot walks shared/ and writes its copy
 /// through directory descriptors, so no link on the way is ever followed and names stay raw bytes
-/// (`[CChar]`, NUL-terminated). `label` is the path shown in an error, built only when one
-/// happens: a snapshot makes a few calls for each of hundreds of thousands of files.
+/// (`[CChar]`, NUL-terminated, from `readdir` or `NameBytes.cString`). `label` is the path shown
+/// in an error, built only when one happens: a snapshot makes a few calls for each of hundreds of
+/// thousands of files. Calls that change the disk pass the crash hook first.
 extension SystemCall {
     /// `retrying` with the label built only on failure.
     @discardableResult @inline(__always)
@@ -16,6 +17,15 @@ extension SystemCall {
             let code = errno
             if code != EINTR { throw SystemCallError(call: call, path: label(), code: code) }
         }
+    }
+
+    /// `retrying` for a call that changes the disk, counted by the crash hook on entry.
+    @discardableResult @inline(__always)
+    static func changing<T: BinaryInteger>(
+        _ call: String, lazy label: () -> String, _ body: () -> T
+    ) throws(SystemCallError) -> T {
+        CrashHook.willChange()
+        return try retrying(call, lazy: label, body)
     }
 
     /// `fstatat(2)` without following a final link; nil when nothing is there.
@@ -43,14 +53,15 @@ extension SystemCall {
     package static func open(
         _ name: [CChar], in directory: Int32, flags: Int32, mode: mode_t = 0, label: @autoclosure () -> String
     ) throws(SystemCallError) -> Int32 {
-        try retrying("open", lazy: label) { openat(directory, name, flags, mode) }
+        if opensForChange(flags) { CrashHook.willChange() }
+        return try retrying("open", lazy: label) { openat(directory, name, flags, mode) }
     }
 
     /// `mkdirat(2)`.
     package static func makeDirectory(
         _ name: [CChar], in directory: Int32, mode: mode_t, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("mkdir", lazy: label) { mkdirat(directory, name, mode) }
+        try changing("mkdir", lazy: label) { mkdirat(directory, name, mode) }
     }
 
     /// `linkat(2)` without following a final link: a second name for the same inode.
@@ -58,10 +69,10 @@ extension SystemCall {
         _ sourceName: [CChar], in sourceDirectory: Int32,
         as name: [CChar], in directory: Int32, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("link", lazy: label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
+        try changing("link", lazy: label) { linkat(sourceDirectory, sourceName, directory, name, 0) }
     }
 
-    /// `readlinkat(2)`: the link's text, NUL-terminated.
+    /// `readlinkat(2)`: the link's text, NUL-terminated (raw bytes: a snapshot copies it as it is).
     package static func readSymlink(
         _ name: [CChar], in directory: Int32, label: @autoclosure () -> String
     ) throws(SystemCallError) -> [CChar] {
@@ -74,7 +85,7 @@ extension SystemCall {
     package static func createSymlink(
         _ name: [CChar], in directory: Int32, target: [CChar], label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("symlink", lazy: label) { symlinkat(target, directory, name) }
+        try changing("symlink", lazy: label) { symlinkat(target, directory, name) }
     }
 
     /// `read(2)` into `buffer`; 0 at the end of the file.
@@ -112,7 +123,7 @@ extension SystemCall {
     package static func setMode(
         of descriptor: Int32, to mode: mode_t, label: @autoclosure () -> String
     ) throws(SystemCallError) {
-        try retrying("chmod", lazy: label) { fchmod(descriptor, mode) }
+        try changing("chmod", lazy: label) { fchmod(descriptor, mode) }
     }
 
     /// `futimens(2)`: access and modification times of an open file or directory.
@@ -120,7 +131,7 @@ extension SystemCall {
         of descriptor: Int32, access: timespec, modification: timespec, label: @autoclosure () -> String
     ) throws(SystemCallError) {
         var times = (access, modification)
-        try retrying("utimens", lazy: label) {
+        try changing("utimens", lazy: label) {
             withUnsafePointer(to: &times) { $0.withMemoryRebound(to: timespec.self, capacity: 2) { futimens(descriptor, $0) } }
         }
     }
@@ -131,7 +142,7 @@ extension SystemCall {
         label: @autoclosure () -> String
     ) throws(SystemCallError) {
         var times = [access, modification]
-        try retrying("utimens", lazy: label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
+        try changing("utimens", lazy: label) { utimensat(directory, name, &times, AT_SYMLINK_NOFOLLOW) }
     }
 
     /// `syncfs(2)`: flushes the whole file system holding `descriptor`, one call instead of an
@@ -139,16 +150,22 @@ extension SystemCall {
     /// every file system.
     package static func syncFileSystem(of descriptor: Int32, label: String) throws(SystemCallError) {
         guard let syncfs = SnapshotCalls.syncfs else {
-            sync()
+            CrashHook.willChange()
+            Glibc.sync()
             return
         }
-        try retrying("syncfs", label) { syncfs(descriptor) }
+        try changing("syncfs", label) { syncfs(descriptor) }
+    }
+
+    /// `access(2)` with `W_OK`: whether this process may write `path` (owner, groups, root).
+    package static func isWritable(_ path: String) -> Bool {
+        NameBytes.withCString(path) { cPath in access(cPath, W_OK) == 0 }
     }
 
     /// `statvfs(2)`: bytes available to an unprivileged user and the file system's size.
     package static func space(at path: String) throws(SystemCallError) -> (available: UInt64, total: UInt64) {
         var info = statvfs()
-        try retrying("statvfs", path) { statvfs(path, &info) }
+        try onPath("statvfs", path) { cPath in statvfs(cPath, &info) }
         let block = UInt64(info.f_frsize == 0 ? info.f_bsize : info.f_frsize)
         return (UInt64(info.f_bavail) * block, UInt64(info.f_blocks) * block)
     }

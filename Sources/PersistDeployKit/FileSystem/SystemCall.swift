@@ -19,7 +19,10 @@ package struct SystemCallError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Thin wrappers over the few system calls the tool makes. Each turns the `-1`/`errno` convention
-/// into a thrown `SystemCallError` and retries when a signal interrupted the call.
+/// into a thrown `SystemCallError` and retries when a signal interrupted the call. Every path goes
+/// to the kernel as its bytes (`NameBytes`), never through Swift's implicit String-to-C-string
+/// conversion, which would send the escapes' UTF-8 instead; every call that changes the disk
+/// passes the crash hook first (`CrashHook`).
 package enum SystemCall {
     /// Runs `body` until it does not fail with `EINTR`; throws on any other failure.
     @discardableResult
@@ -34,31 +37,70 @@ package enum SystemCall {
         }
     }
 
+    /// `retrying` with `path` passed to `body` as the C string of its bytes. `changes` marks a
+    /// call that changes the disk, counted by the crash hook on entry.
+    @discardableResult
+    static func onPath<T: BinaryInteger>(
+        _ call: String, _ path: String, changes: Bool = false, _ body: (UnsafePointer<CChar>) -> T
+    ) throws(SystemCallError) -> T {
+        if changes { CrashHook.willChange() }
+        return try NameBytes.withCString(path) { cPath throws(SystemCallError) in
+            try retrying(call, path) { body(cPath) }
+        }
+    }
+
+    /// `onPath` for a call on two paths (rename, symlink).
+    @discardableResult
+    static func onPaths<T: BinaryInteger>(
+        _ call: String, _ first: String, _ second: String, label: String, changes: Bool = false,
+        _ body: (UnsafePointer<CChar>, UnsafePointer<CChar>) -> T
+    ) throws(SystemCallError) -> T {
+        if changes { CrashHook.willChange() }
+        return try NameBytes.withCString(first) { cFirst throws(SystemCallError) in
+            try NameBytes.withCString(second) { cSecond throws(SystemCallError) in
+                try retrying(call, label) { body(cFirst, cSecond) }
+            }
+        }
+    }
+
+    /// `retrying` for a call on an open descriptor that changes the disk (write, fchmod, fsync).
+    @discardableResult
+    static func changing<T: BinaryInteger>(_ call: String, _ label: String, _ body: () -> T) throws(SystemCallError) -> T {
+        CrashHook.willChange()
+        return try retrying(call, label, body)
+    }
+
     /// `lstat(2)` or `stat(2)`; nil when nothing is at `path`.
     package static func status(of path: String, followSymlink: Bool) throws(SystemCallError) -> stat? {
         var info = stat()
-        let result = followSymlink ? stat(path, &info) : lstat(path, &info)
-        if result == 0 { return info }
-        let code = errno
+        let code: Int32 = NameBytes.withCString(path) { cPath in
+            while true {
+                if (followSymlink ? stat(cPath, &info) : lstat(cPath, &info)) == 0 { return 0 }
+                if errno != EINTR { return errno }
+            }
+        }
+        if code == 0 { return info }
         if code == ENOENT || code == ENOTDIR { return nil }
         throw SystemCallError(call: followSymlink ? "stat" : "lstat", path: path, code: code)
     }
 
     /// `symlink(2)`: creates a link at `path` whose text is `target`.
     package static func createSymlink(at path: String, target: String) throws(SystemCallError) {
-        try retrying("symlink", path) { symlink(target, path) }
+        try onPaths("symlink", target, path, label: path, changes: true) { cTarget, cPath in symlink(cTarget, cPath) }
     }
 
     /// `readlink(2)`: the text of the link at `path`.
     package static func readSymlink(at path: String) throws(SystemCallError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = try retrying("readlink", path) { readlink(path, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let length = try onPath("readlink", path) { cPath in readlink(cPath, &buffer, buffer.count - 1) }
+        return NameBytes.string(buffer[..<length].map { UInt8(bitPattern: $0) })
     }
 
     /// `rename(2)`: atomically replaces `destination` (a file, link or empty directory).
     package static func rename(_ source: String, to destination: String) throws(SystemCallError) {
-        try retrying("rename", "\(source) -> \(destination)") { Glibc.rename(source, destination) }
+        try onPaths("rename", source, destination, label: "\(source) -> \(destination)", changes: true) { cSource, cDestination in
+            Glibc.rename(cSource, cDestination)
+        }
     }
 
     /// `renameat2(2)` with `RENAME_NOREPLACE`: fails with `EEXIST` rather than replace anything.
@@ -67,12 +109,13 @@ package enum SystemCall {
     package static func renameNoReplace(_ source: String, to destination: String) throws(SystemCallError) {
         let label = "\(source) -> \(destination)"
         if let renameat2 = LinuxOnly.renameat2 {
-            while true {
-                if renameat2(AT_FDCWD, source, AT_FDCWD, destination, LinuxOnly.renameNoReplace) == 0 { return }
-                let code = errno
-                if code == EINTR { continue }
-                if code == EINVAL || code == ENOSYS { break }
-                throw SystemCallError(call: "rename", path: label, code: code)
+            do {
+                try onPaths("rename", source, destination, label: label, changes: true) { cSource, cDestination in
+                    renameat2(AT_FDCWD, cSource, AT_FDCWD, cDestination, LinuxOnly.renameNoReplace)
+                }
+                return
+            } catch where error.code == EINVAL || error.code == ENOSYS {
+                // Not supported here: checked by hand below.
             }
         }
         if try status(of: destination, followSymlink: false) != nil {
@@ -86,46 +129,75 @@ package enum SystemCall {
         guard let renameat2 = LinuxOnly.renameat2 else {
             throw SystemCallError(call: "renameat2", path: first, code: ENOSYS)
         }
-        try retrying("rename exchange", "\(first) <-> \(second)") {
-            renameat2(AT_FDCWD, first, AT_FDCWD, second, LinuxOnly.renameExchange)
+        try onPaths("rename exchange", first, second, label: "\(first) <-> \(second)", changes: true) { cFirst, cSecond in
+            renameat2(AT_FDCWD, cFirst, AT_FDCWD, cSecond, LinuxOnly.renameExchange)
         }
     }
 
     /// `mkdir(2)`.
     package static func makeDirectory(at path: String, mode: mode_t) throws(SystemCallError) {
-        try retrying("mkdir", path) { mkdir(path, mode) }
+        try onPath("mkdir", path, changes: true) { cPath in mkdir(cPath, mode) }
     }
 
     /// `unlink(2)` for a file or link; never follows the link.
     package static func unlinkFile(at path: String) throws(SystemCallError) {
-        try retrying("unlink", path) { unlink(path) }
+        try onPath("unlink", path, changes: true) { cPath in Glibc.unlink(cPath) }
     }
 
     /// `rmdir(2)`.
     package static func removeEmptyDirectory(at path: String) throws(SystemCallError) {
-        try retrying("rmdir", path) { rmdir(path) }
+        try onPath("rmdir", path, changes: true) { cPath in rmdir(cPath) }
     }
 
     /// `chmod(2)`; callers check first that `path` is not a symlink, since chmod follows links.
     package static func setMode(of path: String, to mode: mode_t) throws(SystemCallError) {
-        try retrying("chmod", path) { chmod(path, mode) }
+        try onPath("chmod", path, changes: true) { cPath in chmod(cPath, mode) }
     }
 
     /// `lchown(2)`: never follows a final link; nil keeps that id (-1 to the kernel).
     package static func setOwner(of path: String, user: UInt32?, group: UInt32?) throws(SystemCallError) {
-        try retrying("chown", path) { lchown(path, user ?? UInt32.max, group ?? UInt32.max) }
+        try onPath("chown", path, changes: true) { cPath in lchown(cPath, user ?? UInt32.max, group ?? UInt32.max) }
     }
 
-    /// `open(2)`.
+    /// `open(2)`; counted by the crash hook when it may create or change the file.
     package static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
-        try retrying("open", path) { Glibc.open(path, flags, mode) }
+        try onPath("open", path, changes: opensForChange(flags)) { cPath in Glibc.open(cPath, flags, mode) }
+    }
+
+    /// True for open flags that create, truncate or allow writing.
+    static func opensForChange(_ flags: Int32) -> Bool {
+        flags & O_ACCMODE != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0
     }
 
     /// `fsync(2)` on a directory, which makes renames and new entries in it durable.
     package static func syncDirectory(at path: String) throws(SystemCallError) {
         let descriptor = try open(path, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { close(descriptor) }
-        try retrying("fsync", path) { fsync(descriptor) }
+        try sync(descriptor, label: path)
+    }
+
+    /// `fsync(2)` on an open file or directory.
+    package static func sync(_ descriptor: Int32, label: String) throws(SystemCallError) {
+        try changing("fsync", label) { fsync(descriptor) }
+    }
+
+    /// `ftruncate(2)`.
+    package static func truncate(_ descriptor: Int32, to length: Int, label: String) throws(SystemCallError) {
+        try changing("truncate", label) { ftruncate(descriptor, off_t(length)) }
+    }
+
+    /// `unlinkat(2)`: removes `name` (NUL-terminated bytes) below `directory`; an empty
+    /// directory with `directory: true`. Never follows a link.
+    package static func unlink(_ name: [CChar], in directory: Int32, isDirectory: Bool, label: String) throws(SystemCallError) {
+        try changing(isDirectory ? "rmdir" : "unlink", label) { unlinkat(directory, name, isDirectory ? AT_REMOVEDIR : 0) }
+    }
+
+    /// `mkdtemp(3)`: a new directory named by `template` with its trailing `XXXXXX` made unique.
+    package static func makeTemporaryDirectory(_ template: String) throws(SystemCallError) -> String {
+        CrashHook.willChange()
+        var cTemplate = NameBytes.cString(template)
+        guard mkdtemp(&cTemplate) != nil else { throw SystemCallError(call: "mkdtemp", path: template, code: errno) }
+        return NameBytes.string(cString: cTemplate)
     }
 
     /// `flock(2)` with `LOCK_EX | LOCK_NB`: true when the lock was taken, false when another
@@ -144,7 +216,7 @@ package enum SystemCall {
         let total = count ?? bytes.count
         var offset = 0
         while offset < total {
-            let written = try retrying("write", path) {
+            let written = try changing("write", path) {
                 bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress.map { $0 + offset }, total - offset) }
             }
             offset += written

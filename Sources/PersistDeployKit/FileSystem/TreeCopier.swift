@@ -18,17 +18,18 @@ struct TreeCopier {
 
     mutating func copy(from source: String, to destination: String) throws(SystemCallError) {
         destinationLabel = destination
-        var info = stat()
-        try SystemCall.retrying("lstat", source) { lstat(source, &info) }
+        guard let info = try SystemCall.status(of: source, followSymlink: false) else {
+            throw SystemCallError(call: "lstat", path: source, code: ENOENT)
+        }
         let parent = try SystemCall.open(PathName.parent(destination), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { close(parent) }
-        let name = Array(PathName.basename(destination).utf8CString)
+        let name = NameBytes.cString(PathName.basename(destination))
         if info.st_mode & S_IFMT == S_IFDIR {
             let directory = try DirectoryHandle(opening: source, relativeTo: AT_FDCWD, label: source)
             defer { directory.close() }
             try copyDirectory(directory, info: info, into: parent, name: name, label: destination)
         } else {
-            try copyEntry(sourceParent: AT_FDCWD, sourceName: Array(source.utf8CString), info: info,
+            try copyEntry(sourceParent: AT_FDCWD, sourceName: NameBytes.cString(source), info: info,
                           into: parent, name: name, label: destination)
         }
     }
@@ -37,15 +38,14 @@ struct TreeCopier {
         _ source: DirectoryHandle, info: stat, into parent: Int32, name: [CChar], label: String
     ) throws(SystemCallError) {
         // Created owner-writable so children can be added; the real mode is set after them.
-        try SystemCall.retrying("mkdir", label) { mkdirat(parent, name, 0o700) }
+        try SystemCall.makeDirectory(name, in: parent, mode: 0o700, label: label)
         if label == destinationLabel { createdDestination = true }
         let target = try DirectoryHandle(opening: name, relativeTo: parent, label: label)
         defer { target.close() }
         for entry in try source.entries() {
             let childLabel = label + "/" + entry.text
-            var childInfo = stat()
-            try SystemCall.retrying("lstat", childLabel) {
-                fstatat(source.descriptor, entry.name, &childInfo, AT_SYMLINK_NOFOLLOW)
+            guard let childInfo = try SystemCall.status(of: entry.name, in: source.descriptor, label: childLabel) else {
+                continue  // removed while we copied
             }
             if childInfo.st_mode & S_IFMT == S_IFDIR {
                 let child = try DirectoryHandle(opening: entry.name, relativeTo: source.descriptor, label: childLabel)
@@ -56,39 +56,30 @@ struct TreeCopier {
                               into: target.descriptor, name: entry.name, label: childLabel)
             }
         }
-        try SystemCall.retrying("chmod", label) { fchmod(target.descriptor, info.st_mode & 0o7777) }
-        var times = [info.st_atim, info.st_mtim]
-        try SystemCall.retrying("utimens", label) { futimens(target.descriptor, &times) }
+        try SystemCall.setMode(of: target.descriptor, to: info.st_mode & 0o7777, label: label)
+        try SystemCall.setTimes(of: target.descriptor, access: info.st_atim, modification: info.st_mtim, label: label)
     }
 
     private mutating func copyEntry(
         sourceParent: Int32, sourceName: [CChar], info: stat, into parent: Int32, name: [CChar], label: String
     ) throws(SystemCallError) {
-        var times = [info.st_atim, info.st_mtim]
         switch info.st_mode & S_IFMT {
         case S_IFLNK:
-            var text = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let length = try SystemCall.retrying("readlink", label) {
-                readlinkat(sourceParent, sourceName, &text, text.count - 1)
-            }
-            text[length] = 0
-            try SystemCall.retrying("symlink", label) { symlinkat(text, parent, name) }
+            let text = try SystemCall.readSymlink(sourceName, in: sourceParent, label: label)
+            try SystemCall.createSymlink(name, in: parent, target: text, label: label)
             if label == destinationLabel { createdDestination = true }
-            try SystemCall.retrying("utimens", label) { utimensat(parent, name, &times, AT_SYMLINK_NOFOLLOW) }
+            try SystemCall.setSymlinkTimes(name, in: parent, access: info.st_atim, modification: info.st_mtim, label: label)
             progress?.add(files: 1)
         case S_IFREG:
-            let input = try SystemCall.retrying("open", label) {
-                openat(sourceParent, sourceName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-            }
+            let input = try SystemCall.open(sourceName, in: sourceParent, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, label: label)
             defer { close(input) }
-            let output = try SystemCall.retrying("open", label) {
-                openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            }
+            let output = try SystemCall.open(
+                name, in: parent, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600, label: label)
             defer { close(output) }
             if label == destinationLabel { createdDestination = true }
             try pump(from: input, to: output, label: label)
-            try SystemCall.retrying("chmod", label) { fchmod(output, info.st_mode & 0o7777) }
-            try SystemCall.retrying("utimens", label) { futimens(output, &times) }
+            try SystemCall.setMode(of: output, to: info.st_mode & 0o7777, label: label)
+            try SystemCall.setTimes(of: output, access: info.st_atim, modification: info.st_mtim, label: label)
             progress?.add(files: 1)
         default:
             // Sockets, fifos and devices are not app data; copying them could block or leak.
@@ -98,9 +89,7 @@ struct TreeCopier {
 
     private mutating func pump(from input: Int32, to output: Int32, label: String) throws(SystemCallError) {
         while true {
-            let count = try SystemCall.retrying("read", label) {
-                buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            }
+            let count = try SystemCall.read(input, into: &buffer, label: label)
             if count == 0 { return }
             try SystemCall.writeAll(output, buffer, count: count, path: label)
             // Per buffer, so one large file (a SQLite database) moves the line too.

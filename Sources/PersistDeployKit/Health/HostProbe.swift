@@ -1,5 +1,3 @@
-import Glibc
-
 /// The two facts about the host the `FileSystem` seam does not cover: free space and whether
 /// this user may write a directory (permission bits alone cannot say: owner, groups, root).
 /// Passed in so tests can fake a full disk.
@@ -23,12 +21,10 @@ package struct HostProbe: Sendable {
 
     package static let live = HostProbe(
         diskSpace: { path in
-            var info = statvfs()
-            guard statvfs(path, &info) == 0 else { return nil }
-            let unit = UInt64(info.f_frsize)
-            return (UInt64(info.f_blocks) * unit / 1024, UInt64(info.f_bavail) * unit / 1024)
+            guard let space = try? SystemCall.space(at: path) else { return nil }
+            return (space.total / 1024, space.available / 1024)
         },
-        isWritable: { path in access(path, W_OK) == 0 },
+        isWritable: { path in SystemCall.isWritable(path) },
         acl: { path in
             guard let result = try? ProcessGroup.run(
                 ["getfacl", "-n", "-p", "-E", "--", path], in: "/", environment: ["LC_ALL": "C"], timeoutSeconds: 30, interruption: nil),

@@ -9,7 +9,7 @@ package enum PathResolver {
         var hops = 0
         while !pending.isEmpty {
             let part = pending.removeFirst()
-            if part == ".." {
+            if part.utf8.elementsEqual("..".utf8) {
                 resolved = PathName.parent(resolved)
                 continue
             }
@@ -18,7 +18,7 @@ package enum PathResolver {
             if status.type == .symlink {
                 hops += 1
                 guard hops <= 40, let text = try? fileSystem.readSymlink(at: candidate) else { return nil }
-                if text.hasPrefix("/") { resolved = "/" }
+                if text.utf8.first == UInt8(ascii: "/") { resolved = "/" }
                 pending = PathName.components(text) + pending
             } else {
                 if !pending.isEmpty && status.type != .directory { return nil }

@@ -21,6 +21,8 @@ package struct Recovery {
         /// Copies the live release's web root into the real served folder (removing nothing).
         case syncServedFolder(release: String, served: String)
         case writeServedIndex(at: String)
+        /// Removes the temporary link (or emptied folder) a killed recover left at `at`.
+        case removeLeftover(path: String, at: String)
 
         package var description: String {
             switch self {
@@ -30,6 +32,7 @@ package struct Recovery {
                 "move the files of the real folder \(path) into \(label) (nothing overwritten), then link \(path) -> \(text)"
             case .replaceFile(let path, _, _, let label, let text):
                 "move the release's own \(path) to \(label), then link \(path) -> \(text)"
+            case .removeLeftover(let path, _): "remove \(path), left by an interrupted recover"
             case .restrictSecret(let path, _, let mode):
                 "remove every-user access from shared/\(path) (mode \(String(mode & 0o777, radix: 8)))"
             case .syncServedFolder(let release, let served): "copy the web root of releases/\(release) into \(served)"
@@ -68,7 +71,9 @@ package struct Recovery {
         var live: String?
         let target = resolve(root.current)
         let releases = resolve(root.releases)
-        if type(root.current) == .symlink, let target, isDirectory(target), let releases, PathName.parent(target) == releases {
+        if type(root.current) == .symlink, let target, isDirectory(target), let releases,
+            PathName.sameBytes(PathName.parent(target), releases)
+        {
             live = target
         } else if type(root.current) == .directory {
             problems.append(
@@ -105,10 +110,13 @@ package struct Recovery {
                     let got = resolve(link)
                     // A config file the app's installer writes is missing until it does: the link
                     // is right, and recovery never creates the file (an empty one looks installed).
-                    if persistent.awaitsApp, type(stored) == nil, (try? fileSystem.readSymlink(at: link)) == persistent.linkText {
+                    if persistent.awaitsApp, type(stored) == nil,
+                        let text = try? fileSystem.readSymlink(at: link), PathName.sameBytes(text, persistent.linkText)
+                    {
                         continue
                     }
-                    if got == nil || got != resolve(stored) || isAbsoluteLink(link) {
+                    // By bytes: a link to a canonically equivalent name points at another folder.
+                    if got == nil || !PathName.sameBytes(got ?? "", resolve(stored) ?? "") || isAbsoluteLink(link) {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }
                 case .directory:
@@ -124,7 +132,9 @@ package struct Recovery {
             for appLink in expectations.appLinks {
                 let link = PathName.join(live, appLink.path)
                 let got = resolve(link)
-                if type(link) == .symlink && got != nil && got == resolve(PathName.join(live, appLink.target)) && !isAbsoluteLink(link) {
+                if type(link) == .symlink, let got, PathName.sameBytes(got, resolve(PathName.join(live, appLink.target)) ?? ""),
+                    !isAbsoluteLink(link)
+                {
                     continue
                 }
                 switch type(link) {
@@ -142,6 +152,18 @@ package struct Recovery {
 
         if let expectations {
             actions += servedFolderActions(root: root, expectations: expectations, live: live, problems: &problems)
+        }
+        if let live, let expectations {
+            // The fixed temporary name of `pointLink`, beside each link this command makes.
+            let folders = Set((expectations.persistent.map(\.path) + expectations.appLinks.map(\.path)).map {
+                NameBytes.Key(PathName.parent(PathName.join(live, $0)))
+            })
+            for folder in folders.sorted() {
+                let leftover = PathName.join(folder.string, Self.temporaryName)
+                let isOurs = type(leftover) == .symlink
+                    || (type(leftover) == .directory && ((try? fileSystem.listDirectory(at: leftover).isEmpty) ?? false))
+                if isOurs { actions.append(.removeLeftover(path: PathName.relative(leftover, to: live) ?? leftover, at: leftover)) }
+            }
         }
 
         for path in expectations?.secrets ?? [] {
@@ -176,8 +198,8 @@ package struct Recovery {
         case .link(_, let at, let text):
             try pointLink(at: at, text: text)
         case .replaceFolder(_, let folder, let into, _, let text):
-            try merge(folder, into: into, say: say)
-            try pointLink(at: folder, text: text)
+            try merge(folder, into: into, say: say, keepingSource: true)
+            try replaceEmptyFolder(folder, text: text, into: into, say: say)
         case .replaceFile(_, let file, let destination, _, let text):
             try move(file, to: destination)
             try pointLink(at: file, text: text)
@@ -187,24 +209,63 @@ package struct Recovery {
             try syncServedFolder(release: release, served: served, root: root)
         case .writeServedIndex(let at):
             try fileSystem.writeText(PublicHTML.laravelIndex(original: nil, root: root), to: at)
+        case .removeLeftover(_, let at):
+            // Only ever a link or an empty folder: anything else is not ours to remove.
+            var isOurs = type(at) == .symlink
+            if !isOurs, type(at) == .directory { isOurs = try fileSystem.listDirectory(at: at).isEmpty }
+            if isOurs { try fileSystem.removeTree(at: at) }
         }
     }
+
+    /// The temporary link's name: fixed, since recover holds the deploy lock, so a rerun finds
+    /// what a killed run left.
+    static let temporaryName = ".persist-deploy-link"
 
     /// Makes `path` a symlink with `text`: a temporary link renamed over it, so there is never a
     /// moment without one. Only ever replaces a link or nothing.
     func pointLink(at path: String, text: String) throws(SystemCallError) {
+        let temporary = try temporaryLink(beside: path, text: text)
+        try fileSystem.rename(temporary, to: path, replacing: true)
+    }
+
+    /// A new link with `text` at a fixed name beside `path` (recover holds the deploy lock), after
+    /// removing what a killed run left there: its link, or the emptied folder of an exchange.
+    private func temporaryLink(beside path: String, text: String) throws(SystemCallError) -> String {
         let parent = PathName.parent(path)
         try fileSystem.createDirectory(at: parent, permissions: 0o755)
-        let temporary = PathName.join(parent, ".persist-deploy-link.\(getpid())")
-        if type(temporary) == .symlink { try fileSystem.removeTree(at: temporary) }
+        let temporary = PathName.join(parent, Self.temporaryName)
+        switch type(temporary) {
+        case .symlink: try fileSystem.removeTree(at: temporary)
+        case .directory where try fileSystem.listDirectory(at: temporary).isEmpty: try fileSystem.removeTree(at: temporary)
+        default: break
+        }
         try fileSystem.createSymlink(at: temporary, target: text)
-        try fileSystem.rename(temporary, to: path, replacing: true)
+        return temporary
+    }
+
+    /// Turns the emptied real folder `path` into a link with `text` with one exchange, so the
+    /// live release never lacks the path; the folder then sits at the temporary name and is
+    /// merged into `into` (anything written there meanwhile) and removed. Where the file system
+    /// cannot exchange, the empty folder is removed first and the link renamed in.
+    private func replaceEmptyFolder(_ path: String, text: String, into: String, say: (String) -> Void) throws(SystemCallError) {
+        let temporary = try temporaryLink(beside: path, text: text)
+        do {
+            try fileSystem.exchange(temporary, path)
+        } catch where error.code == EINVAL || error.code == ENOSYS {
+            try merge(path, into: into, say: say)
+            try fileSystem.rename(temporary, to: path, replacing: true)
+            return
+        }
+        try merge(temporary, into: into, say: say)
     }
 
     /// Moves each entry of `source` into `destination` without overwriting: folders present on
     /// both sides are merged, any other clash keeps both (the newcomer gets a free
-    /// `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty.
-    private func merge(_ source: String, into destination: String, say: (String) -> Void) throws(SystemCallError) {
+    /// `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty (and
+    /// not at all with `keepingSource`).
+    private func merge(
+        _ source: String, into destination: String, say: (String) -> Void, keepingSource: Bool = false
+    ) throws(SystemCallError) {
         try fileSystem.createDirectory(at: destination, permissions: 0o755)
         for name in try fileSystem.listDirectory(at: source) {
             let entry = PathName.join(source, name)
@@ -223,7 +284,7 @@ package struct Recovery {
         guard try fileSystem.listDirectory(at: source).isEmpty else {
             throw SystemCallError(call: "rmdir", path: source, code: ENOTEMPTY)
         }
-        try fileSystem.removeTree(at: source)
+        if !keepingSource { try fileSystem.removeTree(at: source) }
     }
 
     /// Renames without replacing; across file systems copies, then removes the source.

@@ -158,7 +158,7 @@ package enum ProcessGroup {
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
         if let addChdir = Self.addChdir {
-            _ = addChdir(&actions, directory)
+            _ = NameBytes.withCString(directory) { cDirectory in addChdir(&actions, cDirectory) }
         } else {
             throw SystemCallError(call: "posix_spawn_file_actions_addchdir_np", path: directory, code: ENOSYS)
         }
@@ -178,14 +178,16 @@ package enum ProcessGroup {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // Arguments and variables as the bytes they stand for (a release path that is not UTF-8),
+        // without the crash hook's variables: a hook is outside it.
+        let argv = Subprocess.cArguments(arguments)
+        let envp = Subprocess.cEnvironment(environment)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid = pid_t()
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        let spawned = posix_spawnp(&pid, argv[0]!, &actions, &attributes, argv, envp)
         if spawned != 0 { throw SystemCallError(call: "spawn", path: arguments[0], code: spawned) }
         return pid
     }

@@ -3,9 +3,13 @@ import Glibc
 /// Runs another program and waits for it, with `posix_spawn` (Foundation's `Process` is not in
 /// FoundationEssentials). Its output goes where ours goes, unless a caller reads it.
 package enum Subprocess {
+    /// Variables of the system-call crash hook: a child (tar, a hook running persist-deploy) is
+    /// outside it, so it must not count or crash on its own calls.
+    static let hookVariables: Set<String> = ["PERSIST_DEPLOY_CRASH_AT_CALL", "PERSIST_DEPLOY_COUNT_CALLS"]
+
     /// Runs `arguments[0]` found on `PATH` with the rest as arguments; returns its exit status
-    /// (128 + signal number when a signal ended it). Arguments made by `NameBytes.string` reach
-    /// the program as the bytes they stand for.
+    /// (128 + signal number when a signal ended it). Arguments and variables reach the program as
+    /// the bytes they stand for (`NameBytes`), so a path that is not UTF-8 names the same file.
     package static func run(_ arguments: [String], environment: [String: String]) throws(SystemCallError) -> Int32 {
         let pid = try spawn(arguments, environment: environment, stdout: nil)
         return try wait(pid, program: arguments[0])
@@ -43,8 +47,8 @@ package enum Subprocess {
 
     private static func spawn(_ arguments: [String], environment: [String: String], stdout: Int32?) throws(SystemCallError) -> pid_t {
         precondition(!arguments.isEmpty, "Subprocess needs a program")
-        let argv = arguments.map { duplicate(NameBytes.bytes($0)) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv = cArguments(arguments)
+        let envp = cEnvironment(environment)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -54,7 +58,7 @@ package enum Subprocess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO) }
         var pid = pid_t()
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        let spawned = posix_spawnp(&pid, argv[0]!, &actions, nil, argv, envp)
         if spawned != 0 { throw SystemCallError(call: "spawn", path: arguments[0], code: spawned) }
         return pid
     }
@@ -69,11 +73,22 @@ package enum Subprocess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    /// A malloc'd NUL-terminated copy of `bytes`, for argv.
-    private static func duplicate(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self)
-        for (index, byte) in bytes.enumerated() { copy?[index] = CChar(bitPattern: byte) }
-        copy?[bytes.count] = 0
+    /// `argv` for `posix_spawn`: each argument as the bytes it stands for, malloc'ed (free each),
+    /// then nil.
+    package static func cArguments(_ arguments: [String]) -> [UnsafeMutablePointer<CChar>?] {
+        arguments.map(cCopy) + [nil]
+    }
+
+    /// `envp` for `posix_spawn`: `NAME=value` of every variable but the crash hook's, as bytes.
+    package static func cEnvironment(_ environment: [String: String]) -> [UnsafeMutablePointer<CChar>?] {
+        environment.filter { !hookVariables.contains($0.key) }.map { cCopy($0.key + "=" + $0.value) } + [nil]
+    }
+
+    /// A malloc'ed NUL-terminated copy of the bytes `text` stands for (freed by the caller).
+    private static func cCopy(_ text: String) -> UnsafeMutablePointer<CChar>? {
+        let bytes = NameBytes.cString(text)
+        guard let copy = malloc(bytes.count)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        copy.initialize(from: bytes, count: bytes.count)
         return copy
     }
 }

@@ -108,6 +108,22 @@ import Testing
         #expect(errnoOf { _ = try box.fileSystem.files(under: box.path("nothing")) } == ENOENT)
     }
 
+    /// A real folder becomes a link in one step: the two entries swap names.
+    @Test(arguments: Backend.allCases)
+    func exchangeSwapsAFolderAndALinkInOneStep(_ backend: Backend) throws {
+        let box = try FileSystemSandbox(backend)
+        defer { box.remove() }
+        try box.mkdir("release/uploads")
+        try box.write("shared/uploads/photo.jpg", "photo")
+        try box.link("release/.tmp-link", to: "../shared/uploads")
+
+        try box.fileSystem.exchange(box.path("release/.tmp-link"), box.path("release/uploads"))
+        #expect(try box.fileSystem.type(at: box.path("release/uploads")) == .symlink)
+        #expect(try box.read("release/uploads/photo.jpg") == "photo")
+        #expect(try box.fileSystem.type(at: box.path("release/.tmp-link")) == .directory)
+        #expect(errnoOf { try box.fileSystem.exchange(box.path("release/uploads"), box.path("release/missing")) } == ENOENT)
+    }
+
     // MARK: reading and writing
 
     @Test(arguments: Backend.allCases, [UInt32(0o600), 0o640, 0o666, 0o755, 0o777])

@@ -1,3 +1,4 @@
+import PersistDeployTestSupport
 import Testing
 
 @testable import PersistDeployKit
@@ -48,5 +49,44 @@ import Testing
             return out
         }
         #expect(passed == [0x78, 0xFF, 0x79])
+    }
+
+    @Test func cStrings() {
+        let name = NameBytes.string([0x78, 0xFF, 0x79])
+        #expect(NameBytes.cString(name) == [0x78, -1, 0x79, 0])
+        #expect(NameBytes.string(cString: [0x78, -1, 0x79, 0]) == name)
+    }
+
+    @Test func displayInsideJSONEscapesItsBackslash() {
+        let name = NameBytes.string([0x61, 0xE9])
+        #expect(NameBytes.display(name) == "a\\xE9")
+        #expect(NameBytes.display("\"" + name + "\"", backslash: "\\\\") == "\"a\\\\xE9\"")
+        #expect(NameBytes.display("plain") == "plain")
+    }
+
+    /// What `display` shows, `parsingDisplay` reads back to the same name (persist-deploy.json).
+    @Test func theDisplayFormReadsBackToTheName() {
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 1...10, using: &generator)).map { _ in UInt8.random(in: 1...255, using: &generator) }
+                .filter { $0 != UInt8(ascii: "\\") }
+            let name = NameBytes.string(bytes)
+            #expect(NameBytes.bytes(NameBytes.parsingDisplay(NameBytes.display(name))) == bytes, "\(bytes)")
+        }
+        #expect(NameBytes.bytes(NameBytes.parsingDisplay("caf\\xe9")) == Array("caf".utf8) + [0xE9])
+        #expect(NameBytes.parsingDisplay("a\\x41") == "a\\x41", "only bytes that display would escape")
+        #expect(NameBytes.parsingDisplay("a\\xE") == "a\\xE")
+        #expect(NameBytes.parsingDisplay("\\xC3\\xA9") == "\u{E9}", "valid UTF-8 bytes are the character")
+    }
+
+    /// Names sort as their bytes do, whatever escapes they hold.
+    @Test func randomNamesSortByTheirBytes() {
+        var generator = SeededGenerator(seed: 9)
+        let pool: [UInt8] = [0x41, 0x7A, 0x80, 0xA9, 0xC3, 0xE9, 0xEF, 0x9E, 0x9F, 0xBF, 0xFF]
+        let names = (0..<600).map { _ in
+            (0..<Int.random(in: 1...6, using: &generator)).map { _ in pool.randomElement(using: &generator)! }
+        }
+        let sorted = names.map(NameBytes.string).sorted(by: NameBytes.precedes).map(NameBytes.bytes)
+        #expect(sorted == names.sorted { $0.lexicographicallyPrecedes($1) })
     }
 }

@@ -82,4 +82,36 @@ import Testing
         #expect(PathName.components("/a//b/./c/") == ["a", "b", "c"])
         #expect(PathName.components("/") == [])
     }
+
+    /// A name may start with a combining mark, which Swift's characters glue to the `/` before it:
+    /// path arithmetic must still see every `/`.
+    @Test func aCombiningMarkAfterASlashIsStillTwoComponents() {
+        let path = "/r/shared/\u{301}x/y"
+        #expect(PathName.components(path) == ["r", "shared", "\u{301}x", "y"])
+        #expect(PathName.basename("/r/\u{301}x").unicodeScalars.elementsEqual("\u{301}x".unicodeScalars))
+        #expect(PathName.parent("/r/\u{301}x/y").unicodeScalars.elementsEqual("/r/\u{301}x".unicodeScalars))
+        #expect(PathName.relative(path, to: "/r/shared").map { Array($0.utf8) } == Array("\u{301}x/y".utf8))
+        #expect(PathName.relativeLink(at: "/r/releases/1/\u{301}x", to: "/r/shared/\u{301}x") == "../../shared/\u{301}x")
+    }
+
+    /// "café" composed and decomposed are two folders: neither lies inside the other, and a link
+    /// from one never counts as a link to the other.
+    @Test func canonicallyEquivalentNamesAreDifferentPaths() {
+        let composed = "/r/shared/caf\u{E9}"
+        let decomposed = "/r/shared/cafe\u{301}"
+        #expect(composed == decomposed)  // Swift's own ==
+        #expect(!PathName.sameBytes(composed, decomposed))
+        #expect(!PathName.isWithin(composed + "/a", decomposed))
+        #expect(PathName.isWithin(decomposed + "/a", decomposed))
+        #expect(PathName.relative(composed + "/a", to: decomposed) == nil)
+        #expect(PathName.relativeLink(at: "/r/releases/1/caf\u{E9}", to: decomposed) == "../../shared/cafe\u{301}")
+        #expect(PathName.relativeLink(at: "/r/releases/1/caf\u{E9}", to: decomposed).utf8.elementsEqual("../../shared/cafe\u{301}".utf8))
+    }
+
+    /// Names sort by their bytes, escapes standing for the bytes they replace.
+    @Test func namesSortByTheirBytes() {
+        let names: [[UInt8]] = [[0x61, 0xE9], [0x61, 0x7A], Array("a\u{E9}".utf8), Array("ae\u{301}".utf8), [0x61, 0xFF], [0x61], [0xEF, 0x9F, 0xA9]]
+        let sorted = names.map(NameBytes.string).sorted(by: PathName.bytewiseLess).map(NameBytes.bytes)
+        #expect(sorted == names.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }
