@@ -153,6 +153,9 @@ import Testing
         try proof.fileSystem.removeTree(at: proof.app + "/public/css")
         try proof.write("node_modules/theme/css/app.css", "body{}\n", under: proof.app)
         try proof.fileSystem.createSymlink(at: proof.app + "/public/css", target: "../node_modules/theme/css")
+        // A link the release ships into its own tree is left as shipped (issue 12); named an
+        // asset folder, it must be a real one.
+        try proof.write("persist-deploy.json", #"{"classify": {"public/css": "asset"}}"#, under: proof.app)
         let outcome = try proof.deploy()
         #expect(outcome.exitCode == 1, "\(outcome)")
         #expect(outcome.stderr.contains("'public/css' is a link to '../node_modules/theme/css'"), "\(outcome)")

@@ -17,7 +17,7 @@ extension BackupStore {
     func record(of id: String) throws(SystemCallError) -> Record? {
         let path = PathName.join(folder(of: id), Self.recordFile)
         guard try fileSystem.exists(path) else { return nil }
-        guard let record = try? JSONDecoder().decode(Record.self, from: Data(try fileSystem.readFile(at: path))),
+        guard let record = try? JSONDecoder().decode(Record.self, from: Data(try fileSystem.readText(at: path).utf8)),
             record.id == id
         else { return nil }
         return record

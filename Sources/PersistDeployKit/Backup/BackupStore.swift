@@ -94,6 +94,8 @@ package struct BackupStore {
             case .unusable(let reason): unsaved.append(UnsavedPath(path: path, reason: reason))
             }
         }
+        // In manifest order, which the snapshot is written and verified in.
+        sources = (sources + servedSources(persistentPaths)).sorted { Manifest.precedes(NameBytes.bytes($0.path), NameBytes.bytes($1.path)) }
         let created = now()
         let id = ReleaseID.next(at: created, taken: Set(names))
         let temporary = PathName.join(root.backups, Self.temporaryPrefix + id)

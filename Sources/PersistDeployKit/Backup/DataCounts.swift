@@ -25,8 +25,9 @@ package struct DataCounts: Sendable, Codable, Equatable {
     }
 
     package static func load(_ root: DeployRoot, fileSystem: any FileSystem) -> DataCounts? {
-        guard let bytes = try? fileSystem.readFile(at: root.dataCounts) else { return nil }
-        return try? JSONDecoder().decode(DataCounts.self, from: Data(bytes))
+        // readText gives names that are not UTF-8 back as the strings writeText was given.
+        guard let text = try? fileSystem.readText(at: root.dataCounts) else { return nil }
+        return try? JSONDecoder().decode(DataCounts.self, from: Data(text.utf8))
     }
 
     /// Replaces the counts of the paths in `counts` and drops those of `forget`; written through

@@ -37,7 +37,7 @@ package struct RestoreJournal: Sendable, Codable, Equatable {
         } catch {
             throw ToolError.system(error, while: "Reading '\(root.restoreJournal)'")
         }
-        guard let journal = try? JSONDecoder().decode(RestoreJournal.self, from: Data(bytes)) else {
+        guard let journal = try? JSONDecoder().decode(RestoreJournal.self, from: Data(NameBytes.string(bytes).utf8)) else {
             throw ToolError(
                 "'\(root.restoreJournal)' is not a restore journal this version can read.",
                 hint: "Check the paths it names for '.restore-new'/'.restore-old' copies, remove them and the journal by hand. Nothing was changed.")

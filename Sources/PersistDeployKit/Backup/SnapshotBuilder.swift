@@ -6,6 +6,9 @@ import Glibc
 struct SnapshotSource: Sendable, Equatable {
     let path: String
     let location: String
+    /// The folders above `path` exist only in the snapshot (`.served/...`): they are made with
+    /// shared/'s own mode and times.
+    var parentsOnlyInSnapshot = false
 }
 
 /// Fills one snapshot's `data/` folder and writes its manifest. `add` handles each persistent
@@ -57,7 +60,8 @@ struct SnapshotBuilder {
             targetPrefix = PathName.join(targetPrefix, component)
             guard !recordedDirectories.contains(prefix) else { continue }
             // The location resolved, so every folder on the way (links followed) is a directory.
-            guard let info = try SystemCall.status(of: livePrefix, followSymlink: true) else { return false }
+            let parentFrom = source.parentsOnlyInSnapshot ? shared : livePrefix
+            guard let info = try SystemCall.status(of: parentFrom, followSymlink: true) else { return false }
             try SystemCall.makeDirectory(at: targetPrefix, mode: 0o700)
             try inline(key: prefix)
             try main.record(directory: info, path: prefix)

@@ -135,7 +135,8 @@ extension BackupStore {
     private func plannedSwaps(_ targets: [String]) throws(ToolError) -> [RestoreJournal.Swap] {
         var swaps: [RestoreJournal.Swap] = []
         for target in targets {
-            let (location, problem) = PersistentLocation.destination(target, root: root, fileSystem: fileSystem)
+            let (location, problem) = servedDestination(target).map { ($0, nil) }
+                ?? PersistentLocation.destination(target, root: root, fileSystem: fileSystem)
             guard let location else {
                 throw ToolError(
                     "shared/\(target) cannot be restored: \(problem ?? "it does not resolve").",

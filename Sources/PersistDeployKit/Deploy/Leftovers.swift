@@ -99,6 +99,6 @@ package enum Leftovers {
 
     /// Whether `/proc/PID` exists (the script asks the same question the same way).
     private static func isRunning(_ pid: Substring) -> Bool {
-        access("/proc/\(pid)", F_OK) == 0
+        ((try? SystemCall.status(of: "/proc/\(pid)", followSymlink: true)) ?? nil) != nil
     }
 }

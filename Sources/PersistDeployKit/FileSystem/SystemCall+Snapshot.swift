@@ -103,7 +103,7 @@ extension SystemCall {
     ) throws(SystemCallError) {
         var offset = 0
         while offset < count {
-            offset += try retrying("write", lazy: label) {
+            offset += try changing("write", lazy: label) {
                 buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, count - offset) }
             }
         }

@@ -177,23 +177,23 @@ merge_into() {
   rmdir -- "$source"
 }
 
-# is_release ID: true when ID is named like a release and releases/ID is a real folder.
+# is_release ID: true when releases/ID is a real folder (not hidden, not a link).
 is_release() {
-  [[ $1 =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$ ]] \
-    && [[ -d $ROOT/releases/$1 && ! -L $ROOT/releases/$1 ]]
+  [[ -n $1 && $1 != .* && $1 != */* && -d $ROOT/releases/$1 && ! -L $ROOT/releases/$1 ]]
 }
 
 # good_release: the release the records say was live last, in REPLY (empty when none), the
 # same choice as `persist-deploy recover`: the site an interrupted adoption was moving (its
-# marker, when the history does not name it yet), else the most recent release the history
-# switched current to (deploy, adoption or rollback) whose last word is still that it went live
-# (not bad, failed or only prepared).
+# marker, when the history does not name it yet), else the release whose last word is still
+# that it went live (not bad, failed or only prepared) and that went live most recently (deploy,
+# adoption or rollback). A rotated history opens with carried lines whose checkpoint keeps that
+# order ("deployed", "lastLive"); later lines count on from the largest.
 good_release() {
   local history="$SHARED/.deployment-history" marker="$ROOT/.persist-deploy/adopting"
-  local line id outcome candidate i
+  local line id outcome candidate at best="" best_at=-1 counter=0
   local re_release='"release":"([^"]*)"' re_outcome='"outcome":"([^"]*)"'
-  local -A word=() named=()
-  local order=()
+  local re_deployed='"deployed":([0-9]+)' re_live='"lastLive":([0-9]+)'
+  local -A word=() named=() live_at=()
   if [[ -f $history ]]; then
     while IFS= read -r line || [[ -n $line ]]; do
       [[ $line =~ $re_release ]] || continue
@@ -201,8 +201,20 @@ good_release() {
       [[ $line =~ $re_outcome ]] || continue
       outcome=${BASH_REMATCH[1]}
       named[$id]=1
+      if [[ $line == *'"checkpoint":'* ]]; then
+        word[$id]=$outcome
+        if [[ $line =~ $re_deployed ]] && ((BASH_REMATCH[1] > counter)); then counter=${BASH_REMATCH[1]}; fi
+        if [[ $line =~ $re_live ]]; then
+          live_at[$id]=${BASH_REMATCH[1]}
+          ((BASH_REMATCH[1] > counter)) && counter=${BASH_REMATCH[1]}
+        fi
+        continue
+      fi
+      counter=$((counter + 1))
       [[ $outcome == rolled-back ]] || word[$id]=$outcome
-      order+=("$id" "$outcome")
+      if [[ $outcome == activated || $outcome == adopted || $outcome == rolled-back ]]; then
+        live_at[$id]=$counter
+      fi
     done <"$history"
   fi
   REPLY=""
@@ -210,16 +222,16 @@ good_release() {
     REPLY=$candidate
     return
   fi
-  for ((i = ${#order[@]} - 2; i >= 0; i -= 2)); do
-    id=${order[i]}
-    outcome=${order[i + 1]}
-    [[ $outcome == activated || $outcome == adopted || $outcome == rolled-back ]] || continue
+  # Values are copied out before arithmetic: a subscript inside (( )) would be expanded again.
+  for id in "${!live_at[@]}"; do
     [[ ${word[$id]:-} == activated || ${word[$id]:-} == adopted ]] || continue
-    if is_release "$id"; then
-      REPLY=$id
-      return
-    fi
+    at=${live_at[$id]}
+    ((at > best_at)) || continue
+    is_release "$id" || continue
+    best=$id
+    best_at=$at
   done
+  REPLY=$best
 }
 
 # --- current -----------------------------------------------------------------------------

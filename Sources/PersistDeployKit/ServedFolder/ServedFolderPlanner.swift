@@ -174,9 +174,14 @@ extension DeployPlanner {
         }
     }
 
-    /// Served data the record names must still be there: its files are nowhere else.
+    /// Served data the record names must still be there: its files are nowhere else. The record
+    /// is written before the move into the served folder, so a deploy stopped between the two
+    /// leaves the files in shared/ (or at the move's aside name), where the rerun finds them.
     private func refuseMissingServedData(_ record: PersistenceRecord?) throws {
         for data in record?.servedData ?? [] where try !fileSystem.isDirectory(data.location) {
+            let shared = root.sharedPath(data.path)
+            let aside = PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
+            if try fileSystem.type(at: shared) == .directory || fileSystem.exists(aside) { continue }
             throw ToolError(
                 "'\(data.location)' is missing or not a folder; it held the files of '\(data.path)' (the served folder keeps them).",
                 hint: "Restore it from a backup (persist-deploy restore --path \(Shell.quote(data.path))), or if it is meant to be empty: "

@@ -74,7 +74,7 @@ package struct Rollback {
             release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack, framework: framework, paths: [],
             host: context.hostName, user: context.userName, from: state.liveID)
         let switchOperations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
-            .verifyLinks(release: root.release(target), links: relink.links),
+            .verifyLinks(release: root.release(target), links: relink.links, awaiting: relink.awaiting),
             .switchCurrent(root: root.path, releaseID: target),
         ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))

@@ -9,6 +9,8 @@ extension DeployPlanner {
         package var links: [NameBytes.Key: String] = [:]
         /// The persistent paths that were not already the right link.
         package var relinked: [String] = []
+        /// Links to config files the app's installer has not written yet: only their text is checked.
+        package var awaiting: [String] = []
     }
 
     /// The operations that make every persistent path of `record` a link into shared/ in
@@ -37,14 +39,17 @@ extension DeployPlanner {
             let linkText = PathName.relativeLink(at: inRelease, to: shared)
             plan.links[NameBytes.Key(inRelease)] = linkText
             let inReleaseType = try fileSystem.type(at: inRelease)
+            let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
+            // A config file the installer writes may not exist yet: its link is all there is to check.
+            let awaited = path.awaitsApp && sharedType == nil
+            if awaited { plan.awaiting.append(inRelease) }
             // As every deploy leaves it (and so a rerun after a crash still does it).
-            let privateConfig: [DeployOperation] = path.class == .config && path.kind == .file
+            let privateConfig: [DeployOperation] = path.class == .config && path.kind == .file && !awaited
                 ? [.setPermissions(path: shared, permissions: 0o600)] : []
-            if inReleaseType == .symlink, try fileSystem.readSymlink(at: inRelease) == linkText {
+            if inReleaseType == .symlink, PathName.sameBytes(try fileSystem.readSymlink(at: inRelease), linkText) {
                 plan.operations += privateConfig
                 continue
             }
-            let sharedType = try fileSystem.status(at: shared, followSymlink: true)?.type
             let expected: EntryType = path.kind == .dir ? .directory : .file
             func refuse(_ why: String, _ hint: String) -> ToolError {
                 ToolError("releases/\(NameBytes.display(id)) cannot be made live: \(why).", hint: "Nothing was changed. " + hint)
@@ -71,7 +76,7 @@ extension DeployPlanner {
                     ]
                 }
             case .symlink?, nil:
-                guard sharedType != nil else {
+                guard sharedType != nil || awaited else {
                     throw refuse(
                         "'\(shared)' does not exist, and the release has no copy of '\(path.path)' to put there",
                         "Put the data back first (persist-deploy restore, or 'persist-deploy recover' to see what is missing), then roll back again.")

@@ -22,12 +22,12 @@ package enum PublicHTML {
         if let text = try? fileSystem.readText(at: root.lastSynced), case let id = Text.trimmed(text), ReleaseID.isValid(id),
             let bytes = try? fileSystem.readFile(at: root.syncedFiles(of: id))
         {
-            let files = bytes.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+            let files = bytes.split(separator: 0, omittingEmptySubsequences: true).map { NameBytes.string($0) }
             return SyncedState(release: id, files: files)
         }
         // Written by versions before 0.x: a JSON list, without the release.
         if let bytes = try? fileSystem.readFile(at: PathName.join(root.state, "public-html-shipped.json")),
-            let files = try? JSONDecoder().decode([String].self, from: Data(bytes))
+            let files = try? JSONDecoder().decode([String].self, from: Data(NameBytes.string(bytes).utf8))
         {
             return SyncedState(release: nil, files: files)
         }
