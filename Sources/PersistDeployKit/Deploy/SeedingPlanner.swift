@@ -32,6 +32,22 @@ extension DeployPlanner {
         try refuseLinkedParents(of: path.path, in: content)
         if let live { try refuseLinkedParents(of: path.path, in: live.content) }
 
+        // The live release links this path into shared/, and shared/ lacks it: the data is gone
+        // from where it lives (a disk not mounted, shared/ moved). Seeding it again from the
+        // release would put the site live on demo content; an installer's config file that was
+        // never written is the one absence that is expected.
+        if sharedType == nil, !path.awaitsApp, let live, liveType == .symlink,
+            let text = try? fileSystem.readSymlink(at: PathName.join(live.content, path.path)),
+            PathName.sameBytes(PathName.absolute(text, from: PathName.parent(PathName.join(live.content, path.path))), shared)
+                || PathName.sameBytes(text, PathName.relativeLink(at: PathName.join(live.content, path.path), to: shared))
+        {
+            throw ToolError(
+                "'\(shared)' is missing, but the live release links '\(path.path)' to it: its data is not where it lives "
+                    + "(a data disk not mounted, or shared/ moved or emptied?).",
+                hint: "Nothing was changed. Mount or restore shared/ (persist-deploy restore --root \(Shell.quote(root.path))), then deploy again. "
+                    + "If '\(path.path)' is really meant to start empty, create it first: "
+                    + (path.kind == .dir ? "mkdir -p -- \(Shell.quote(shared))" : "touch -- \(Shell.quote(shared))"))
+        }
         if try fileSystem.type(at: shared) == .symlink, sharedType == nil {
             throw ToolError(
                 "'\(shared)' is a link that points nowhere.",

@@ -28,11 +28,15 @@ package struct HealthChecker {
             checks.append(HealthCheckResult(name: name, path: path, status: status, message: message))
         }
         let expectations = record.map { LayoutExpectations(record: $0, root: root) }
-        if expectations == nil {
-            add(.fail, "record", ".persistence-config", "is missing; deploy first, then run persist-deploy generate")
-        }
-
         let live = release ?? liveRelease(root: root, add: add)
+        if expectations == nil {
+            // With a release live, the record is gone with shared/: deploying now would start the
+            // site on empty data, so the advice is to bring shared/ back first.
+            add(.fail, "record", ".persistence-config", live == nil
+                ? "is missing; deploy first, then run persist-deploy generate"
+                : "is missing while current is live: shared/ ('\(root.shared)') looks unmounted, moved or emptied; "
+                    + "mount or restore it (persist-deploy restore) before any deploy, which would start the site on empty data")
+        }
         let web = webAccess(expectations, add: add)
 
         for persistent in expectations?.persistent ?? [] {
