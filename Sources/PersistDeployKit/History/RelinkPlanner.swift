@@ -43,9 +43,14 @@ extension DeployPlanner {
             // A config file the installer writes may not exist yet: its link is all there is to check.
             let awaited = path.awaitsApp && sharedType == nil
             if awaited { plan.awaiting.append(inRelease) }
-            // As every deploy leaves it (and so a rerun after a crash still does it).
-            let privateConfig: [DeployOperation] = path.class == .config && path.kind == .file && !awaited
-                ? [.setPermissions(path: shared, permissions: 0o600)] : []
+            // Others lose their access to a config file, as a deploy leaves it (and so a rerun
+            // after a crash still does it); the owner's and the web group's stay as they are.
+            var privateConfig: [DeployOperation] = []
+            if path.class == .config, path.kind == .file, !awaited,
+                let mode = try fileSystem.status(at: shared, followSymlink: true)?.permissions, mode & 0o007 != 0
+            {
+                privateConfig = [.setPermissions(path: shared, permissions: mode & ~0o007)]
+            }
             if inReleaseType == .symlink, PathName.sameBytes(try fileSystem.readSymlink(at: inRelease), linkText) {
                 plan.operations += privateConfig
                 continue
