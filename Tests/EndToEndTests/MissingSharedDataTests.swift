@@ -62,3 +62,13 @@ import Testing
         #expect(script.exitCode == 2, "\(script)")
     }
 }
+
+/// A monitor reads health-check's exit code alone: a root it cannot check is not healthy.
+@Suite struct HealthCheckOfAMissingRootTests {
+    @Test func aMissingRootExitsTwoNotWarningsOnly() throws {
+        let proof = try ProofRoot("health-missing-root")
+        let outcome = try proof.run(["health-check", "--root", proof.root + "/nowhere"])
+        #expect(outcome.exitCode == 2, "\(outcome)")
+        #expect(outcome.stderr.contains("does not exist"), "\(outcome)")
+    }
+}

@@ -39,7 +39,7 @@ package struct StatusReport: Sendable, Encodable {
     package var paths: [PathUsage]
     package var backups: Int
     package var newestBackup: String?
-    /// The last health check's `status`, or "unknown" when none was recorded.
+    /// The last health check's `status`, or, when none was recorded, that of a check made now.
     package var health: String
     /// When that check ran (native or `health-check.sh`), ISO 8601 UTC.
     package var healthChecked: String?
@@ -76,26 +76,31 @@ package struct StatusReport: Sendable, Encodable {
         let backups = try BackupStore(root: root, now: context.now).list()
         let space = try? SystemCall.space(at: root.shared)
         let history = DeploymentHistory.recent(root, fileSystem: fileSystem, limit: 5)
-        let lastCheck = lastHealth(root: root, fileSystem: fileSystem)
+        var lastCheck = lastHealth(root: root, fileSystem: fileSystem)
+        if lastCheck.status == nil {
+            // The contract's three values only: with no check kept, one is made (it reads links
+            // and modes, never the data).
+            lastCheck = (HealthChecker(fileSystem: fileSystem).check(root: root, record: record).status.rawValue, Timestamp.iso8601(context.now()))
+        }
         return StatusReport(
             release: release, releaseSince: since.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) },
             framework: record?.framework.rawValue ?? "unknown", paths: paths, backups: backups.count,
-            newestBackup: backups.first?.id, health: lastCheck.status, healthChecked: lastCheck.checked,
+            newestBackup: backups.first?.id, health: lastCheck.status ?? "failed", healthChecked: lastCheck.checked,
             freeBytes: space?.available, totalBytes: space?.total,
             lastDeploys: history.reversed().map { Deploy(release: $0.release, time: $0.time, outcome: $0.outcome.rawValue) },
             releaseSinceSeconds: since)
     }
 
-    /// The `status` of the last health check's report ("unknown" without one) and when it ran:
-    /// its `checked` field, else the time the report was written.
-    static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> (status: String, checked: String?) {
+    /// The `status` of the last health check's report (nil without one) and when it ran: its
+    /// `checked` field, else the time the report was written.
+    static func lastHealth(root: DeployRoot, fileSystem: any FileSystem) -> (status: String?, checked: String?) {
         struct LastCheck: Decodable {
             var status: String
             var checked: String?
         }
         guard let bytes = try? fileSystem.readFile(at: root.lastHealthCheck),
             let check = try? JSONDecoder().decode(LastCheck.self, from: Data(NameBytes.string(bytes).utf8))
-        else { return ("unknown", nil) }
+        else { return (nil, nil) }
         let written = (try? fileSystem.status(at: root.lastHealthCheck, followSymlink: false))??.modificationTime
         return (check.status, check.checked ?? written.map { Timestamp.iso8601(Date(timeIntervalSince1970: $0)) })
     }

@@ -1,10 +1,24 @@
 /// `health-check`, `recover` and `generate`.
 enum HealthCommands {
     static func healthCheck(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        let root = try unhealthyIfMissing { () throws(ToolError) in
+            try DeployRoot.existing(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        }
         let report = runHealthCheck(root: root, context: context, console: console)
         console.result(report)
         return report.exitCode
+    }
+
+    /// A root that cannot be checked is not healthy: for health-check, exit 1 means warnings
+    /// only, which a monitor lets pass, so its failure to find the root exits 2.
+    private static func unhealthyIfMissing(_ body: () throws(ToolError) -> DeployRoot) throws(ToolError) -> DeployRoot {
+        let result = Result { () throws(ToolError) in try body() }
+        switch result {
+        case .success(let root): return root
+        case .failure(var error):
+            if error.exitCode == .failure { error.exitCode = .unhealthy }
+            throw error
+        }
     }
 
     /// Checks `root`, prints one line a check, the results line and, after a failure, the next
