@@ -190,8 +190,19 @@ extension DeployPlanner {
                 + "'\(relative)' is in the live release, not in shared/.",
             hint: "Nothing was changed. To keep the live release's copy: mv -- \(Shell.quote(PathName.join(live.content, relative))) "
                 + "\(Shell.quote(shared)), then deploy again. To keep shared/'s copy and the other beside it: persist-deploy recover. "
-                + "An app that renames over this file needs its folder persistent instead: classify '\(PathName.parent(relative))' "
-                + "(or a folder of its own) in persist-deploy.json.")
+                + Self.renamedOverAdvice(relative))
+    }
+
+    /// How to stop an app's renames from replacing the link: its folder made persistent, which
+    /// the app root itself cannot be.
+    static func renamedOverAdvice(_ relative: String) -> String {
+        let folder = PathName.parent(relative)
+        guard folder != "." else {
+            return "A file at the app's root cannot be kept as a folder; until the app writes it in a folder of its own (then "
+                + "classify that folder in persist-deploy.json), move its copy into shared/ as above after each such change."
+        }
+        return "An app that renames over this file needs its folder persistent instead: classify '\(folder)' "
+            + "(or a folder of its own) in persist-deploy.json."
     }
 
     /// True when `directory` holds at least one entry that is not a folder, at any depth; reads
