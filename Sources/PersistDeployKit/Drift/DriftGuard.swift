@@ -36,7 +36,7 @@ extension DeployPlanner {
             release: live.path, paths: report.newTops, copies: report.changedFiles, to: destination)
         return DriftDecision(
             afterSwitch: [operation],
-            warnings: ["--leave-behind: \(DriftGuard.summary(report)) of releases/\(live.id) are moved to '\(destination)' after the switch."])
+            warnings: ["--leave-behind: what the app wrote into releases/\(live.id), \(DriftGuard.summary(report)), goes to '\(destination)' after the switch."])
     }
 
     /// The manifest recorded for a release, or nil (none, or not readable as one).
