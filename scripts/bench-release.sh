@@ -7,7 +7,10 @@
 #      in a web-root asset folder (public/images/products);
 #   2. the persist step alone (the release already in releases/: `auto --release`) against the
 #      baseline's `persist` on the same 60,000-file image release;
-#   3. `classify` of that release against `find RELEASE -type f | wc -l`.
+#   3. `classify` of that release against `find RELEASE -type f | wc -l`;
+#   4. adoption of a site deployed in place (`current` a real folder holding the app and its
+#      user data) with 56,000 and 206,000 user files, alternating: the ratio 206k/56k is what
+#      counts, since an adoption moves the folder and never lists the data.
 # The drift guard's own share of a deploy (its two walks) is read with callgrind, not timed here.
 # Usage: scripts/bench-release.sh [PAIRS]   (default 5 pairs each; medians are reported)
 set -euo pipefail
@@ -23,6 +26,7 @@ tool=$PWD/.build/release/persist-deploy
 echo "generating workloads in $work (cached between runs)"
 python3 "$bench_dir/gen_workload.py" --out "$work/w56k" >/dev/null
 python3 "$bench_dir/gen_workload.py" --out "$work/w60k" --release-files 60000 >/dev/null
+python3 "$bench_dir/gen_workload.py" --out "$work/w206k" --uploads 200000 >/dev/null
 if [[ ! -d $work/wimg ]]; then
   cp -a "$work/w56k" "$work/wimg"
   mkdir -p "$work/wimg/release/public/images/products"
@@ -101,6 +105,23 @@ time_find() {
   echo $(($(now_ms) - start))
 }
 
+# time_adopt WORKLOAD: a root whose `current` is a real folder (the release with the user data
+# laid into it, hard-linked), adopted by a deploy of the same release.
+time_adopt() {
+  local root=$work/roots/adopt start
+  rm -rf "$root"
+  mkdir -p "$root"
+  cp -a "$1/release" "$root/current"
+  cp -al "$1/shared/public/uploads/." "$root/current/public/uploads/"
+  cp -al "$1/shared/storage/app/." "$root/current/storage/app/"
+  sync
+  start=$(now_ms)
+  "$tool" auto --root "$root" --from "$1/release" --adopt --quiet
+  echo $(($(now_ms) - start))
+}
+time_adopt_56k() { time_adopt "$work/w56k"; }
+time_adopt_206k() { time_adopt "$work/w206k"; }
+
 declare -A ours base ratios
 run_pairs() {  # run_pairs NAME OURS_FUNCTION BASE_FUNCTION WORKLOAD
   local name=$1 a b
@@ -117,6 +138,7 @@ run_pairs "later deploy, 60,000-file release" time_deploy_ours time_deploy_base 
 run_pairs "later deploy, 6,000 files + 54,000 product images" time_deploy_ours time_deploy_base "$work/wimg"
 run_pairs "persist step alone, 6,000 files + 54,000 images" time_persist_ours time_persist_base "$work/wimg"
 run_pairs "classify vs find | wc -l, 60,000-file image release" time_classify time_find "$work/wimg"
+run_pairs "adoption, 206,000 vs 56,000 user files in place" time_adopt_206k time_adopt_56k ""
 
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 echo
@@ -124,6 +146,6 @@ echo "medians of $pairs pairs, milliseconds; ratio = median of the pairwise ours
 printf '%-56s %8s %8s %8s\n' "scenario" "ours" "baseline" "ratio"
 for name in "later deploy, 6,000-file release, 56,000 user files" "later deploy, 60,000-file release" \
   "later deploy, 6,000 files + 54,000 product images" "persist step alone, 6,000 files + 54,000 images" \
-  "classify vs find | wc -l, 60,000-file image release"; do
+  "classify vs find | wc -l, 60,000-file image release" "adoption, 206,000 vs 56,000 user files in place"; do
   printf '%-56s %8s %8s %8s\n' "$name" "$(med "${ours[$name]}")" "$(med "${base[$name]}")" "$(med "${ratios[$name]}")"
 done

@@ -23,7 +23,8 @@ import Testing
         Failure(arguments: ["subsequent", "--root", "ROOT", "--from", "ROOT/app"], exitCode: 1),
         Failure(arguments: ["plan", "--root", "EMPTY"], exitCode: 1),
         Failure(arguments: ["deploy", "EMPTY/releases/x", "EMPTY/shared"], exitCode: 1),
-        Failure(arguments: ["health-check", "--root", "ROOT"], exitCode: 1),
+        // A root health-check cannot find is unhealthy (1 would read as warnings only).
+        Failure(arguments: ["health-check", "--root", "ROOT"], exitCode: 2),
         Failure(arguments: ["recover", "--root", "EMPTY"], exitCode: 1),
         Failure(arguments: ["rollback", "--root", "EMPTY"], exitCode: 1),
         Failure(arguments: ["releases", "--root", "ROOT"], exitCode: 1),

@@ -72,3 +72,26 @@ import Testing
         #expect(outcome.stderr.contains("does not exist"), "\(outcome)")
     }
 }
+
+/// Config files an app's installer writes (DokuWiki's conf/*.php, phpBB's config.php) are absent
+/// until it runs, and some never come (DokuWiki without ACL writes no acl.auth.php): that absence
+/// is no lost data, so recover and emergency-recovery.sh have nothing to say about it, and a
+/// rollback goes through.
+@Suite struct AwaitedConfigFilesTests {
+    @Test func recoverAndRollbackAcceptConfigFilesNotWrittenYet() throws {
+        let proof = try ProofRoot("awaited-config")
+        try proof.fileSystem.copyTree(from: PathName.join(FixtureDeployTests.fixturesDirectory, "dokuwiki"), to: proof.app)
+        #expect(try proof.deploy().exitCode == 0)
+        #expect(try proof.deploy().exitCode == 0)
+        #expect(!proof.fileSystem.exists(atPath: proof.root + "/shared/conf/acl.auth.php"), "the fixture's installer never ran")
+
+        let native = try proof.run(["recover", "--root", proof.root])
+        #expect(native.exitCode == 0 && !native.stderr.contains("missing"), "\(native)")
+        let script = try ToolRunner.bash(#"bash "$1/shared/emergency-recovery.sh""#, [proof.root])
+        #expect(script.exitCode == 0 && !script.stderr.contains("missing"), "\(script)")
+
+        let rollback = try proof.run(["rollback", "--root", proof.root])
+        #expect(rollback.exitCode == 0, "\(rollback)")
+        #expect(!proof.fileSystem.exists(atPath: proof.root + "/shared/conf/acl.auth.php"), "never created empty")
+    }
+}

@@ -94,7 +94,8 @@ package struct Recovery {
         // An empty folder in place of missing data would hide the loss (an unmounted disk, a
         // deleted folder) behind a site that looks fine: say so, and where the backups are.
         // Unless the live release holds the path as a real folder or file, which moves there.
-        for persistent in expectations?.persistent ?? [] where type(root.sharedPath(persistent.path)) == nil {
+        // A config file the app's installer has not written yet is expected to be absent.
+        for persistent in expectations?.persistent ?? [] where type(root.sharedPath(persistent.path)) == nil && !persistent.awaitsApp {
             let inRelease = live.map { type(PathName.join($0, persistent.path)) } ?? nil
             if inRelease == .directory || inRelease == .file { continue }
             problems.append(Self.missingData(persistent, root: root))
