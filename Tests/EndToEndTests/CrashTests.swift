@@ -120,14 +120,10 @@ import Testing
                 #expect(knownGap.isEmpty, "\(scenario.name):\n\(knownGap.prefix(10).joined(separator: "\n"))")
             }
         }
-        // Issue 11 ("leftovers", being fixed): a temporary file of a write the kill interrupted
-        // stays beside its target; no data is lost, but the next command must clean it.
-        withKnownIssue("a killed write leaves its temporary file (issue 11, being fixed)", isIntermittent: true) {
-            #expect(leftovers.isEmpty, "\(scenario.name):\n\(leftovers.prefix(10).joined(separator: "\n"))")
-        }
+        // A temporary file of a write the kill interrupted is cleaned by the rerun (`Leftovers`).
+        #expect(leftovers.isEmpty, "\(scenario.name):\n\(leftovers.prefix(10).joined(separator: "\n"))")
         let sample = calls > Self.everyCallUpTo ? " (every call up to \(Self.everyCallUpTo), then \(points.count - Self.everyCallUpTo) seeded samples)" : ""
-        var gapNote = knownGap.isEmpty ? "" : "; known gap (issue 11): \(Set(knownGap.map { $0.prefix { $0 != ":" } }).count) kills left `current` incomplete"
-        if !leftovers.isEmpty { gapNote += "; known gap (issue 11): \(leftovers.count) temporary files left" }
+        let gapNote = knownGap.isEmpty ? "" : "; without RENAME_EXCHANGE, \(Set(knownGap.map { $0.prefix { $0 != ":" } }).count) kills left `current` incomplete"
         ProofResults.record(
             suite: "crash", scenario: "\(scenario.name): SIGKILL on entry to each of its \(calls) file-changing system calls\(sample), then rerun",
             runs: points.count, outcome: (problems.isEmpty ? "pass" : "FAIL: \(problems[0])") + gapNote)

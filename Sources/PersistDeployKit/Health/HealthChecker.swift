@@ -80,7 +80,7 @@ package struct HealthChecker {
                 } else if isDirectory(stored) && probe.isWritable(stored) {
                     add(.pass, "shared", path, "is a writable directory")
                 } else if isDirectory(stored) {
-                    add(.fail, "shared", path, "is not writable")
+                    add(.fail, "shared", path, notWritable(stored))
                 } else if exists {
                     add(.fail, "shared", path, "is not a directory")
                 } else {
@@ -241,4 +241,12 @@ package struct HealthChecker {
     func linkText(_ path: String) -> String { (try? fileSystem.readSymlink(at: path)) ?? "?" }
     func isDirectory(_ path: String) -> Bool { (try? fileSystem.isDirectory(path, followSymlink: true)) ?? false }
     func isFile(_ path: String) -> Bool { (try? fileSystem.status(at: path, followSymlink: true))?.type == .file }
+
+    /// Why a folder may refuse writes, with what can be seen of it (the script says the same).
+    func notWritable(_ path: String) -> String {
+        guard let status = try? fileSystem.status(at: path, followSymlink: true) else { return "is not writable" }
+        let owner = accounts.userName(status.owner) ?? String(status.owner)
+        return "is not writable (mode \(String(status.permissions & 0o7777, radix: 8)), owner \(owner)); check the owner and mode, "
+            + "an immutable flag (lsattr -d) or a read-only mount"
+    }
 }

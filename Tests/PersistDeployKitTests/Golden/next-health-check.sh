@@ -357,7 +357,7 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     elif [[ -d $stored && -w $stored ]]; then
       record pass shared "$path" "is a writable directory"
     elif [[ -d $stored ]]; then
-      record fail shared "$path" "is not writable"
+      record fail shared "$path" "is not writable (mode $(stat -L -c %a -- "$stored" 2>/dev/null), owner $(stat -L -c %U -- "$stored" 2>/dev/null)); check the owner and mode, an immutable flag (lsattr -d) or a read-only mount"
     elif [[ -e $stored ]]; then
       record fail shared "$path" "is not a directory"
     else
