@@ -112,8 +112,8 @@ time_adopt() {
   rm -rf "$root"
   mkdir -p "$root"
   cp -a "$1/release" "$root/current"
-  cp -al "$1/shared/public/uploads/." "$root/current/public/uploads/"
-  cp -al "$1/shared/storage/app/." "$root/current/storage/app/"
+  cp -al --remove-destination "$1/shared/public/uploads/." "$root/current/public/uploads/"
+  cp -al --remove-destination "$1/shared/storage/app/." "$root/current/storage/app/"
   sync
   start=$(now_ms)
   "$tool" auto --root "$root" --from "$1/release" --adopt --quiet

@@ -169,6 +169,7 @@ enum DeployCommands {
         request.dryRun = invocation.flag("--dry-run")
         request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         let result = try Prune(context: context, console: console, root: root).run(request)
+        for warning in result.warnings { console.warn(warning) }
         let names = result.removedReleases.map { NameBytes.display($0) }.joined(separator: ", ")
         if let operations = result.operations {
             console.say("Plan (\(operations.count) operations, nothing changed):")

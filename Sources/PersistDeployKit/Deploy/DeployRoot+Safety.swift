@@ -12,6 +12,12 @@ extension DeployRoot {
                     + "a deploy there would nest a new site inside the live one.",
                 hint: "Nothing was changed. Pass --root \(Shell.quote(outer.root)) (or run the command from there).")
         }
+        if let outer = Self.enclosingRoot(of: realRoot, fileSystem: fileSystem) {
+            throw ToolError(
+                "The deploy root '\(path)' lies inside '\(outer.folder)' of the deploy root '\(outer.root)': "
+                    + "a deploy there would put a site (and its .env) inside another one's data or the tool's own folders.",
+                hint: "Nothing was changed. Pass --root \(Shell.quote(outer.root)) (or run the command from there), or a folder of its own.")
+        }
         let owned = [path, realRoot].flatMap { base in
             ["releases", "current", "backups", ".persist-deploy"].map { PathName.join(base, $0) }
         }
@@ -35,6 +41,24 @@ extension DeployRoot {
                     hint: "Nothing was changed. Pass --shared with a folder of its own (default: the deploy root's shared/).")
             }
         }
+    }
+
+    /// The deploy root above `path` whose shared/, releases/, backups/ or tool folder holds it,
+    /// when that ancestor shows it is one: it has `current` or the tool's folder.
+    static func enclosingRoot(of path: String, fileSystem: any FileSystem) -> (root: String, folder: String)? {
+        var child = PathName.normalize(path)
+        var ancestor = PathName.parent(child)
+        while child != "/" {
+            let markers = ["current", ".persist-deploy"].map { PathName.join(ancestor, $0) }
+            if ["shared", "releases", "backups", ".persist-deploy"].contains(PathName.basename(child)),
+                markers.contains(where: { ((try? fileSystem.type(at: $0)) ?? nil) != nil })
+            {
+                return (ancestor, child)
+            }
+            child = ancestor
+            ancestor = PathName.parent(ancestor)
+        }
+        return nil
     }
 
     /// `path` with the links of its deepest existing ancestor followed: where writes would land.

@@ -18,7 +18,12 @@ extension [DeployOperation] {
             case .writeFile, .copyFile, .createEmptyFile, .addMissingFiles, .setPermissions, .verifyLinks, .appendHistory:
                 break
             case .moveIntoShared(let from, _), .mergeMoveIntoShared(let from, _, _), .removeReleaseCopy(let from), .link(let from, _):
-                made = made.filter { !PathName.isWithin($0.string, from) }
+                // `made` holds every ancestor of what it holds, so a folder at or below `from`
+                // is there only if `from` is: the filter (a pass over `made`) runs only then, and a
+                // plan of thousands of persistent paths stays linear.
+                if made.contains(NameBytes.Key(from)) {
+                    made = made.filter { !PathName.isWithin($0.string, from) }
+                }
             default:
                 // A step that may move or remove folders in ways not spelled out here: forget all.
                 made = []

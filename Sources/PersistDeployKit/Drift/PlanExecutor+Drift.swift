@@ -59,7 +59,16 @@ extension PlanExecutor {
             return
         }
         let baseline: DriftBaseline = tree.map { .manifest($0) } ?? .otherRelease(other ?? "")
-        let drift = try DriftScanner(fileSystem: fileSystem).scan(release, against: baseline, excluding: DriftExclusions(exclusions))
+        // A path persistent today that this release holds as a real folder or file predates its
+        // becoming persistent: what the app wrote there lives in this release only, so it is
+        // compared like any other path (disposable paths excepted).
+        let disposable = Set((tree?.disposable ?? []).map(NameBytes.Key.init))
+        let excluded = try exclusions.filter { path in
+            if disposable.contains(NameBytes.Key(path)) { return true }
+            let type = try fileSystem.type(at: PathName.join(release, path))
+            return type != .directory && type != .file
+        }
+        let drift = try DriftScanner(fileSystem: fileSystem).scan(release, against: baseline, excluding: DriftExclusions(excluded))
         guard !drift.isEmpty else { return }
         let report = DriftReport(drift, shipped: tree, persistent: [], webRoot: ".")
         for path in report.newTops + report.changedFiles {

@@ -160,10 +160,24 @@ package enum NameBytes {
 
         package init(_ string: String) { self.string = string }
 
-        package static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+        // Native strings hold their UTF-8 contiguously: compare and hash it as one buffer (a byte
+        // at a time cost a fifth of a deploy's instructions on a 60,000-file release).
+        package static func == (a: Key, b: Key) -> Bool {
+            let fast = a.string.utf8.withContiguousStorageIfAvailable { left in
+                b.string.utf8.withContiguousStorageIfAvailable { right in
+                    left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+                }
+            }
+            if let fast, let equal = fast { return equal }
+            return a.string.utf8.elementsEqual(b.string.utf8)
+        }
         package static func < (a: Key, b: Key) -> Bool { NameBytes.precedes(a.string, b.string) }
         package func hash(into hasher: inout Hasher) {
-            for byte in string.utf8 { hasher.combine(byte) }
+            hasher.combine(string.utf8.count)
+            let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if hashed == nil {
+                Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
+            }
         }
     }
 
@@ -173,6 +187,18 @@ package enum NameBytes {
 
     /// True when the UTF-8 holds EF 9E or EF 9F: the lead of U+F780 to U+F7FF.
     private static func containsEscapeRange(_ utf8: String.UTF8View) -> Bool {
+        // Contiguous UTF-8 (every native string): memchr finds each 0xEF, most names have none.
+        let scanned = utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard let start = buffer.baseAddress else { return false }
+            var offset = 0
+            while offset + 1 < buffer.count, let hit = memchr(start + offset, 0xEF, buffer.count - offset - 1) {
+                let at = start.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if start[at + 1] == 0x9E || start[at + 1] == 0x9F { return true }
+                offset = at + 1
+            }
+            return false
+        }
+        if let scanned { return scanned }
         var afterEF = false
         for byte in utf8 {
             if afterEF && (byte == 0x9E || byte == 0x9F) { return true }

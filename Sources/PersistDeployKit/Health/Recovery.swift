@@ -65,7 +65,14 @@ package struct Recovery {
         var problems: [String] = []
         let expectations = record.map { LayoutExpectations(record: $0, root: root) }
         if expectations == nil {
-            problems.append("'\(root.configRecord)' is missing, so only `current` can be repaired; deploy first.")
+            // An adoption stopped before it wrote the record: the deploy that was adopting
+            // finishes it (it moved some paths into shared/ and knows the rest).
+            let adopting = (try? fileSystem.exists(root.adoptionMarker)) == true
+            problems.append(adopting
+                ? "An adoption of the site was interrupted before '\(root.configRecord)' was written; run the same "
+                    + "'persist-deploy auto --adopt' command again to finish it (what it moved into shared/ is there)."
+                : "'\(root.configRecord)' is missing, so only `current` can be repaired; if a deploy or an adoption (--adopt) was "
+                    + "interrupted, run the same command again to finish it; otherwise deploy first.")
         }
 
         var live: String?

@@ -14,6 +14,9 @@ package struct Prune {
     package struct Result: Codable {
         package var removedReleases: [String]
         package var dryRun: Bool
+        /// What the removal did besides removing (files the app wrote into a release moved to
+        /// `.persist-deploy/left-behind/`).
+        package var warnings: [String] = []
         /// Present for `--dry-run`: the operations, in order.
         package var operations: [PlannedOperationJSON]?
     }
@@ -47,7 +50,9 @@ package struct Prune {
             result.operations = operations.map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return result
         }
-        try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(operations[...], root: root.path)
+        let executor = PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment)
+        try executor.apply(operations[...], root: root.path)
+        result.warnings = executor.notes.all
         return result
     }
 
