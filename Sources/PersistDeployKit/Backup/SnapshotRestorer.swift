@@ -134,8 +134,9 @@ extension BackupStore {
     /// Where each target goes, refusing names beside them that no recorded restore made.
     private func plannedSwaps(_ targets: [String]) throws(ToolError) -> [RestoreJournal.Swap] {
         var swaps: [RestoreJournal.Swap] = []
+        let servedData = recordedServedData()
         for target in targets {
-            let (location, problem) = servedDestination(target).map { ($0, nil) }
+            let (location, problem) = servedDestination(target, servedData: servedData).map { ($0, nil) }
                 ?? PersistentLocation.destination(target, root: root, fileSystem: fileSystem)
             guard let location else {
                 throw ToolError(

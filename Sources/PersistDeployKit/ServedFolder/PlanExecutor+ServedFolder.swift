@@ -34,7 +34,7 @@ extension PlanExecutor {
     /// writes through the old path lands in a folder about to be emptied; a rerun after a crash
     /// finds the aside folder and finishes the merge.
     func moveDataToServedFolder(shared: String, served: String, linkText: String, suffix: String) throws {
-        let aside = PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
+        let aside = DeployRoot.servedMoveAside(of: shared)
         switch try fileSystem.type(at: shared) {
         case .directory:
             if try fileSystem.exists(aside) {

@@ -89,4 +89,10 @@ extension DeployRoot {
     package func recordedServedFolder(_ fileSystem: any FileSystem) -> ServedFolder? {
         (try? PersistenceRecord.load(from: self, fileSystem: fileSystem))??.servedFolder
     }
+
+    /// Where a move into the served folder first renames `shared` (`.NAME.to-served` beside
+    /// it), so a stopped move leaves the files there, where the next deploy finds them.
+    static func servedMoveAside(of shared: String) -> String {
+        PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
+    }
 }

@@ -64,7 +64,7 @@ extension DeployPlanner {
             let placeType = folderType == .directory ? try fileSystem.type(at: place) : nil
             let sharedType = try fileSystem.type(at: shared)
             let linkText = PathName.relativeLink(at: shared, to: place)
-            let aside = PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
+            let aside = DeployRoot.servedMoveAside(of: shared)
             let suffix = ".from-shared-\(releaseID)"
             if item.kind == .file {
                 guard !item.isConfig else {
@@ -180,7 +180,7 @@ extension DeployPlanner {
     private func refuseMissingServedData(_ record: PersistenceRecord?) throws {
         for data in record?.servedData ?? [] where try !fileSystem.isDirectory(data.location) {
             let shared = root.sharedPath(data.path)
-            let aside = PathName.join(PathName.parent(shared), ".\(PathName.basename(shared)).to-served")
+            let aside = DeployRoot.servedMoveAside(of: shared)
             if try fileSystem.type(at: shared) == .directory || fileSystem.exists(aside) { continue }
             throw ToolError(
                 "'\(data.location)' is missing or not a folder; it held the files of '\(data.path)' (the served folder keeps them).",
