@@ -29,19 +29,27 @@ package enum DataInventory {
         try take([directory], modes: modes)[0]
     }
 
+    /// The bash loop `take` and `survey` share: for each directory of `list` (a bash word), its
+    /// entries with modes and link texts into `$out/e$i` and its files' hashes into `$out/h$i`.
+    static func treeListing(of list: String) -> String {
+        """
+        for directory in \(list); do
+          : > "$out/e$i"; : > "$out/h$i"
+          if cd -- "$directory" 2>/dev/null; then
+            find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
+                -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
+            find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
+          fi
+          i=$((i + 1))
+        done
+        """
+    }
+
     /// `take` of several directories with one `bash`.
     package static func take(_ directories: [String], modes: Bool = false) throws -> [[String: String]] {
         let script = """
             out=$1; shift; i=0
-            for directory in "$@"; do
-              : > "$out/e$i"; : > "$out/h$i"
-              if cd -- "$directory" 2>/dev/null; then
-                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
-                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
-                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
-              fi
-              i=$((i + 1))
-            done
+            \(treeListing(of: "\"$@\""))
             """
         return try run(script, directories).map { entries, hashes in parseEntries(entries, hashes: parseHashes(hashes), modes: modes) }
     }
@@ -83,15 +91,7 @@ package enum DataInventory {
         let script = """
             out=$1; shift; trees=$1; seen=$2; links=$3; shift 3
             i=0
-            for directory in "${@:1:trees}"; do
-              : > "$out/e$i"; : > "$out/h$i"
-              if cd -- "$directory" 2>/dev/null; then
-                find . -mindepth 1 \\( -type l -printf 'l %m %p\\0%l\\0' \\) -o \\( -type d -printf 'd %m %p\\0' \\) \
-                    -o \\( -type f -printf 'f %m %p\\0' \\) -o -printf 'o %m %p\\0' > "$out/e$i" || exit 1
-                find . -mindepth 1 -type f -exec sha256sum -z -- {} + > "$out/h$i"
-              fi
-              i=$((i + 1))
-            done
+            \(treeListing(of: "\"${@:1:trees}\""))
             shift "$trees"
             for base in "${@:1:seen}"; do
               : > "$out/e$i"; : > "$out/h$i"
