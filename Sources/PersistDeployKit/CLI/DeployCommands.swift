@@ -130,7 +130,7 @@ enum DeployCommands {
     }
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: nil, context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         var context = context
         context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)
         var request = RollbackRequest()
@@ -143,7 +143,9 @@ enum DeployCommands {
         }
         let from = result.from.map { "releases/\(NameBytes.display($0))" } ?? "nothing"
         let to = "releases/\(NameBytes.display(result.release))"
-        if !result.rolledBack {
+        if result.alreadyLive {
+            console.say("\(to) is already live, nothing to do.")
+        } else if !result.rolledBack {
             console.say("Nothing rolled back: current points at \(result.from.map { "releases/\(NameBytes.display($0))" } ?? "no release"), "
                 + "not at releases/\(NameBytes.display(request.ifCurrent ?? "")), so this release is no longer live.")
         } else if let operations = result.operations {

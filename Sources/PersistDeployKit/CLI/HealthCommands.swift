@@ -63,7 +63,7 @@ enum HealthCommands {
     }
 
     static func recover(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
         try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem)
         let dryRun = invocation.flag("--dry-run")
@@ -110,7 +110,7 @@ enum HealthCommands {
     }
 
     static func generate(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
-        let root = DeployRoot.resolve(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
+        let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: invocation.value("--shared"), context: context)
         try root.refuseUnsafeDestinations(fileSystem: context.fileSystem)
         guard let record = try PersistenceRecord.load(from: root, fileSystem: context.fileSystem) else {
             throw ToolError(

@@ -59,15 +59,30 @@ package struct DeployRoot: Sendable, Equatable {
         toolFilesInShared.contains(name) || name.hasPrefix(HistoryFiles.archivePrefix)
     }
 
-    /// Like `resolve`, for commands that read an existing root: a missing one is an error.
+    /// Like `resolve`, for every command but a deploy (the only one that makes a root): a folder
+    /// that is missing or shows none of a root's marks is an error, before anything is created
+    /// there (not even the lock), so a mistyped `--root` leaves no trace.
     package static func existing(option: String?, sharedOption: String?, context: Context) throws(ToolError) -> DeployRoot {
         let root = resolve(option: option, sharedOption: sharedOption, context: context)
+        let hint = "Nothing was created or changed. Pass --root (or set PERSIST_DEPLOY_ROOT) with the folder that holds releases/, "
+            + "shared/ and current; only a deploy makes a new one (persist-deploy auto --root DIR --from SRC)."
         guard (try? context.fileSystem.isDirectory(root.path, followSymlink: true)) == true else {
+            throw ToolError("The deploy root '\(root.path)' does not exist.", hint: hint)
+        }
+        guard root.showsDeployRoot(context.fileSystem) else {
             throw ToolError(
-                "The deploy root '\(root.path)' does not exist.",
-                hint: "Pass --root (or set PERSIST_DEPLOY_ROOT) with the folder that holds releases/, shared/ and current.")
+                "'\(root.path)' is not a deploy root: it has no current, releases/, .persist-deploy/ "
+                    + "or record in '\(root.shared)' (.persistence-config, .deployment-history).",
+                hint: hint)
         }
         return root
+    }
+
+    /// True when the folder holds any mark a deploy leaves: `current` (a link, or a site
+    /// deployed in place), `releases/`, the tool's folder, or a record in shared/. Not a
+    /// `backups/` or `shared/` folder alone: many folders that are no deploy root have one.
+    package func showsDeployRoot(_ fileSystem: any FileSystem) -> Bool {
+        [current, releases, state, configRecord, historyFile].contains { ((try? fileSystem.type(at: $0)) ?? nil) != nil }
     }
 
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the

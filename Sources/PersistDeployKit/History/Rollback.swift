@@ -22,8 +22,11 @@ package struct Rollback {
         package var relinked: [String]
         /// Present for `--dry-run`: the operations, in order.
         package var operations: [PlannedOperationJSON]?
-        /// False when `--if-current` found `current` elsewhere and nothing was changed.
+        /// False when this run changed nothing: `--if-current` found `current` elsewhere, or
+        /// the named release is already live.
         package var rolledBack = true
+        /// True when `--to` named the live release (a retry of a rollback that landed): exit 0.
+        package var alreadyLive = false
     }
 
     let context: Context
@@ -41,12 +44,17 @@ package struct Rollback {
             root: root, command: "rollback", waitSeconds: request.waitSeconds, context: context, notice: console.notice)
         defer { lock?.release() }
         let state = try DeployState.read(root, fileSystem: context.fileSystem)
-        if let ifCurrent = request.ifCurrent, !(state.liveID?.utf8.elementsEqual(ifCurrent.utf8) ?? false) {
+        let unrecorded = unrecordedRollback(state, requested: request.target)
+        // A retry of a rollback killed after its switch finds `current` moved already: it
+        // records that rollback rather than reading the move as someone else's.
+        if let ifCurrent = request.ifCurrent, !(state.liveID?.utf8.elementsEqual(ifCurrent.utf8) ?? false),
+            !(unrecorded?.from.utf8.elementsEqual(ifCurrent.utf8) ?? false)
+        {
             var result = Result(release: state.liveID ?? "", from: state.liveID, relinked: [])
             result.rolledBack = false
             return result
         }
-        if let unrecorded = unrecordedRollback(state, requested: request.target) {
+        if let unrecorded {
             // A rollback stopped between its switch and its line (or `current` was moved back
             // by hand to where a rollback would go): only the line is missing.
             let record = HistoryRecord(
@@ -63,10 +71,14 @@ package struct Rollback {
             try PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment).apply(operations[...], root: root.path)
             return result
         }
-        let target = try self.target(request.target, state: state)
-        if let live = state.liveID, live.utf8.elementsEqual(target.utf8) {
-            throw ToolError("releases/\(NameBytes.display(target)) is already live.", hint: "Nothing was changed.")
+        if let requested = request.target, let live = state.liveID, live.utf8.elementsEqual(requested.utf8) {
+            // Where the pipeline wanted it (a retry of a rollback that landed): done, not failed.
+            var result = Result(release: live, from: live, relinked: [])
+            result.rolledBack = false
+            result.alreadyLive = true
+            return result
         }
+        let target = try self.target(request.target, state: state)
         let planner = DeployPlanner(fileSystem: context.fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let framework = state.record?.framework ?? .unknown
         let relink = try planner.relinkPlan(release: target, record: state.record)
