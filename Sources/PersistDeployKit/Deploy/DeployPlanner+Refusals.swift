@@ -1,13 +1,19 @@
 /// The refusals a deploy makes before anything changes, from what the new release is compared
 /// with what is live: an exit 1 from these means nothing moved.
 extension DeployPlanner {
-    /// Refuses a release that is not the same kind of app as the live one (a broken upload looks
-    /// like that), an asset folder shipped as a link, and a persistent path turned `asset`
+    /// Refuses a root or shared/ the web user cannot reach, a release that is not the same kind of
+    /// app as the live one (a broken upload looks like that), an asset folder shipped as a link, and a persistent path turned `asset`
     /// without `--reclassify`. Returns the warnings of what was allowed.
     func checkBeforeChanging(
         _ request: DeployRequest, classification: Classification, state: DeployState, content: String
     ) throws -> [String] {
         var warnings: [String] = []
+        if let access = request.webAccess {
+            let web = WebAccessCheck(fileSystem: fileSystem, access: access, accounts: .system, readACL: HostProbe.live.acl)
+            for target in [root.path, root.shared] {
+                if let refusal = web.reachRefusal(target) { throw refusal }
+            }
+        }
         if let record = state.record, case .release = state.current,
             record.framework != classification.framework || PathName.normalize(record.webRoot) != PathName.normalize(classification.webRoot)
         {

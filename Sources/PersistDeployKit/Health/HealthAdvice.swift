@@ -5,14 +5,31 @@ package enum HealthAdvice {
     /// The message of a `shared` check whose data is gone (the script prints the same words).
     package static let missingFromShared = "is missing from shared/"
 
+    /// The line after a failure recovery does not fix: access to shared/ (owners, modes, ACLs,
+    /// an immutable flag), whose FAIL lines each say what to run.
+    package static let accessStep =
+        "Next: give the access each FAIL line above names (the command it ends with, as root or the owner), then check again; "
+        + "recover does not change owners or modes."
+
+    /// True for a failed check of access to a path in shared/ (its message starts with one of
+    /// these words on both sides), which `recover` leaves as it is.
+    package static func isAccessFailure(_ check: HealthCheckResult) -> Bool {
+        check.status == .fail && check.name == "shared"
+            && ["cannot be reached by ", "is not writable", "is not readable by ", "is not searchable by "].contains { check.message.hasPrefix($0) }
+    }
+
     /// Nothing for a healthy report or warnings only (each warning says its own fix); for a
-    /// failure: recovery, and for data missing from shared/ the restore of each such path.
+    /// failure: recovery when it fixes any of them, the access commands when access failed, and
+    /// for data missing from shared/ the restore of each such path.
     package static func nextSteps(_ report: HealthReport, root: DeployRoot) -> [String] {
         guard report.status == .failed else { return [] }
-        var lines = [
-            "Next: persist-deploy recover --root \(Shell.quote(root.path)) "
-                + "(or, without the tool: bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))); it loses nothing."
-        ]
+        var lines: [String] = []
+        if report.checks.contains(where: { $0.status == .fail && !isAccessFailure($0) }) {
+            lines.append(
+                "Next: persist-deploy recover --root \(Shell.quote(root.path)) "
+                    + "(or, without the tool: bash \(Shell.quote(root.sharedPath("emergency-recovery.sh")))); it loses nothing.")
+        }
+        if report.checks.contains(where: isAccessFailure) { lines.append(accessStep) }
         let missing = report.checks.filter { $0.name == "shared" && $0.status == .fail && $0.message == missingFromShared }
         for check in missing {
             lines.append(

@@ -12,23 +12,58 @@ struct WebAccessCheck {
     /// nil when the web user may do all of `wanted` at `path` (links followed); otherwise why not.
     func denial(_ path: String, _ wanted: [WebAccess.Permission]) -> String? {
         guard let resolved = PathResolver.resolve(path, fileSystem: fileSystem) else { return "is missing" }
-        var ancestors = ["/"]
-        for component in PathName.components(resolved).dropLast() {
-            ancestors.append(PathName.join(ancestors[ancestors.count - 1], component))
-        }
-        for folder in ancestors {
-            if let status = status(folder), !access.may(.execute, status, acl: acl(folder)) {
-                return "cannot be reached by \(access.subject): no search permission on \(folder) (\(describe(status)))"
-            }
+        if let blocked = unreachable(Self.folders(to: resolved).dropLast()) {
+            return "cannot be reached by \(access.subject): no search permission on \(blocked.folder) (\(describe(blocked.status))); "
+                + "run: chmod o+x \(Shell.quote(blocked.folder)) (or, for it alone: setfacl -m \(aclQualifier):x \(Shell.quote(blocked.folder)))"
         }
         guard let status = status(resolved) else { return "is missing" }
         let acl = acl(resolved)
         for permission in wanted where !access.may(permission, status, acl: acl) {
             let verb = permission == .read ? "readable by" : permission == .write ? "writable for" : "searchable by"
-            return "is not \(verb) \(access.subject) (\(describe(status)))"
+            // What a deploy with --web-user does to a persistent path (PlanExecutor.grantWebGroup).
+            let mode = !wanted.contains(.write) ? "g+r" : status.type == .directory ? "g+rwxs" : "g+rw"
+            return "is not \(verb) \(access.subject) (\(describe(status))); "
+                + "run: chgrp \(access.group.name) \(Shell.quote(resolved)) && chmod \(mode) \(Shell.quote(resolved))"
         }
         return nil
     }
+
+    /// `/` and every folder down to `path` (canonical), `path` last.
+    static func folders(to path: String) -> [String] {
+        var folders = ["/"]
+        for component in PathName.components(path) {
+            folders.append(PathName.join(folders[folders.count - 1], component))
+        }
+        return folders
+    }
+
+    /// The first of `folders` (outermost first) the web user may not search, with its status.
+    func unreachable(_ folders: some Sequence<String>) -> (folder: String, status: FileStatus)? {
+        for folder in folders {
+            if let status = status(folder), !access.may(.execute, status, acl: acl(folder)) { return (folder, status) }
+        }
+        return nil
+    }
+
+    /// The refusal of a deploy when the web user may not search a folder on the way to `target`
+    /// or `target` itself, the deepest existing part of it followed through links (a parent of
+    /// mode 700, as `mktemp -d` or a home folder makes): once live, every request would fail.
+    func reachRefusal(_ target: String) -> ToolError? {
+        let physical = DeployRoot.physical(target, fileSystem: fileSystem)
+        guard let blocked = unreachable(Self.folders(to: physical)) else { return nil }
+        let folder = Shell.quote(blocked.folder)
+        // A release keeps the mode of the folder it was copied from: that one needs the fix.
+        let copied = PathName.sameBytes(blocked.folder, physical) && PathName.basename(PathName.parent(physical)) == "releases"
+            ? " (the release has the mode of the folder it was copied from: chmod o+rx that one)" : ""
+        return ToolError(
+            "The web user \(access.subject) could not reach '\(target)': no search permission on \(blocked.folder) "
+                + "(\(describe(blocked.status))), so the site would fail once live.",
+            hint: "Nothing went live; 'current' was not moved. Run: chmod o+x \(folder) "
+                + "(or, for it alone: setfacl -m \(aclQualifier):x \(folder))\(copied), then deploy again.")
+    }
+
+    /// The `setfacl` entry naming the web user, or its group when no user was named.
+    var aclQualifier: String { access.user.map { "u:\($0.name)" } ?? "g:\(access.group.name)" }
 
     /// `owner root, group www-data, mode 2775`, names where the host has them.
     func describe(_ status: FileStatus) -> String {

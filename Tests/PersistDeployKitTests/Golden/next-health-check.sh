@@ -168,10 +168,13 @@ fi
 
 # --- the web user ------------------------------------------------------------------------
 # web_subject: who access is checked for ("" = the user running this); web_user: its name when
-# a user was named; web_groups: the groups it is a member of.
+# a user was named; web_groups: the groups it is a member of; web_group: the group a deploy
+# gives shared/ to and web_acl the setfacl entry for it, for the fixes the messages give.
 web_subject=""
 web_user=""
 web_groups=()
+web_group=""
+web_acl=""
 have_getfacl=0
 command -v getfacl >/dev/null 2>&1 && have_getfacl=1
 if [[ -n $WEB_USER ]]; then
@@ -179,6 +182,8 @@ if [[ -n $WEB_USER ]]; then
     web_subject=$WEB_USER
     web_user=$WEB_USER
     read -r -a web_groups < <(id -Gn -- "$WEB_USER")
+    web_group=${WEB_GROUP:-$(id -gn -- "$WEB_USER")}
+    web_acl="u:$WEB_USER"
   else
     record fail web-user "$WEB_USER" "does not exist on this host; access was checked for the user running this check instead"
   fi
@@ -192,6 +197,8 @@ elif [[ -n $WEB_GROUP ]]; then
   if ((group_exists)); then
     web_subject="group $WEB_GROUP"
     web_groups=("$WEB_GROUP")
+    web_group=$WEB_GROUP
+    web_acl="g:$WEB_GROUP"
   else
     record fail web-user "$WEB_GROUP" "does not exist on this host; access was checked for the user running this check instead"
   fi
@@ -271,34 +278,38 @@ describe() {
 
 # denial PATH BITS...: why the web user may not use PATH for each of BITS in turn, in $REPLY;
 # "" when it may. Every folder on the way must be searchable first.
+# Each ends with the command that gives the access (what a deploy with --web-user does).
 denial() {
-  local path=$1 target rest folder="" bits verb
+  local path=$1 target rest folder="/" bits verb mode="g+r" quoted
   shift
   target=$(resolved "$path")
   if [[ -z $target ]]; then
     REPLY="is missing"
     return
   fi
-  if ! may / 1; then
-    describe /
-    REPLY="cannot be reached by $web_subject: no search permission on / ($REPLY)"
-    return
-  fi
   rest=${target#/}
-  while [[ $rest == */* ]]; do
-    folder+="/${rest%%/*}"
-    rest=${rest#*/}
+  while :; do
     if ! may "$folder" 1; then
+      shell_quote "$folder"
+      quoted=$REPLY
       describe "$folder"
-      REPLY="cannot be reached by $web_subject: no search permission on $folder ($REPLY)"
+      REPLY="cannot be reached by $web_subject: no search permission on $folder ($REPLY); run: chmod o+x $quoted (or, for it alone: setfacl -m $web_acl:x $quoted)"
       return
     fi
+    [[ $rest == */* ]] || break
+    [[ $folder == / ]] && folder=""
+    folder+="/${rest%%/*}"
+    rest=${rest#*/}
   done
+  for bits in "$@"; do [[ $bits == 2 ]] && mode="g+rw"; done
+  [[ $mode == g+rw && -d $target ]] && mode="g+rwxs"
   for bits in "$@"; do
     if ! may "$target" "$bits"; then
       case $bits in 4) verb="readable by" ;; 2) verb="writable for" ;; *) verb="searchable by" ;; esac
+      shell_quote "$target"
+      quoted=$REPLY
       describe "$target"
-      REPLY="is not $verb $web_subject ($REPLY)"
+      REPLY="is not $verb $web_subject ($REPLY); run: chgrp $web_group $quoted && chmod $mode $quoted"
       return
     fi
   done
@@ -1088,7 +1099,18 @@ if ((failed > 0)); then
   shell_quote "$ROOT"
   quoted_root=$REPLY
   shell_quote "$SHARED/emergency-recovery.sh"
-  say "Next: persist-deploy recover --root $quoted_root (or, without the tool: bash $REPLY); it loses nothing."
+  # Access to shared/ is not something recovery changes: those FAIL lines end with their fix.
+  recoverable=0
+  access=0
+  for ((i = 0; i < ${#names[@]}; i++)); do
+    [[ ${statuses[i]} == fail ]] || continue
+    case ${names[i]}:${messages[i]} in
+      "shared:cannot be reached by "* | "shared:is not writable"* | "shared:is not readable by "* | "shared:is not searchable by "*) access=1 ;;
+      *) recoverable=1 ;;
+    esac
+  done
+  ((recoverable)) && say "Next: persist-deploy recover --root $quoted_root (or, without the tool: bash $REPLY); it loses nothing."
+  ((access)) && say "Next: give the access each FAIL line above names (the command it ends with, as root or the owner), then check again; recover does not change owners or modes."
   for ((i = 0; i < ${#names[@]}; i++)); do
     [[ ${names[i]} == shared && ${statuses[i]} == fail && ${messages[i]} == "is missing from shared/" ]] || continue
     shell_quote "${paths[i]}"
