@@ -121,8 +121,11 @@ enum HealthCommands {
         let publicHTML = invocation.value("--public-html").map(context.absolutePath)
         let liveIndex = record.framework == .laravel
             ? try? context.fileSystem.readText(at: PathName.join(root.current, record.webRoot, "index.php")) : nil
+        let live = PathResolver.resolve(root.current, fileSystem: context.fileSystem).map(PathName.basename)
+        let liveAppLinks = live.flatMap { ReleaseManifest.appLinks(of: $0, root: root, fileSystem: context.fileSystem) }
         let written = try SafetyNet.write(
-            root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex, fileSystem: context.fileSystem)
+            root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex, liveAppLinks: liveAppLinks,
+            fileSystem: context.fileSystem)
         for path in written { console.say("wrote \(path)") }
         console.result(["written": written])
         return .success

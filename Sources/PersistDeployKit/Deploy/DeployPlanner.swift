@@ -213,7 +213,8 @@ package struct DeployPlanner {
         let writableCache = try laravelWritableCache(classification, releasePath: releasePath, content: target.contentDirectory)
         operations += writableCache + releaseWritableGrants(writableCache, request: request)
 
-        let manifest = ReleaseManifest(release: target.id, shipped: shipped)
+        let ownLinks = classification.paths.compactMap { path in path.linkTarget.map { ReleaseManifest.AppLink(path: path.path, target: $0) } }
+        let manifest = ReleaseManifest(release: target.id, shipped: shipped, appLinks: ownLinks)
         operations.insert(contentsOf: [
             .createDirectory(path: root.manifests),
             .writeFile(path: root.manifest(of: target.id), contents: manifest.json, permissions: 0o644),

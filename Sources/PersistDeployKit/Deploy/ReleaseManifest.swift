@@ -5,10 +5,27 @@ package struct ReleaseManifest: Sendable, Codable, Equatable {
     package var release: String
     /// For each persistent path, the files the release shipped below it, relative to that path.
     package var shipped: [String: [String]]
+    /// The links the release holds to other paths of itself (paths from the app root): its own
+    /// layout, which the health check judges once a rollback makes it live again. A list, not a
+    /// dictionary: names are bytes. Nil in manifests written before it was recorded.
+    package var appLinks: [AppLink]?
 
-    package init(release: String, shipped: [String: [String]]) {
+    package struct AppLink: Sendable, Codable, Equatable {
+        package var path: String
+        package var target: String
+    }
+
+    package init(release: String, shipped: [String: [String]], appLinks: [AppLink]? = nil) {
         self.release = release
         self.shipped = shipped
+        self.appLinks = appLinks
+    }
+
+    /// Only the app links of release `id`'s manifest (what the health check needs), or nil.
+    package static func appLinks(of id: String, root: DeployRoot, fileSystem: any FileSystem) -> [AppLink]? {
+        struct Links: Decodable { var appLinks: [AppLink]? }
+        guard let bytes = try? fileSystem.readFile(at: root.manifest(of: id)) else { return nil }
+        return (try? JSONDecoder().decode(Links.self, from: Data(NameBytes.string(bytes).utf8)))?.appLinks
     }
 
     /// The manifest of release `id`, or nil. Manifests written before `ReleaseTree` existed also
@@ -25,6 +42,9 @@ package struct ReleaseManifest: Sendable, Codable, Equatable {
     package var json: String {
         func list(_ items: [String]) -> String { "[" + items.map(Text.jsonString).joined(separator: ",") + "]" }
         let shippedText = shipped.keys.sorted().map { "\(Text.jsonString($0)):\(list(shipped[$0] ?? []))" }
-        return "{\"release\":\(Text.jsonString(release)),\"shipped\":{\(shippedText.joined(separator: ","))}}\n"
+        let linksText = appLinks.map { links in
+            ",\"appLinks\":[" + links.map { "{\"path\":\(Text.jsonString($0.path)),\"target\":\(Text.jsonString($0.target))}" }.joined(separator: ",") + "]"
+        } ?? ""
+        return "{\"release\":\(Text.jsonString(release)),\"shipped\":{\(shippedText.joined(separator: ","))}\(linksText)}\n"
     }
 }

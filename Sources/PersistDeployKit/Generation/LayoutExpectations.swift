@@ -83,6 +83,21 @@ package struct LayoutExpectations: Sendable, Equatable {
         writableSubfolders = record.framework == .laravel && storage ? LaravelStorage.subfolders.map { "storage/" + $0 } : []
     }
 
+    /// The layout with the app links a release's manifest names instead of the last deploy's:
+    /// a rollback makes live a release that may ship a folder as a link another does not, or
+    /// the other way round. Unchanged for a release whose manifest does not say.
+    package func withAppLinks(_ appLinks: [ReleaseManifest.AppLink]?) -> LayoutExpectations {
+        guard let appLinks else { return self }
+        var layout = self
+        layout.appLinks = appLinks.map { link in
+            AppLink(path: link.path, target: link.target,
+                    linkText: PathName.relativeLink(at: PathName.join("/app", link.path), to: PathName.join("/app", link.target)))
+        }
+        let linked = Set(appLinks.map { NameBytes.Key($0.path) })
+        layout.assets = assets.filter { !linked.contains(NameBytes.Key($0)) }
+        return layout
+    }
+
     /// The placeholders shared by `health-check.sh` and `emergency-recovery.sh`.
     var scriptValues: [String: TemplateValue] {
         [

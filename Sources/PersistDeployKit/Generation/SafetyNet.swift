@@ -11,12 +11,14 @@ package enum SafetyNet {
     /// Renders every file without touching the disk (the golden tests and `write` use this).
     /// - `audience`: the guides for the binary, or for the upload bundle's `deploy.sh`.
     /// - `liveIndex`: the live release's Laravel `index.php`, for the guide's by-hand copy.
+    /// - `liveAppLinks`: the live release's own app links (its manifest's) when it is not the
+    ///   release the record was written for (after a rollback); nil for the record's.
     package static func render(
         root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?,
-        audience: GuideAudience = .binary, liveIndex: String? = nil
+        audience: GuideAudience = .binary, liveIndex: String? = nil, liveAppLinks: [ReleaseManifest.AppLink]? = nil
     ) throws(ToolError) -> [File] {
         let publicHTML = publicHTML ?? record.servedFolder?.path
-        let expectations = LayoutExpectations(record: record, root: root)
+        let expectations = LayoutExpectations(record: record, root: root).withAppLinks(liveAppLinks)
         var healthValues = expectations.scriptValues
         healthValues["framework"] = .shellWord(record.framework.rawValue)
         healthValues["web_root"] = .shellWord(record.webRoot)
@@ -49,9 +51,10 @@ package enum SafetyNet {
     @discardableResult
     package static func write(
         root: DeployRoot, record: PersistenceRecord, history: [HistoryRecord], publicHTML: String?, liveIndex: String? = nil,
-        fileSystem: any FileSystem
+        liveAppLinks: [ReleaseManifest.AppLink]? = nil, fileSystem: any FileSystem
     ) throws(ToolError) -> [String] {
-        let files = try render(root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex)
+        let files = try render(
+            root: root, record: record, history: history, publicHTML: publicHTML, liveIndex: liveIndex, liveAppLinks: liveAppLinks)
         var written: [String] = []
         for file in files {
             let path = root.sharedPath(file.name)

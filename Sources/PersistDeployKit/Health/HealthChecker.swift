@@ -27,8 +27,10 @@ package struct HealthChecker {
         func add(_ status: HealthCheckResult.Status, _ name: String, _ path: String, _ message: String) {
             checks.append(HealthCheckResult(name: name, path: path, status: status, message: message))
         }
-        let expectations = record.map { LayoutExpectations(record: $0, root: root) }
         let live = release ?? liveRelease(root: root, add: add)
+        // The live release's own app links: after a rollback they may differ from the record's.
+        let ownLinks = live.flatMap { ReleaseManifest.appLinks(of: PathName.basename($0), root: root, fileSystem: fileSystem) }
+        let expectations = record.map { LayoutExpectations(record: $0, root: root).withAppLinks(ownLinks) }
         if expectations == nil {
             // With a release live, the record is gone with shared/: deploying now would start the
             // site on empty data, so the advice is to bring shared/ back first.

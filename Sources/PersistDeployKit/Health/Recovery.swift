@@ -63,7 +63,7 @@ package struct Recovery {
     package func plan(root: DeployRoot, record: PersistenceRecord?) -> Plan {
         var actions: [Action] = []
         var problems: [String] = []
-        let expectations = record.map { LayoutExpectations(record: $0, root: root) }
+        var expectations = record.map { LayoutExpectations(record: $0, root: root) }
         if expectations == nil {
             // An adoption stopped before it wrote the record: the deploy that was adopting
             // finishes it (it moved some paths into shared/ and knows the rest).
@@ -96,6 +96,10 @@ package struct Recovery {
             problems.append(
                 "No release under '\(root.releases)' is recorded as having gone live, so current is not pointed at any"
                     + (folders.isEmpty ? "." : " (there are \(folders.joined(separator: ", ")); once you have checked one: ln -sfn releases/ID current)."))
+        }
+        // The live release's own app links: after a rollback they may differ from the record's.
+        if let live {
+            expectations = expectations?.withAppLinks(ReleaseManifest.appLinks(of: PathName.basename(live), root: root, fileSystem: fileSystem))
         }
 
         // An empty folder in place of missing data would hide the loss (an unmounted disk, a

@@ -87,6 +87,7 @@ package struct Rollback {
             host: context.hostName, user: context.userName, from: state.liveID)
         let switchOperations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
             .verifyLinks(release: root.release(target), links: relink.links, awaiting: relink.awaiting),
+        ] + (try scriptSteps(showing: target, record: state.record)) + [
             .switchCurrent(root: root.path, releaseID: target),
         ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
@@ -101,11 +102,22 @@ package struct Rollback {
             try executor.apply([line][...], root: root.path, counted: switchOperations.count)
         } catch {
             let back = state.liveID.map { previous in
-                (try? Deployer.servedFolderSteps(showing: previous, record: state.record, root: root, fileSystem: context.fileSystem)) ?? []
+                ((try? Deployer.servedFolderSteps(showing: previous, record: state.record, root: root, fileSystem: context.fileSystem)) ?? [])
+                    + ((try? scriptSteps(showing: previous, record: state.record)) ?? [])
             } ?? []
             throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root, served: back)
         }
         return result
+    }
+
+    /// health-check.sh and emergency-recovery.sh rewritten for release `id`: they judge the live
+    /// release's own app links, which may differ from the release the record was written for.
+    private func scriptSteps(showing id: String, record: PersistenceRecord?) throws(ToolError) -> [DeployOperation] {
+        guard let record else { return [] }
+        let links = ReleaseManifest.appLinks(of: id, root: root, fileSystem: context.fileSystem)
+        return try SafetyNet.render(root: root, record: record, history: [], publicHTML: nil, liveAppLinks: links)
+            .filter { $0.name.hasSuffix(".sh") }
+            .map { .writeFile(path: root.sharedPath($0.name), contents: $0.text, permissions: $0.permissions) }
     }
 
     /// The history says `from` is live, `current` points at `to`, and `to` is where this
