@@ -108,6 +108,27 @@ import Testing
                             runs: 1, outcome: problems.isEmpty ? "pass" : "FAIL: \(problems[0])")
     }
 
+    /// Under a usual umask `tar` drops the bits itself; the warning still names every such entry.
+    @Test func bitsTarDropsUnderAUsualUmaskAreNamed() throws {
+        let proof = try ProofRoot("hostile-modes-umask")
+        var tar = TarBuilder()
+        Self.app(&tar)
+        tar.file("public/setuid.php", "<?php", mode: 0o4755)
+        tar.file("public/uploads/setgid.php", "<?php", mode: 0o2755)
+        tar.directory("public/shared-tmp", mode: 0o1777)
+        tar.file("public/shared-tmp/app.js", "1", mode: 0o666)
+        let archive = proof.directory.path + "/release.tar.gz"
+        try tar.write(gzipTo: archive)
+        let outcome = try ToolRunner.bash(#"umask 022 && "$1" auto --root "$2" --from "$3" --json"#, [proof.tool.executable, proof.root, archive])
+        #expect(outcome.exitCode == 0, "\(outcome)")
+        let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+        let warnings = report?["warnings"] as? [String] ?? []
+        #expect(warnings.contains(
+            "4 files or folders in the archive had setuid, setgid, sticky or write-for-everyone bits, which were removed: "
+                + "'public/setuid.php', 'public/shared-tmp', 'public/shared-tmp/app.js', 'public/uploads/setgid.php'."), "\(warnings)")
+        #expect(try Self.dangerous(in: proof.root).isEmpty)
+    }
+
     @Test func specialFilesAreLeftOutAndModesRestricted() throws {
         let proof = try ProofRoot("hostile-special")
         var tar = TarBuilder()

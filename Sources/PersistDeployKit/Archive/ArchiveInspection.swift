@@ -5,6 +5,9 @@ import Glibc
 package struct ArchiveInspection: Sendable, Equatable {
     /// Device nodes and FIFOs (names as stored): left out of the extraction, never app files.
     package var special: [[UInt8]] = []
+    /// Files and folders stored with setuid, setgid, sticky or write-for-everyone bits (names as
+    /// stored): `tar --no-same-permissions` drops them, and the report must say so.
+    package var restricted: [[UInt8]] = []
 
     /// Reads the headers of the `.tar.gz` at `archive` (through `gzip -dc`) and refuses it when a
     /// member's name is absolute or climbs out with `..`, lies below a link of the archive (a
@@ -45,6 +48,7 @@ package struct ArchiveInspection: Sendable, Equatable {
             if length > room {
                 throw refusal(archive, "'\(show(member.name).prefix(80))…' is \(length) bytes long; under '\(base)' that exceeds the \(PATH_MAX) bytes Linux allows")
             }
+            if (member.kind == .file || member.kind == .directory) && member.mode & 0o7002 != 0 { inspection.restricted.append(member.name) }
             switch member.kind {
             case .symlink: links.insert(joined(path))
             case .characterDevice, .blockDevice, .fifo: inspection.special.append(member.name)

@@ -274,10 +274,13 @@ package struct PlanExecutor {
                 "Extracting '\(archive)' failed (tar exited with \(status)).",
                 hint: "Check that it is a .tar.gz of the app and that the disk has room; nothing live was changed.")
         }
-        let report = try ArchiveSanitizer.clean(directory, fileSystem: fileSystem)
-        let special = inspection.special.map { name in
+        var report = try ArchiveSanitizer.clean(directory, fileSystem: fileSystem)
+        func shown(_ name: [UInt8]) -> String {
             NameBytes.string(Array(name.split(separator: UInt8(ascii: "/")).filter { $0 != [UInt8(ascii: ".")] }.joined(separator: [UInt8(ascii: "/")])))
         }
-        return ArchiveSanitizer.notes(report, special: special)
+        // What tar itself stripped is named too, once.
+        let stripped = inspection.restricted.map(shown).filter { !$0.isEmpty }
+        report.restricted = Array(Set((report.restricted + stripped).map(NameBytes.Key.init))).map(\.string).sorted(by: PathName.bytewiseLess)
+        return ArchiveSanitizer.notes(report, special: inspection.special.map(shown))
     }
 }
