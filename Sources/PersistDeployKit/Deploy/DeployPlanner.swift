@@ -298,7 +298,7 @@ package struct DeployPlanner {
             operations += cleanupOperations(cleanup, exclusions: exclusions, compareWith: releasePath)
         }
         return DeployPlan(
-            releaseID: target.id, releasePath: releasePath, operations: operations.withoutRepeatedDirectories(), paths: records, warnings: warnings,
+            releaseID: target.id, releasePath: releasePath, operations: operations.withoutRepeatedDirectories(existing: { (try? fileSystem.isDirectory($0)) == true }), paths: records, warnings: warnings,
             removedReleases: removed, classification: classification, activates: request.activate, previousLiveID: live?.id)
     }
 }

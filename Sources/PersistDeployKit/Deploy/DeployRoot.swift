@@ -71,18 +71,16 @@ package struct DeployRoot: Sendable, Equatable {
         }
         guard root.showsDeployRoot(context.fileSystem) else {
             throw ToolError(
-                "'\(root.path)' is not a deploy root: it has no current, releases/, .persist-deploy/ "
-                    + "or record in '\(root.shared)' (.persistence-config, .deployment-history).",
-                hint: hint)
+                "'\(root.path)' is not a deploy root: it has no current, releases/, shared/ or .persist-deploy/.", hint: hint)
         }
         return root
     }
 
-    /// True when the folder holds any mark a deploy leaves: `current` (a link, or a site
-    /// deployed in place), `releases/`, the tool's folder, or a record in shared/. Not a
-    /// `backups/` or `shared/` folder alone: many folders that are no deploy root have one.
+    /// True when the folder holds any mark a deploy leaves: `current` (a link, or a site deployed
+    /// in place), `releases/`, the shared folder (data set up before a first deploy counts), or
+    /// the tool's folder. Not `backups/` alone: many folders that are no deploy root have one.
     package func showsDeployRoot(_ fileSystem: any FileSystem) -> Bool {
-        [current, releases, state, configRecord, historyFile].contains { ((try? fileSystem.type(at: $0)) ?? nil) != nil }
+        [current, releases, shared, state].contains { ((try? fileSystem.type(at: $0)) ?? nil) != nil }
     }
 
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the

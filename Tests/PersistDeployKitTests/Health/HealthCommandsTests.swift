@@ -65,6 +65,10 @@ import Testing
     @Test func generateNeedsARecordAndSaysSo() throws {
         let temporary = try TemporaryDirectory("cmd-generate")
         defer { temporary.remove() }
+        let notARoot = run(["generate", "--root", temporary.path], in: temporary.path)
+        #expect(notARoot.status == 1 && notARoot.stderr.contains("is not a deploy root"), "\(notARoot.stderr)")
+        #expect(try LocalFileSystem().listDirectory(at: temporary.path).isEmpty, "nothing written where no root is")
+        try LocalFileSystem().createDirectory(at: temporary.path + "/releases", permissions: 0o755)
         let result = run(["generate", "--root", temporary.path], in: temporary.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("Deploy first"))
