@@ -116,3 +116,23 @@ struct WebUserAccessAdviceTests {
         #expect(write.exitCode == 0, "the printed commands gave the web user its access: \(write)")
     }
 }
+
+/// The secret-mode warning's command works from anywhere (cron runs it from a home folder).
+@Suite struct SecretModeAdviceTests {
+    @Test func theSecretModeCommandNamesTheWholePathAndFixesIt() throws {
+        let proof = try ProofRoot("secret-mode-advice")
+        try proof.writeApp()
+        #expect(try proof.deploy().exitCode == 0)
+        let env = proof.root + "/shared/.env"
+        chmod(env, 0o644)
+        let expected = "WARN secret-mode .env: mode 644 lets every user read it; run: chmod o-rwx '\(env)'"
+        let native = try proof.run(["health-check", "--root", proof.root])
+        let script = try ToolRunner.bash("bash \"$1/shared/health-check.sh\"", [proof.root])
+        for outcome in [native, script] {
+            #expect(outcome.exitCode == 1 && outcome.stdout.contains(expected), "\(outcome)")
+        }
+        let command = try #require(expected.components(separatedBy: "; run: ").last)
+        #expect(try ToolRunner.bash(command, in: "/").exitCode == 0)
+        #expect(try proof.run(["health-check", "--root", proof.root]).exitCode == 0)
+    }
+}

@@ -168,7 +168,8 @@ package struct HealthChecker {
             guard let status = try? fileSystem.status(at: secret, followSymlink: true), status.type == .file else { continue }
             let mode = String(status.permissions & 0o777, radix: 8)
             if status.permissions & 0o007 != 0 {
-                add(.warn, "secret-mode", path, "mode \(mode) lets every user read it; run: chmod o-rwx shared/\(path)")
+                // The whole path: cron mails this from a home folder, not from the root.
+                add(.warn, "secret-mode", path, "mode \(mode) lets every user read it; run: chmod o-rwx \(Shell.quote(resolve(secret) ?? secret))")
             } else {
                 add(.pass, "secret-mode", path, "mode \(mode)")
             }

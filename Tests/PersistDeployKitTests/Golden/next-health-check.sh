@@ -887,7 +887,8 @@ for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
   [[ -f $secret ]] || continue
   mode=$(stat -L -c %a -- "$secret")
   if (((8#$mode & 8#007) != 0)); then
-    record warn secret-mode "$path" "mode $mode lets every user read it; run: chmod o-rwx shared/$path"
+    shell_quote "$(resolved "$secret")"
+    record warn secret-mode "$path" "mode $mode lets every user read it; run: chmod o-rwx $REPLY"
   else
     record pass secret-mode "$path" "mode $mode"
   fi
