@@ -107,6 +107,8 @@ package struct PlanExecutor {
             try restrictSecret(path)
         case .grantWebGroup(let grant):
             try grantWebGroup(grant)
+        case .protectToolFiles(let shared):
+            try protectToolFiles(shared)
         case .runHook(let hook):
             try runHook(hook)
         case .verifyLinks(let release, let links, let awaiting):
