@@ -173,24 +173,6 @@ package struct PlanExecutor {
         }
     }
 
-    func mergeMove(_ source: String, into destination: String, suffix: String) throws {
-        guard try fileSystem.type(at: source) == .directory else { return }
-        for file in try fileSystem.files(under: source) {
-            try moveWithoutOverwriting(PathName.join(source, file), to: try freeName(for: PathName.join(destination, file), suffix: suffix))
-        }
-    }
-
-    /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
-    func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
-        if try !fileSystem.exists(path) { return path }
-        var attempt = 1
-        while true {
-            let candidate = path + suffix + (attempt == 1 ? "" : "-\(attempt)")
-            if try !fileSystem.exists(candidate) { return candidate }
-            attempt += 1
-        }
-    }
-
     /// Creates the link, or replaces an existing link atomically; a real file or folder in the
     /// way is never removed here (the plan removes release copies explicitly).
     func link(_ path: String, to target: String) throws {
