@@ -8,6 +8,8 @@ import Testing
     @Test func theFileSystemRootIsNeverTheSharedFolder() throws {
         let proof = try ProofRoot("dest-slash")
         try proof.writeApp()
+        // An existing folder: a missing one is refused first, for that.
+        try proof.fileSystem.createDirectory(at: proof.root, permissions: 0o755)
         for arguments in [["plan", "--root", proof.root, "--from", proof.app, "--shared", "/"],
                           ["recover", "--dry-run", "--root", proof.root, "--shared", "/"]] {
             let outcome = try proof.run(arguments)

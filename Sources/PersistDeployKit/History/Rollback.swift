@@ -87,7 +87,7 @@ package struct Rollback {
             host: context.hostName, user: context.userName, from: state.liveID)
         let switchOperations = planner.historyRotation(state: state, framework: framework) + relink.operations + [
             .verifyLinks(release: root.release(target), links: relink.links, awaiting: relink.awaiting),
-        ] + (try scriptSteps(showing: target, record: state.record)) + [
+        ] + (try scriptSteps(showing: target, from: state.liveID, record: state.record)) + [
             .switchCurrent(root: root.path, releaseID: target),
         ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
@@ -103,18 +103,22 @@ package struct Rollback {
         } catch {
             let back = state.liveID.map { previous in
                 ((try? Deployer.servedFolderSteps(showing: previous, record: state.record, root: root, fileSystem: context.fileSystem)) ?? [])
-                    + ((try? scriptSteps(showing: previous, record: state.record)) ?? [])
+                    + ((try? scriptSteps(showing: previous, from: target, record: state.record)) ?? [])
             } ?? []
             throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root, served: back)
         }
         return result
     }
 
-    /// health-check.sh and emergency-recovery.sh rewritten for release `id`: they judge the live
-    /// release's own app links, which may differ from the release the record was written for.
-    private func scriptSteps(showing id: String, record: PersistenceRecord?) throws(ToolError) -> [DeployOperation] {
+    /// health-check.sh and emergency-recovery.sh rewritten for release `id` when its app links
+    /// differ from those of `live` (which the scripts describe): they judge the live release's
+    /// own layout, which may differ from the release the record was written for.
+    private func scriptSteps(showing id: String, from live: String?, record: PersistenceRecord?) throws(ToolError) -> [DeployOperation] {
         guard let record else { return [] }
         let links = ReleaseManifest.appLinks(of: id, root: root, fileSystem: context.fileSystem)
+        let layout = LayoutExpectations(record: record, root: root)
+        let before = live.flatMap { ReleaseManifest.appLinks(of: $0, root: root, fileSystem: context.fileSystem) }
+        guard layout.withAppLinks(links) != layout.withAppLinks(before) else { return [] }
         return try SafetyNet.render(root: root, record: record, history: [], publicHTML: nil, liveAppLinks: links)
             .filter { $0.name.hasSuffix(".sh") }
             .map { .writeFile(path: root.sharedPath($0.name), contents: $0.text, permissions: $0.permissions) }
