@@ -106,7 +106,8 @@ extension DeployPlanner {
                     step.awaitsApp = true
                     step.warnings.append(
                         "'\(shared)' does not exist yet: the app's installer creates it through the link '\(path.path)'; "
-                            + "until then the health check says it is not created yet.")
+                            + "until then the health check says it is not created yet. An installer that finds its folder not "
+                            + "writable (WordPress checks the release folder) shows the file instead: paste it into '\(shared)'.")
                 } else {
                     step.action = .created
                     step.operations.append(
