@@ -167,7 +167,8 @@ extension DeployPlanner {
             }
         } else {
             step.operations += accessOperations(
-                for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
+                for: path, shared: shared, isNew: sharedType == nil, madeByTool: sharedType == nil && step.action != .adopted,
+                seedingSteps: step.operations, request: request, record: record)
         }
         if PathName.parent(inRelease) != releasePath {
             step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
