@@ -82,9 +82,21 @@ package enum DriftGuard {
         return lines
     }
 
-    /// The `classify` object that keeps every group, as it is pasted into persist-deploy.json.
+    /// The `classify` object that keeps every group but packages, as it is pasted into persist-deploy.json.
     package static func classifySnippet(_ report: DriftReport) -> String {
-        "\"classify\": {" + report.groups.map(\.entry).joined(separator: ", ") + "}"
+        "\"classify\": {" + report.groups.filter { !NameRules.isPackageManaged($0.path) }.map(\.entry).joined(separator: ", ") + "}"
+    }
+
+    /// What to do with packages installed on the server: they are code, so keeping them in shared/
+    /// would pin them (`"vendor": "user"` keeps every later release on the first copy of vendor/).
+    static func packageAdvice(_ report: DriftReport) -> String? {
+        let packages = report.groups.map(\.path).filter(NameRules.isPackageManaged)
+        guard !packages.isEmpty else { return nil }
+        let shown = Text.list(packages.prefix(4).map { "'\(NameBytes.display($0))'" }) + (packages.count > 4 ? " and more" : "")
+        return "\(shown) \(packages.count == 1 ? "is" : "are") the package manager's: the app installed packages on the server "
+            + "(an extension manager, or composer require run there). Packages are code and must not be kept in shared/: add them "
+            + "to the release you build (composer require the same packages in the source, commit composer.json and composer.lock), "
+            + "then deploy that release with --leave-behind once, which sets the live release's copies aside."
     }
 
     static func stop(
@@ -95,9 +107,13 @@ package enum DriftGuard {
             : "that only releases/\(release) holds (it has no manifest of what it shipped, so it was compared with the new release)"
         let message = "The running app wrote data into the live release outside shared/: \(summary(report)) \(how). "
             + "The switch would leave them behind, so the deploy stopped.\n" + lines(report).joined(separator: "\n")
-        let hint = "Nothing was changed. To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
-            + "merged into any \"classify\" it has:\n  \(classifySnippet(report))\n"
-            + "then deploy again: they move into shared/ and stay there. To deploy without them this once, run the same command "
+        let packages = packageAdvice(report)
+        let keep = report.groups.contains { !NameRules.isPackageManaged($0.path) }
+            ? "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
+                + "merged into any \"classify\" it has:\n  \(classifySnippet(report))\n"
+                + "then deploy again: they move into shared/ and stay there. " : ""
+        let hint = "Nothing was changed. " + (packages.map { $0 + "\n" } ?? "") + keep
+            + "To deploy without them this once, run the same command "
             + "with --leave-behind: they are moved to '\(leftBehind)'. Paths whose run-time files may be dropped (caches) can be "
             + "classified \"disposable\"."
         return ToolError(message, hint: hint)
