@@ -186,7 +186,7 @@ extension DeployPlanner {
         }
         throw ToolError(
             "'\(PathName.join(live.content, relative))' is a real file where the link to '\(shared)' was, and the two differ: "
-                + "the running app replaced the link (it writes a temporary file and renames it over the link), so its newest "
+                + "the running app replaced the link (it renamed a new file over it, or the link aside as a backup), so its newest "
                 + "'\(relative)' is in the live release, not in shared/.",
             hint: "Nothing was changed. To keep the live release's copy (the app wrote it last) and shared/'s as "
                 + "\(Shell.quote(PathName.basename(shared) + ".~1~")) beside it (or the next free number): mv --backup=numbered -- "
