@@ -90,6 +90,11 @@ enum NameRules {
         return known.count * 2 >= files.count
     }
 
+    /// Composer packages that load `.env` into the environment: a PHP app requiring one reads
+    /// `.env` even when it ships no `.env.example` (https://github.com/vlucas/phpdotenv). Symfony's
+    /// own `.env` ships with the code (its preset).
+    static let dotenvLoaders: Set<String> = ["vlucas/phpdotenv"]
+
     /// Folded names of folders that hold code, tools or documentation: asset when nothing else
     /// (git ignoring it, a deny-all `.htaccess`, placeholders only) says the app writes there.
     static let codeFolderNames: Set<String> = [
@@ -104,6 +109,18 @@ enum NameRules {
         "tests", "test", "testing", "spec", "fixtures", "__tests__", "_test", "testdata", "tools", "docs", "doc", "vagrant",
         "docker", "node_modules", "vendor",
     ]
+
+    /// Folders and manifests a package manager writes: what an app's extension manager changes
+    /// when it runs `composer require` on the server (Flarum's, October's), which is code.
+    static let packageFolders: Set<String> = ["vendor", "node_modules"]
+    static let packageManifests: Set<String> = [
+        "composer.json", "composer.lock", "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml",
+    ]
+
+    /// True when `path` is a package manager's folder, lies in one, or is its manifest.
+    static func isPackageManaged(_ path: String) -> Bool {
+        packageManifests.contains(PathName.basename(path)) || PathName.components(path).contains { packageFolders.contains($0) }
+    }
 
     /// A file that may hold a server's install-time settings (`config.php`, `settings.ini`).
     private static let configExtensions: Set<String> = ["php", "ini", "inc", "json", "yml", "yaml", "neon", "conf", "xml"]

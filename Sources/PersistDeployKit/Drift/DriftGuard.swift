@@ -70,7 +70,9 @@ package enum DriftGuard {
     /// own code: keeping them persistent would pin this copy over every later release, so they
     /// are summed up in one line and never suggested as entries. Empty otherwise.
     static func selfUpdate(_ report: DriftReport) -> [DriftReport.Group] {
-        let code = report.groups.filter { $0.change == "changed" && !DriftReport.isDataLike($0.path) && !NameRules.isDatabaseFile($0.path) }
+        let code = report.groups.filter {
+            $0.change == "changed" && !DriftReport.isDataLike($0.path) && !NameRules.isDatabaseFile($0.path) && !NameRules.isPackageManaged($0.path)
+        }
         return code.count >= selfUpdateFiles ? code : []
     }
 
@@ -101,12 +103,24 @@ package enum DriftGuard {
         return lines
     }
 
-    /// The `classify` object that keeps every group but a self-update's code, as it is pasted
-    /// into persist-deploy.json; nil when nothing is left to keep that way.
+    /// The `classify` object that keeps every group but packages and a self-update's code, as it
+    /// is pasted into persist-deploy.json; nil when nothing is left to keep that way.
     package static func classifySnippet(_ report: DriftReport) -> String? {
         let updated = Set(selfUpdate(report).map { NameBytes.Key($0.path) })
-        let entries = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) }.map(\.entry)
+        let entries = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) }.map(\.entry)
         return entries.isEmpty ? nil : "\"classify\": {" + entries.joined(separator: ", ") + "}"
+    }
+
+    /// What to do with packages installed on the server: they are code, so keeping them in shared/
+    /// would pin them (`"vendor": "user"` keeps every later release on the first copy of vendor/).
+    static func packageAdvice(_ report: DriftReport) -> String? {
+        let packages = report.groups.map(\.path).filter(NameRules.isPackageManaged)
+        guard !packages.isEmpty else { return nil }
+        let shown = Text.list(packages.prefix(4).map { "'\(NameBytes.display($0))'" }) + (packages.count > 4 ? " and more" : "")
+        return "\(shown) \(packages.count == 1 ? "is" : "are") the package manager's: the app installed packages on the server "
+            + "(an extension manager, or composer require run there). Packages are code and must not be kept in shared/: add them "
+            + "to the release you build (composer require the same packages in the source, commit composer.json and composer.lock), "
+            + "then deploy that release with --leave-behind once, which sets the live release's copies aside."
     }
 
     static func stop(
@@ -117,7 +131,7 @@ package enum DriftGuard {
             : "that only releases/\(release) holds (it has no manifest of what it shipped, so it was compared with the new release)"
         let message = "The running app wrote data into the live release outside shared/: \(summary(report)) \(how). "
             + "The switch would leave them behind, so the deploy stopped.\n" + lines(report).joined(separator: "\n")
-        var hint = "Nothing was changed. "
+        var hint = "Nothing was changed. " + (packageAdvice(report).map { $0 + "\n" } ?? "")
         if let snippet = classifySnippet(report) {
             hint += "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
                 + "merged into any \"classify\" it has:\n  \(snippet)\n"
