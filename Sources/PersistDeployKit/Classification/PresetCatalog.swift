@@ -32,6 +32,14 @@ enum PresetCatalog {
             PresetEntry(
                 "wp-content/cache", .dir, .disposable, "a page cache plugin's copies of pages, rebuilt on demand",
                 source: "https://developer.wordpress.org/advanced-administration/performance/cache/"),
+            // Each update from the admin unpacks into upgrade/ and leaves it behind, empty; since
+            // 6.3 the version it replaces waits in upgrade-temp-backup/ until the update is done.
+            PresetEntry(
+                "wp-content/upgrade", .dir, .disposable, "where WordPress unpacks an update before installing it",
+                source: "https://developer.wordpress.org/advanced-administration/upgrade/upgrading/"),
+            PresetEntry(
+                "wp-content/upgrade-temp-backup", .dir, .disposable, "the copy WordPress keeps of a plugin or theme while it updates it",
+                source: "https://make.wordpress.org/core/2023/07/11/new-in-6-3-rollback-for-failed-manual-plugin-and-theme-updates/"),
         ])
 
     static let drupal = Preset(
