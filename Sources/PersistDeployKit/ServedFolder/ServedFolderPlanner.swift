@@ -56,6 +56,15 @@ extension DeployPlanner {
             throw ToolError("'\(folder)' is a file, so it cannot be the served folder.", hint: "Move it aside and deploy again. Nothing was changed.")
         }
 
+        if let drift = try PublicHTML.drift(
+            served: folder, root: root, paths: paths, webRoot: webRoot, liveRelease: state.liveID, fileSystem: fileSystem), !drift.isEmpty
+        {
+            let destination = root.servedLeftBehind(of: drift.syncedID)
+            guard request.leaveBehind else { throw drift.stop(served: folder, webRoot: webRoot, leftBehind: destination) }
+            steps.afterSwitch.append(.leaveBehind(release: folder, paths: drift.report.newTops, copies: drift.report.changedFiles, to: destination))
+            steps.warnings.append("--leave-behind: what the app changed in '\(folder)' since the sync of releases/\(drift.syncedID) goes to '\(destination)' before this sync.")
+        }
+
         let persistent = Set(paths.filter { $0.class.isPersistent && $0.linkTarget == nil }.map { NameBytes.Key($0.path) })
         let recorded = Set((state.record?.servedData ?? []).map { NameBytes.Key($0.location) })
         for item in folders {
@@ -148,7 +157,7 @@ extension DeployPlanner {
         }
         let sync = try PublicHTML.syncOperations(
             served: folder, root: root, releaseID: releaseID, listedFrom: content, webRoot: webRoot, framework: framework,
-            folders: folders, fileSystem: fileSystem)
+            folders: folders, passedOver: PublicHTML.passedOver(paths: paths, webRoot: webRoot), fileSystem: fileSystem)
         steps.afterSwitch += sync.operations
         steps.warnings += sync.notes
         steps.servedData.sort { $0.path < $1.path }
