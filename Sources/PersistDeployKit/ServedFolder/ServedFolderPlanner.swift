@@ -87,7 +87,7 @@ extension DeployPlanner {
                     continue
                 }
                 if placeType == nil || placeType == .symlink {
-                    steps.beforeSwitch.append(.link(path: place, target: PathName.relativeLink(at: place, to: shared)))
+                    steps.beforeSwitch += linkInServedFolder(place, target: PathName.relativeLink(at: place, to: shared), folder: folder)
                 }
                 continue
             }
@@ -105,7 +105,7 @@ extension DeployPlanner {
                             hint: "Move the files into '\(place)' by hand and make '\(shared)' a link to it, or deploy with --served-links yes. Nothing was changed.")
                     }
                     if placeType == nil || placeType == .symlink {
-                        steps.beforeSwitch.append(.link(path: place, target: PathName.relativeLink(at: place, to: shared)))
+                        steps.beforeSwitch += linkInServedFolder(place, target: PathName.relativeLink(at: place, to: shared), folder: folder)
                     }
                     continue
                 }
@@ -133,7 +133,7 @@ extension DeployPlanner {
                 if placeType == .directory {
                     steps.beforeSwitch.append(.replaceEmptyFolderWithLink(path: place, target: text))
                 } else if try placeType == nil || (placeType == .symlink && !PathName.sameBytes(fileSystem.readSymlink(at: place), text)) {
-                    steps.beforeSwitch.append(.link(path: place, target: text))
+                    steps.beforeSwitch += linkInServedFolder(place, target: text, folder: folder)
                 }
                 continue
             }
@@ -162,6 +162,13 @@ extension DeployPlanner {
         steps.warnings += sync.notes
         steps.servedData.sort { $0.path < $1.path }
         return steps
+    }
+
+    /// A link in the served folder, made before the sync: a persistent folder nested below the
+    /// web root (`wp-content/uploads`) needs its parent before the sync would make it.
+    private func linkInServedFolder(_ place: String, target: String, folder: String) -> [DeployOperation] {
+        let parent = PathName.parent(place)
+        return (parent == folder ? [] : [.createDirectory(path: parent)]) + [.link(path: place, target: target)]
     }
 
     /// Link mode replaces the folder, so only an absent folder, an empty one or a link will do.
