@@ -75,6 +75,7 @@ extension PublicHTML {
             drift.changed.removeAll(where: isLiveReleases)
             removed.removeAll { (try? fileSystem.type(at: PathName.join(live, $0))) == nil }
         }
+        removed.sort(by: PathName.bytewiseLess)
         let report = DriftReport(drift, shipped: tree, persistent: passed, webRoot: ".")
         return ServedDrift(report: report, removed: removed, syncedID: id, comparedWithRecord: recorded != nil)
     }
