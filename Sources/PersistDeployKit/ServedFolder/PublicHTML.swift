@@ -76,7 +76,8 @@ package enum PublicHTML {
         operations += [
             .createDirectory(path: root.syncState),
             .writeFile(path: root.syncedFiles(of: releaseID), contents: list, permissions: 0o644),
-            .recordReleaseTree(release: served, manifest: root.syncedTree(of: releaseID), disposable: passedOver),
+            // Laravel's index.php is the tool's own, rewritten by every sync and by recovery.
+            .recordReleaseTree(release: served, manifest: root.syncedTree(of: releaseID), disposable: passedOver + (writesIndex ? ["index.php"] : [])),
             .writeFile(path: root.lastSynced, contents: releaseID + "\n", permissions: 0o644),
         ]
         return (operations, notes)

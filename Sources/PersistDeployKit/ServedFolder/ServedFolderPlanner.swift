@@ -76,9 +76,14 @@ extension DeployPlanner {
             let aside = DeployRoot.servedMoveAside(of: shared)
             let suffix = ".from-shared-\(releaseID)"
             if item.kind == .file {
-                guard !item.isConfig else {
-                    steps.warnings.append(
-                        "'\(item.name)' holds the app's settings; it is not put in the served folder '\(folder)', where the web server "
+                // A PHP config file (wp-config.php) is executed, never served as text, and the app
+                // looks for it next to itself: it is linked like any persistent file.
+                let isPHP = Text.fileExtension(item.name) == "php"
+                guard !item.isConfig || (isPHP && served.links == true) else {
+                    steps.warnings.append(isPHP
+                        ? "'\(item.name)' holds the app's settings; links are refused in '\(folder)', so the app's installer writes it there, "
+                            + "where no sync touches it; \(root.sharedPath(item.sharedPath)) stays unused."
+                        : "'\(item.name)' holds the app's settings; it is not put in the served folder '\(folder)', where the web server "
                             + "would serve it as text. PHP copied there that reads it next to itself must read \(root.sharedPath(item.sharedPath)) instead.")
                     continue
                 }
@@ -184,7 +189,7 @@ extension DeployPlanner {
             throw ToolError(
                 "'\(folder)' is a folder holding \(Text.count(names.count, "entry", "entries")) (\(shown)); it is never deleted or overwritten, so it cannot become a link.\(index)",
                 hint: "Deploy with --public-html \(Shell.quote(folder)) --sync to keep it a real folder and copy each release into it, "
-                    + "or move its contents aside (mkdir -p -- \(Shell.quote(folder + ".before")) && mv -- \(Shell.quote(folder))/* \(Shell.quote(folder + ".before"))/) and deploy again. Nothing was changed.")
+                    + "or move its contents aside (mkdir -p -- \(Shell.quote(folder + ".before")) && find \(Shell.quote(folder)) -mindepth 1 -maxdepth 1 -exec mv -t \(Shell.quote(folder + ".before")) -- {} +) and deploy again. Nothing was changed.")
         default:
             throw ToolError("'\(folder)' is a file; it cannot become a link.", hint: "Move it aside, or deploy with --sync. Nothing was changed.")
         }
