@@ -204,6 +204,14 @@ enum PresetCatalog {
             PresetEntry(
                 ".next/cache", .dir, .disposable, "next build's and the image optimizer's cache",
                 source: "https://nextjs.org/docs/messages/no-cache", onlyIfPresent: true),
+            // next start writes regenerated pages over the build's own (ISR); each build brings
+            // its own, and an older build's pages must never be carried into a newer one.
+            PresetEntry(
+                ".next/server/app", .dir, .disposable, "pages next start regenerates (incremental static regeneration)",
+                source: "https://nextjs.org/docs/app/guides/incremental-static-regeneration", onlyIfPresent: true),
+            PresetEntry(
+                ".next/server/pages", .dir, .disposable, "pages next start regenerates (incremental static regeneration)",
+                source: "https://nextjs.org/docs/pages/guides/incremental-static-regeneration", onlyIfPresent: true),
         ])
 
     static let nuxt = Preset(

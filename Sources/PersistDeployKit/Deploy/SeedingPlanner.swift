@@ -106,7 +106,8 @@ extension DeployPlanner {
                     step.awaitsApp = true
                     step.warnings.append(
                         "'\(shared)' does not exist yet: the app's installer creates it through the link '\(path.path)'; "
-                            + "until then the health check says it is not created yet.")
+                            + "until then the health check says it is not created yet. An installer that finds its folder not "
+                            + "writable (WordPress checks the release folder) shows the file instead: paste it into '\(shared)'.")
                 } else {
                     step.action = .created
                     step.operations.append(
@@ -166,7 +167,8 @@ extension DeployPlanner {
             }
         } else {
             step.operations += accessOperations(
-                for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
+                for: path, shared: shared, isNew: sharedType == nil, madeByTool: sharedType == nil && step.action != .adopted,
+                seedingSteps: step.operations, request: request, record: record)
         }
         if PathName.parent(inRelease) != releasePath {
             step.operations.append(.createDirectory(path: PathName.parent(inRelease)))

@@ -62,9 +62,24 @@ package enum DriftGuard {
         return "\(list) (\(Text.count(files, "file")), \(Text.bytes(bytes)))"
     }
 
+    /// The number of shipped code files changed in place from which the app is taken to have
+    /// updated itself (WordPress's core auto-update rewrites dozens; a theme editor one or two).
+    static let selfUpdateFiles = 5
+
+    /// Shipped code files the app changed in place, when there are so many that it updated its
+    /// own code: keeping them persistent would pin this copy over every later release, so they
+    /// are summed up in one line and never suggested as entries. Empty otherwise.
+    static func selfUpdate(_ report: DriftReport) -> [DriftReport.Group] {
+        let code = report.groups.filter { $0.change == "changed" && !DriftReport.isDataLike($0.path) && !NameRules.isDatabaseFile($0.path) }
+        return code.count >= selfUpdateFiles ? code : []
+    }
+
     /// One line a group: path, what changed, counts, examples.
     package static func lines(_ report: DriftReport, limit: Int = 12) -> [String] {
-        var lines = report.groups.prefix(limit).map { group -> String in
+        let update = selfUpdate(report)
+        let updated = Set(update.map { NameBytes.Key($0.path) })
+        let groups = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) }
+        var lines = groups.prefix(limit).map { group -> String in
             let what: String
             switch (group.change, group.kind) {
             case ("changed", _):
@@ -78,13 +93,20 @@ package enum DriftGuard {
             let shown = NameBytes.display(group.path) + (group.kind == .dir ? "/" : "")
             return "  \(shown)  (\(what), \(Text.bytes(group.bytes))\(examples))"
         }
-        if report.groups.count > limit { lines.append("  … and \(report.groups.count - limit) more") }
+        if groups.count > limit { lines.append("  … and \(groups.count - limit) more") }
+        if !update.isEmpty {
+            let examples = update.prefix(3).map { NameBytes.display($0.path) }.joined(separator: ", ")
+            lines.append("  \(update.count) shipped code files changed in place (e.g. \(examples)): the app updated its own code")
+        }
         return lines
     }
 
-    /// The `classify` object that keeps every group, as it is pasted into persist-deploy.json.
-    package static func classifySnippet(_ report: DriftReport) -> String {
-        "\"classify\": {" + report.groups.map(\.entry).joined(separator: ", ") + "}"
+    /// The `classify` object that keeps every group but a self-update's code, as it is pasted
+    /// into persist-deploy.json; nil when nothing is left to keep that way.
+    package static func classifySnippet(_ report: DriftReport) -> String? {
+        let updated = Set(selfUpdate(report).map { NameBytes.Key($0.path) })
+        let entries = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) }.map(\.entry)
+        return entries.isEmpty ? nil : "\"classify\": {" + entries.joined(separator: ", ") + "}"
     }
 
     static func stop(
@@ -95,9 +117,18 @@ package enum DriftGuard {
             : "that only releases/\(release) holds (it has no manifest of what it shipped, so it was compared with the new release)"
         let message = "The running app wrote data into the live release outside shared/: \(summary(report)) \(how). "
             + "The switch would leave them behind, so the deploy stopped.\n" + lines(report).joined(separator: "\n")
-        let hint = "Nothing was changed. To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
-            + "merged into any \"classify\" it has:\n  \(classifySnippet(report))\n"
-            + "then deploy again: they move into shared/ and stay there. To deploy without them this once, run the same command "
+        var hint = "Nothing was changed. "
+        if let snippet = classifySnippet(report) {
+            hint += "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
+                + "merged into any \"classify\" it has:\n  \(snippet)\n"
+                + "then deploy again: they move into shared/ and stay there. "
+        }
+        if !selfUpdate(report).isEmpty {
+            hint += "The app changed its own code in place (an auto-update, a plugin or theme editor): put that change into the "
+                + "code you deploy and turn the app's self-update off (WordPress: define('AUTOMATIC_UPDATER_DISABLED', true) in "
+                + "wp-config.php), since a copy kept in shared/ would hide every later version. "
+        }
+        hint += "To deploy without them this once, run the same command "
             + "with --leave-behind: they are moved to '\(leftBehind)'. Paths whose run-time files may be dropped (caches) can be "
             + "classified \"disposable\"."
         return ToolError(message, hint: hint)

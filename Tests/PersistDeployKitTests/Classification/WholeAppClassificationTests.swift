@@ -69,6 +69,7 @@ import Testing
             Row(".env", .file, .config, "seeded from .env.production when shared/ lacks it"),
             Row(".next", .dir, .asset, "Next.js's build output"),
             Row(".next/cache", .dir, .disposable, "(Next.js: https://nextjs.org/docs/messages/no-cache)"),
+            Row(".next/server/app", .dir, .disposable, "pages next start regenerates (incremental static regeneration)"),
             Row("public/images", .dir, .asset, "its name says asset"),
             Row("public/uploads", .dir, .user, "git ignores it ('/public/uploads/' in .gitignore) and the release has no such folder"),
         ]),
