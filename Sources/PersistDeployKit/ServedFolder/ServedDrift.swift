@@ -109,9 +109,9 @@ extension ServedDrift {
         let message = "The app changed the served folder '\(served)' \(how): \(what). In sync mode the app runs from there, "
             + "and the sync would overwrite or remove them, so the deploy stopped.\n" + lines.joined(separator: "\n")
         var hint = "Nothing was changed. "
-        if !app.isEmpty {
+        if let snippet = DriftGuard.classifySnippet(app) {
             hint += "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), merged into any "
-                + "\"classify\" it has:\n  \(DriftGuard.classifySnippet(app))\nthen deploy again: they stay in the served folder, kept out of every sync. "
+                + "\"classify\" it has:\n  \(snippet)\nthen deploy again: they stay in the served folder, kept out of every sync. "
         }
         if !removed.isEmpty { hint += "To keep the removed files removed, remove them from the release you deploy. " }
         hint += "To deploy without these changes this once, run the same command with --leave-behind: changed and new files are moved to '\(leftBehind)' "
