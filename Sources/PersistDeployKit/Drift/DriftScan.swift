@@ -28,35 +28,35 @@ package enum DriftBaseline: Sendable {
 /// Paths a drift scan passes over: persistent paths (links into shared/, or real folders a
 /// deploy is about to adopt into shared/), app links, and disposable paths.
 package struct DriftExclusions: Sendable {
-    /// The excluded paths' UTF-8, by its hash: a walked path's parents are looked up from its own
-    /// bytes, without a string made for each (that was a tenth of a deploy's instructions).
-    private var byHash: [Int: [[UInt8]]] = [:]
+    /// The excluded paths' UTF-8, by the hash of their first component: a walked path costs one
+    /// hash of its own first component and a byte comparison with the few paths sharing it, never
+    /// a string made for each of its parents (that was a tenth of a deploy's instructions).
+    private var byTop: [Int: [[UInt8]]] = [:]
 
     package init<Paths: Sequence>(_ paths: Paths) where Paths.Element == String {
         for path in paths {
             let bytes = Array(PathName.normalize(path).utf8)
-            byHash[bytes.withUnsafeBufferPointer(Self.hash), default: []].append(bytes)
+            byTop[bytes.withUnsafeBufferPointer { Self.hashOfTop($0) }, default: []].append(bytes)
         }
     }
 
     /// True when `path` or one of its parents is excluded.
     package func covers(_ path: String) -> Bool {
-        guard !byHash.isEmpty else { return false }
+        guard !byTop.isEmpty else { return false }
         var path = path
-        return path.withUTF8 { buffer in
-            var end = buffer.count
-            while true {
-                let prefix = UnsafeBufferPointer(rebasing: buffer[..<end])
-                if let candidates = byHash[Self.hash(prefix)], candidates.contains(where: { $0.elementsEqual(prefix) }) { return true }
-                guard let slash = prefix.lastIndex(of: UInt8(ascii: "/")) else { return false }
-                end = slash
+        return path.withUTF8 { bytes in
+            guard let candidates = byTop[Self.hashOfTop(bytes)] else { return false }
+            return candidates.contains { excluded in
+                excluded.count <= bytes.count && excluded.elementsEqual(bytes.prefix(excluded.count))
+                    && (excluded.count == bytes.count || bytes[excluded.count] == UInt8(ascii: "/"))
             }
         }
     }
 
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    private static func hashOfTop(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        let top = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
+        hasher.combine(bytes: UnsafeRawBufferPointer(top))
         return hasher.finalize()
     }
 }
@@ -104,8 +104,7 @@ package struct DriftScanner {
                     drift.added.append(item)
                     continue
                 }
-                let path = PathName.join(release, item.path)
-                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: path) }) {
+                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: PathName.join(release, item.path)) }) {
                     drift.changed.append(item)
                 }
             }
