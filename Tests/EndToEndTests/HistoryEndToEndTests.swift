@@ -157,4 +157,41 @@ import Testing
         // The rotated file is the tool's, not the app's data: backups leave it out.
         #expect(DeployRoot.isToolFileInShared(archives.first ?? ""))
     }
+
+    /// The 3 a.m. script reads a rotated history the way `recover` does: the carried lines keep
+    /// which release went live last (here the one rolled back to, not the newer one rolled back
+    /// from), and lines written after the rotation count after them.
+    @Test func emergencyRecoveryChoosesByARotatedHistoryAsRecoverDoes() throws {
+        let proof = try ProofRoot("history-rotated-recovery")
+        try proof.writeApp()
+        let a = try Self.deployed(proof)
+        let b = try Self.deployed(proof)
+        #expect(try proof.run(["rollback", "--root", proof.root]).exitCode == 0)
+        let history = proof.root + "/shared/.deployment-history"
+        let line = try proof.fileSystem.readText(at: history).split(separator: "\n")[0]
+        let filler = (0..<3_000).map { index in line.replacingOccurrences(of: a, with: "gone-\(index)") + "\n" }.joined()
+        try proof.fileSystem.writeText(try proof.fileSystem.readText(at: history) + filler, to: history)
+        let c = try Self.deployed(proof)
+        let rotated = try proof.fileSystem.listDirectory(at: proof.root + "/shared").filter { $0.hasPrefix(".deployment-history.2") }
+        #expect(rotated.count == 1, "the history was rotated by the deploy of \(c)")
+
+        func recoveredRelease(_ how: String) throws -> String? {
+            try proof.fileSystem.removeTree(at: proof.root + "/current")
+            if how == "script" {
+                let script = try ToolRunner.bash(#""$1/shared/emergency-recovery.sh""#, [proof.root])
+                #expect(script.exitCode == 0, "\(script)")
+            } else {
+                let outcome = try proof.run(["recover", "--root", proof.root])
+                #expect(outcome.exitCode == 0, "\(outcome)")
+            }
+            return proof.liveRelease
+        }
+        // c went live after the rotation: it is the newest.
+        #expect(try recoveredRelease("script") == c)
+        #expect(try recoveredRelease("recover") == c)
+        // Without c, only the carried lines decide: a was live after b.
+        try proof.fileSystem.removeTree(at: proof.root + "/releases/" + c)
+        #expect(try recoveredRelease("script") == a, "not \(b), which was rolled back from")
+        #expect(try recoveredRelease("recover") == a)
+    }
 }

@@ -36,6 +36,10 @@ package enum DeployOperation: Sendable, Equatable {
     case restrictSecret(path: String)
     /// Gives a shared path to the web server's group (`--web-user`/`--web-group`).
     case grantWebGroup(WebGroupGrant)
+    /// Sets the sticky bit on `shared` when users other than its owner may write to it (the web
+    /// group, for a config file its installer writes there): they can still create files in it,
+    /// but no longer delete or replace the tool's scripts and records, which root runs from cron.
+    case protectToolFiles(shared: String)
     /// Runs a hook command (`--before-switch`, `--after-switch`) in its own process group.
     case runHook(Hook)
     /// Checks every link of the release resolves where it must before it can go live; the links
@@ -106,6 +110,8 @@ package enum DeployOperation: Sendable, Equatable {
             let others = grant.secret ? ",o-rwx" : ""
             let access = !grant.writable ? "g+r\(others)" : grant.folder ? "g+rwX,g+s\(others) (and a default ACL where supported)" : "g+rw\(others)"
             return "chgrp\(grant.recursive ? " -R" : "") \(grant.group.name) \(show(grant.path)); \(access)"
+        case .protectToolFiles(let shared):
+            return "chmod +t \(show(shared)) if other users may write to it (then none can replace the tool's scripts in it)"
         case .runHook(let hook):
             return "run the \(hook.stage.rawValue) hook in \(show(hook.releasePath)) (timeout \(hook.timeoutSeconds) s): \(hook.shownCommand)"
         case .verifyLinks(let release, let links, _): return "verify \(Text.count(links.count, "link")) of \(show(release))"
@@ -152,6 +158,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .setPermissions: "setPermissions"
         case .writeFile: "writeFile"
         case .restrictSecret: "restrictSecret"
+        case .protectToolFiles: "protectToolFiles"
         case .grantWebGroup: "grantWebGroup"
         case .runHook: "runHook"
         case .verifyLinks: "verifyLinks"

@@ -252,6 +252,7 @@ package struct DeployPlanner {
         // Everything that can still refuse the release runs before the switch (data rule 5):
         // the checks `health-check` makes, then every write into shared/ that can fail (a full
         // disk, an immutable or read-only shared/), so an exit 1 means nothing went live.
+        if try sharedNeedsProtection(request) { operations.append(.protectToolFiles(shared: root.shared)) }
         operations.append(.checkRelease(release: releasePath, record: record))
         operations.append(.writeFile(path: root.configRecord, contents: Text.json(record, pretty: true) + "\n", permissions: 0o644))
         let history = HistoryRecord(release: target.id, time: time, outcome: request.activate ? .activated : .prepared,

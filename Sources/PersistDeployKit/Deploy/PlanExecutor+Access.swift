@@ -10,6 +10,15 @@ extension PlanExecutor {
         }
     }
 
+    /// `chmod +t` on a folder that its group or everyone may write to, so only a file's owner
+    /// (or the folder's) can delete or rename it; a folder only its owner writes is left alone.
+    func protectToolFiles(_ shared: String) throws {
+        guard let status = try fileSystem.status(at: shared, followSymlink: false), status.type == .directory else { return }
+        if status.permissions & 0o022 != 0 && status.permissions & 0o1000 == 0 {
+            try fileSystem.setPermissions(at: shared, to: status.permissions | 0o1000)
+        }
+    }
+
     /// Gives `grant.path` (and, when recursive, everything below it) to the web group. Links are
     /// never followed or changed. Entries below the top that this user may not change (another
     /// user's files, e.g. what PHP wrote as the web user) are left as they are: their owner has

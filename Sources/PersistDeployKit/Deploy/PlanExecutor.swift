@@ -107,6 +107,8 @@ package struct PlanExecutor {
             try restrictSecret(path)
         case .grantWebGroup(let grant):
             try grantWebGroup(grant)
+        case .protectToolFiles(let shared):
+            try protectToolFiles(shared)
         case .runHook(let hook):
             try runHook(hook)
         case .verifyLinks(let release, let links, let awaiting):
@@ -168,24 +170,6 @@ package struct PlanExecutor {
         } catch {
             if error.code == EXDEV { return false }
             throw error
-        }
-    }
-
-    func mergeMove(_ source: String, into destination: String, suffix: String) throws {
-        guard try fileSystem.type(at: source) == .directory else { return }
-        for file in try fileSystem.files(under: source) {
-            try moveWithoutOverwriting(PathName.join(source, file), to: try freeName(for: PathName.join(destination, file), suffix: suffix))
-        }
-    }
-
-    /// `path` itself when nothing is there, else `path` + suffix (+ `-2`, `-3`…) that is free.
-    func freeName(for path: String, suffix: String) throws(SystemCallError) -> String {
-        if try !fileSystem.exists(path) { return path }
-        var attempt = 1
-        while true {
-            let candidate = path + suffix + (attempt == 1 ? "" : "-\(attempt)")
-            if try !fileSystem.exists(candidate) { return candidate }
-            attempt += 1
         }
     }
 

@@ -123,6 +123,7 @@ extension DeployPlanner {
                 // A real folder where the live release should have a link: someone unpacked over
                 // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
                 let livePath = PathName.join(live.path, path.path)
+                try refuseDifferingCopies(live: PathName.join(live.content, path.path), shared: shared)
                 step.action = .adopted
                 step.operations += [
                     .mergeMoveIntoShared(from: livePath, to: shared, suffix: ".adopted-\(live.id)"),
@@ -191,6 +192,34 @@ extension DeployPlanner {
             hint: "Nothing was changed. To keep the live release's copy: mv -- \(Shell.quote(PathName.join(live.content, relative))) "
                 + "\(Shell.quote(shared)), then deploy again. To keep shared/'s copy and the other beside it: persist-deploy recover. "
                 + Self.renamedOverAdvice(relative))
+    }
+
+    /// A real folder in the live release where the link into shared/ was, holding files that
+    /// shared/ holds too with other bytes: the app replaced the link and wrote newer copies
+    /// (WordPress's updater renames a plugin's folder aside and unpacks the new version), or
+    /// older copies were unpacked over it. Only one copy of each path can be live, and which is
+    /// right is the admin's call, so the deploy stops. Identical copies and new files merge.
+    private func refuseDifferingCopies(live: String, shared: String) throws {
+        var differing: [String] = []
+        for file in try fileSystem.files(under: live) {
+            let own = PathName.join(live, file)
+            let stored = PathName.join(shared, file)
+            guard let storedType = try fileSystem.type(at: stored) else { continue }
+            if storedType == .symlink, try fileSystem.type(at: own) == .symlink,
+                PathName.sameBytes(try fileSystem.readSymlink(at: own), try fileSystem.readSymlink(at: stored)) { continue }
+            if try !fileSystem.sameContents(own, stored) { differing.append(file) }
+        }
+        guard !differing.isEmpty else { return }
+        let shown = differing.prefix(5).map { NameBytes.display($0) }.joined(separator: ", ")
+            + (differing.count > 5 ? " and \(differing.count - 5) more" : "")
+        throw ToolError(
+            "'\(live)' is a real folder where the link to '\(shared)' was, and shared/'s copies of \(Text.count(differing.count, "file")) "
+                + "in it differ (\(shown)): the running app replaced the link and wrote there (an updater "
+                + "unpacking a new version does), or older copies were unpacked over it. Only one copy of each can be live.",
+            hint: "Nothing was changed. To keep the live release's copies (what the app wrote last): cp -a -- "
+                + "\(Shell.quote(live + "/.")) \(Shell.quote(shared + "/")), then deploy again (copies now identical are dropped). "
+                + "To keep shared/'s copies, with the live release's beside them as NAME.recovered-ID: "
+                + "persist-deploy recover --root \(Shell.quote(root.path)).")
     }
 
     /// How to stop an app's renames from replacing the link: its folder made persistent, which

@@ -40,6 +40,15 @@ extension DeployPlanner {
 }
 
 extension DeployPlanner {
+    /// Whether shared/ needs its sticky bit checked: with a web group (which may be given
+    /// shared/ to write an installer's config file into), or when shared/ is already writable
+    /// by users other than its owner and lacks it. Root runs the scripts kept there from cron.
+    func sharedNeedsProtection(_ request: DeployRequest) throws -> Bool {
+        if request.webAccess != nil { return true }
+        guard let status = try fileSystem.status(at: root.shared, followSymlink: false), status.type == .directory else { return false }
+        return status.permissions & 0o022 != 0 && status.permissions & 0o1000 == 0
+    }
+
     /// Folders of the release the app writes at run time (Laravel's bootstrap/cache), opened to
     /// the web group when there is one.
     func releaseWritableGrants(_ operations: [DeployOperation], request: DeployRequest) -> [DeployOperation] {

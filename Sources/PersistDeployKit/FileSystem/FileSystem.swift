@@ -135,6 +135,23 @@ extension FileSystem {
         try status(at: path, followSymlink: false) != nil
     }
 
+    /// True when both are regular files (links not followed) holding the same bytes, read in
+    /// chunks of 1 MiB, so a large upload is never held whole.
+    package func sameContents(_ a: String, _ b: String) throws(SystemCallError) -> Bool {
+        guard let first = try status(at: a, followSymlink: false), first.type == .file,
+            let second = try status(at: b, followSymlink: false), second.type == .file, first.size == second.size
+        else { return false }
+        let chunk = 1 << 20
+        var offset: Int64 = 0
+        while offset < first.size {
+            let left = try readBytes(at: a, offset: offset, count: chunk)
+            let right = try readBytes(at: b, offset: offset, count: chunk)
+            guard left == right, !left.isEmpty else { return false }
+            offset += Int64(left.count)
+        }
+        return true
+    }
+
     /// True when `path` is a directory, or a link that resolves to one.
     package func isDirectory(_ path: String, followSymlink: Bool = false) throws(SystemCallError) -> Bool {
         try status(at: path, followSymlink: followSymlink)?.type == .directory

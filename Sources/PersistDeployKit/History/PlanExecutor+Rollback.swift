@@ -33,32 +33,4 @@ extension PlanExecutor {
                 hint: "Move it out of the release and run the command again; nothing in shared/ was changed.")
         }
     }
-
-    private func place(_ source: String, at destination: String, suffix: String) throws {
-        guard try fileSystem.exists(destination) else {
-            try moveWithoutOverwriting(source, to: destination)
-            return
-        }
-        if try sameContents(source, destination) {
-            try fileSystem.removeTree(at: source)
-        } else {
-            try moveWithoutOverwriting(source, to: try freeName(for: destination, suffix: suffix))
-        }
-    }
-
-    /// True when both are regular files holding the same bytes, read in chunks.
-    private func sameContents(_ a: String, _ b: String) throws(SystemCallError) -> Bool {
-        guard let first = try fileSystem.status(at: a, followSymlink: false), first.type == .file,
-            let second = try fileSystem.status(at: b, followSymlink: false), second.type == .file, first.size == second.size
-        else { return false }
-        let chunk = 1 << 20
-        var offset: Int64 = 0
-        while offset < first.size {
-            let left = try fileSystem.readBytes(at: a, offset: offset, count: chunk)
-            let right = try fileSystem.readBytes(at: b, offset: offset, count: chunk)
-            guard left == right, !left.isEmpty else { return false }
-            offset += Int64(left.count)
-        }
-        return true
-    }
 }

@@ -115,7 +115,7 @@ import Testing
         case .rotateHistory(let shared, _, _): [shared]
         case .adoptInPlaceSite(let current, let release): [current, release]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
-        case .restrictSecret(let path): [path]
+        case .restrictSecret(let path), .protectToolFiles(let path): [path]
         case .grantWebGroup(let grant): [grant.path]
         case .runHook(let hook): [hook.releasePath]
         case .verifyLinks, .checkRelease: []
