@@ -153,31 +153,21 @@ package struct ReleaseTree: Sendable, Equatable {
                     continue
                 }
                 // TYPE SIZE MTIME DIGEST PATH: four spaces, then the path (which may hold more).
-                var spaces = (0, 0, 0, 0)
-                var found = 0
-                var index = 0
-                while found < 4, index < record.count {
-                    if record[index] == UInt8(ascii: " ") {
-                        switch found {
-                        case 0: spaces.0 = index
-                        case 1: spaces.1 = index
-                        case 2: spaces.2 = index
-                        default: spaces.3 = index
-                        }
-                        found += 1
-                    }
-                    index += 1
-                }
-                guard found == 4, spaces.0 == 1, spaces.3 + 1 < record.count else { return nil }
-                let path = NameBytes.string(record[(spaces.3 + 1)...])
+                let space = UInt8(ascii: " ")
+                guard let s0 = record.firstIndex(of: space), s0 == 1,
+                    let s1 = record[(s0 + 1)...].firstIndex(of: space),
+                    let s2 = record[(s1 + 1)...].firstIndex(of: space),
+                    let s3 = record[(s2 + 1)...].firstIndex(of: space), s3 + 1 < record.count
+                else { return nil }
+                let path = NameBytes.string(record[(s3 + 1)...])
                 switch record[0] {
                 case UInt8(ascii: "d"):
                     tree.add(path, Entry(type: .directory, size: 0, modificationNanoseconds: 0))
                 case UInt8(ascii: "f"), UInt8(ascii: "l"), UInt8(ascii: "o"):
-                    guard let size = number(record[(spaces.0 + 1)..<spaces.1]),
-                        let time = time(record[(spaces.1 + 1)..<spaces.2])
+                    guard let size = number(record[(s0 + 1)..<s1]),
+                        let time = time(record[(s1 + 1)..<s2])
                     else { return nil }
-                    let digest = record[(spaces.2 + 1)..<spaces.3]
+                    let digest = record[(s2 + 1)..<s3]
                     let type: EntryType = record[0] == UInt8(ascii: "f") ? .file : record[0] == UInt8(ascii: "l") ? .symlink : .other
                     tree.add(path, Entry(
                         type: type, size: size, modificationNanoseconds: time,
