@@ -128,6 +128,22 @@ enum NameRules {
     /// Files named like databases that are not: Windows' and macOS's thumbnail caches.
     private static let notDatabases: Set<String> = ["thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.db", "pspbrwse.db"]
 
+    /// False only for a file name that neither `isConfigLike` nor `isDatabaseFile` can accept,
+    /// told from its bytes (a scan meets tens of thousands of images); any name holding
+    /// non-ASCII bytes is left to those two.
+    static func mayBeSettingsOrDatabase(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return true }
+            func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
+            if bytes.count >= 4, bytes.prefix(4).map(lower) == Array(".env".utf8) { return true }
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return false }
+            return settingsOrDatabaseExtensions.contains(bytes[(dot + 1)...].map(lower))
+        }
+    }
+
+    private static let settingsOrDatabaseExtensions = Set(configExtensions.union(databaseExtensions).map { Array($0.utf8) })
+
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()
         if isExample(name) { return false }

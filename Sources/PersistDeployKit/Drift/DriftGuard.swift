@@ -18,12 +18,12 @@ extension DeployPlanner {
 
     /// Compares the live release with what it shipped (or, with no manifest, with the new
     /// release) and stops the deploy when the app wrote anything the switch would leave behind.
-    /// `exclusions` are today's persistent paths, app links and disposable paths.
+    /// `tree` is the live release's manifest (`loadTree`); `exclusions` are today's persistent
+    /// paths, app links and disposable paths.
     func guardLiveRelease(
-        _ live: LiveRelease, newContent: String, persistent: [String], exclusions: DriftExclusions,
+        _ live: LiveRelease, tree: ReleaseTree?, newContent: String, persistent: [String], exclusions: DriftExclusions,
         webRoot: String, leaveBehind: Bool
     ) throws -> DriftDecision {
-        let tree = loadTree(of: live.id)
         let baseline: DriftBaseline = tree.map { .manifest($0) } ?? .otherRelease(newContent)
         let drift = try DriftScanner(fileSystem: fileSystem).scan(live.content, against: baseline, excluding: exclusions)
         guard !drift.isEmpty else { return DriftDecision() }
