@@ -102,6 +102,29 @@ import Testing
         #expect(read(site.root + "/.persist-deploy/left-behind/\(live)/served-folder/themes/main/style.css") == "edited after v2\n")
     }
 
+    /// A crash between the switch and the sync leaves the served folder on the old release;
+    /// `recover` syncs the live one in, after copying aside what the app had changed there.
+    @Test func recoverKeepsACopyOfWhatTheAppChangedBeforeItSyncs() throws {
+        let (site, tool) = try site("served-recover", links: true)
+        defer { site.base.remove() }
+        let first = PathName.basename(try fs.readSymlink(at: site.root + "/current"))
+        let prepared = try tool.run(["auto", "--root", site.root, "--from", site.app(2), "--no-activate", "--json"], in: site.base.path)
+        #expect(prepared.exitCode == 0, "\(prepared)")
+        let object = try JSONSerialization.jsonObject(with: Data(prepared.stdout.utf8)) as? [String: Any]
+        let second = try #require(object?["release"] as? String)
+        try ToolRunner.bash(#"cd "$1" && ln -sfn "releases/$2" current.tmp && mv -T current.tmp current"#, [site.root, second])
+        try write(site.served + "/themes/main/style.css", "body{color:red} /* the admin's edit */\n")
+
+        let recover = try tool.run(["recover", "--root", site.root], in: site.base.path)
+        #expect(recover.exitCode == 0, "\(recover)")
+        #expect(read(site.served + "/index.php") == "<?php // v2\n")
+        #expect(read(site.served + "/themes/main/style.css") == "body{} /* v2 */\n")
+        #expect(read(site.root + "/.persist-deploy/left-behind/\(first)/served-folder/themes/main/style.css")
+            == "body{color:red} /* the admin's edit */\n")
+        // What was the old release's own copy is not kept: nothing of the app's was in it.
+        #expect(try !fs.exists(site.root + "/.persist-deploy/left-behind/\(first)/served-folder/index.php"))
+    }
+
     /// A first deploy that stops before the switch leaves no record, scripts or guides, and the
     /// health check says to run it again rather than to recover.
     @Test func aFailedFirstDeployLeavesNoRecordBehind() throws {
