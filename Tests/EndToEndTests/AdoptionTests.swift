@@ -48,6 +48,17 @@ import Testing
         }
     }
 
+    /// The site's own `.env` is the admin's file: adoption takes only others' access away, as
+    /// every later deploy does; 0600 would lock out a PHP that reads it through the group.
+    @Test func anAdoptedSecretKeepsItsOwnerAndGroupAccess() throws {
+        let proof = try inPlaceSite("adopt-secret-mode")
+        try proof.fileSystem.setPermissions(at: proof.root + "/current/.env", to: 0o644)
+        let outcome = try proof.deploy(["--adopt"])
+        #expect(outcome.exitCode == 0, "\(outcome)")
+        #expect(try proof.fileSystem.status(at: proof.root + "/shared/.env", followSymlink: false)?.permissions == 0o640)
+        #expect(try proof.fileSystem.readText(at: proof.root + "/shared/.env") == "APP_KEY=secret-inplace\n")
+    }
+
     @Test func theSwapMakesTheSiteFolderItselfTheAdoptedRelease() throws {
         let proof = try inPlaceSite("adopt-swap")
         let folder = try #require(try proof.fileSystem.status(at: proof.root + "/current", followSymlink: false))

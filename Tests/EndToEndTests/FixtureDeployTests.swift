@@ -192,7 +192,7 @@ struct WholeAppLife: Sendable, CustomTestStringConvertible {
     static let all: [WholeAppLife] = [
         WholeAppLife(
             fixture: "laravel-root-served",
-            writes: ["storage/app/uploads/public/photo.jpg", "storage/app/media/banner.png", "storage/logs/system.log"],
+            writes: ["storage/app/uploads/public/photo.jpg", "storage/app/media/banner.png", "storage/logs/system.log", "themes/demo/pages/about.htm"],
             code: "index.php", newAsset: "themes/demo/assets/css/new.css"),
         WholeAppLife(
             fixture: "phpbb-subfolder",
@@ -212,11 +212,13 @@ struct WholeAppLife: Sendable, CustomTestStringConvertible {
             code: "public/index.php", newAsset: "public/images/new.png"),
         WholeAppLife(
             fixture: "dokuwiki",
-            writes: ["data/pages/start.txt", "data/media/photo.jpg", "data/meta/start.meta"],
+            writes: ["data/pages/start.txt", "data/media/photo.jpg", "data/meta/start.meta", "conf/acronyms.local.conf", "conf/tpl/dokuwiki/style.ini"],
             installs: ["conf/local.php", "conf/users.auth.php", "conf/acl.auth.php"],
             code: "doku.php", newAsset: "lib/tpl/dokuwiki/css/new.css"),
         WholeAppLife(
-            fixture: "next-public-uploads", writes: ["public/uploads/avatar-1.png"], dropped: [".next/cache/fetch-cache/0a1b"],
+            fixture: "next-public-uploads", writes: ["public/uploads/avatar-1.png"],
+            // next start regenerates pages over the build's own (ISR) and adds new ones.
+            dropped: [".next/cache/fetch-cache/0a1b", ".next/server/app/index.html", ".next/server/app/blog/post-1.html"],
             code: "app/page.tsx", newAsset: "public/images/new.png"),
         WholeAppLife(
             fixture: "grav",
@@ -230,6 +232,12 @@ struct WholeAppLife: Sendable, CustomTestStringConvertible {
             fixture: "symfony", writes: ["var/log/prod.log", "public/uploads/img.png", ".env.local"],
             dropped: ["var/cache/prod/Container.php"],
             code: "public/index.php", newAsset: "public/build/new.css"),
+        WholeAppLife(
+            fixture: "kirby", writes: ["content/notes/note.txt", "site/accounts/a1/index.php", "media/pages/home/p.jpg"],
+            code: "index.php", newAsset: "assets/css/new.css"),
+        WholeAppLife(
+            fixture: "flarum", writes: ["public/assets/avatars/a.png", "storage/logs/flarum.log"], installs: ["config.php"],
+            code: "public/index.php", newAsset: "public/new.css"),
         WholeAppLife(
             fixture: "codeigniter4",
             writes: ["writable/uploads/file.pdf", "writable/logs/log-2026-11-30.log", "writable/session/ci_session1"],

@@ -107,6 +107,51 @@ import Testing
         #expect(scenario.read(scenario.root + "/current/public/index.php") == "<?php echo 'v3';\n")
     }
 
+    /// An app that updated its own code (WordPress's core auto-update rewrites dozens of files):
+    /// the stop sums the code up in one line and suggests no entry that would pin it, while
+    /// data the app wrote beside it still gets its entry.
+    @Test func anAppThatUpdatedItsOwnCodeIsToldToShipTheUpdateNotToPinIt() throws {
+        let scenario = try DeployScenario("self-update")
+        try Self.writeApp(scenario, version: "v1")
+        let core = (1...8).map { "lib/core/module-\($0).php" } + ["lib/core/global-styles-and-settings.php"]
+        for path in core { try scenario.write(path, "<?php // 6.8.0\n") }
+        #expect(scenario.deploy().status == 0)
+        for path in core { try scenario.write(path, "<?php // 6.8.1, auto-updated\n", under: scenario.root + "/current") }
+        try scenario.write("public/sitemap.xml", "<urlset/>", under: scenario.root + "/current")
+
+        try Self.writeApp(scenario, version: "v2")
+        let stopped = scenario.deploy()
+        #expect(stopped.status == 1, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("9 shipped code files changed in place (e.g. lib/core/global-styles-and-settings.php"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("put that change into the code you deploy"))
+        let config = try #require(Self.suggestedConfig(stopped.stderr))
+        #expect(config == #"{ "classify": {"public/sitemap.xml": "runtime"} }"# + "\n", "no entry pins code: \(config)")
+        #expect(!stopped.stderr.contains("lib/core/module-1.php  ("), "one line for the update, not one per file")
+
+        // The advice followed: the update shipped in the release, the stale copies left behind.
+        for path in core { try scenario.write(path, "<?php // 6.8.1, auto-updated\n") }
+        try scenario.write("persist-deploy.json", config)
+        let deployed = scenario.deploy(extra: ["--leave-behind"])
+        #expect(deployed.status == 0, "\(deployed.stderr)")
+        #expect(scenario.read(scenario.root + "/current/lib/core/module-1.php") == "<?php // 6.8.1, auto-updated\n")
+        #expect(scenario.read(scenario.root + "/current/public/sitemap.xml") == "<urlset/>")
+    }
+
+    /// A theme editor changing one file: code, but few; its entry is still offered, with the
+    /// warning that keeping it pins that copy.
+    @Test func oneEditedCodeFileKeepsItsEntryAndTheWarning() throws {
+        let scenario = try DeployScenario("one-edit")
+        try Self.writeApp(scenario, version: "v1")
+        #expect(scenario.deploy().status == 0)
+        try scenario.write("lib/router.php", "<?php // edited in the admin\n", under: scenario.root + "/current")
+        try Self.writeApp(scenario, version: "v2")
+        let stopped = scenario.deploy()
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("it is code: keeping it keeps this copy over every new version"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains(#""lib/router.php": "runtime""#))
+        #expect(!stopped.stderr.contains("updated its own code"))
+    }
+
     @Test(arguments: kinds)
     func leaveBehindMovesTheDataAsideAndDeploys(kind: Kind) throws {
         let scenario = try DeployScenario("leave")

@@ -32,13 +32,14 @@ enum TreeWalk {
         for item in try directory.entries() {
             let nameBytes = item.name.dropLast().map { UInt8(bitPattern: $0) }
             let relative = prefix.isEmpty ? nameBytes : prefix + [UInt8(ascii: "/")] + nameBytes
-            let childLabel = label + "/" + NameBytes.string(nameBytes)
-            guard let info = try SystemCall.status(of: item.name, in: directory.descriptor, label: childLabel) else {
+            // Labels are for error messages: built for folders only, or when a call fails.
+            guard let info = try SystemCall.status(of: item.name, in: directory.descriptor, label: label + "/" + item.text) else {
                 continue  // removed while we walked
             }
             let entry = WalkEntry(relative: relative, info: info, parent: directory.descriptor, name: item.name)
             try visit(entry)
             if entry.isDirectory {
+                let childLabel = label + "/" + item.text
                 let child = try DirectoryHandle(opening: item.name, relativeTo: directory.descriptor, label: childLabel)
                 defer { child.close() }
                 try walk(child, prefix: relative, label: childLabel, visit)

@@ -5,8 +5,6 @@ struct AppRootRules {
     let reader: AppReader
     let tree: TreeScan
     let facts: AppFacts
-    /// True when an app preset applies: its own settings file replaces the generic `.env`.
-    let presetsMatched: Bool
 
     private var framework: Framework { facts.detection.framework }
     private var isJavaScript: Bool { framework == .next || framework == .vue || framework == .react }
@@ -51,10 +49,12 @@ struct AppRootRules {
             try add("storage", .dir, .runtime, "Laravel's storage/: logs, sessions, cache and files the app stores (storage/app)", origin: .preset, into: &builder)
             try add(".env", .file, .config, "Laravel's per-server settings (APP_KEY, database password)", example: example, origin: .preset, into: &builder)
         case .php:
-            // WordPress keeps its settings in wp-config.php, and each app with a preset in its
-            // own file; other PHP apps commonly read .env.
-            if (!facts.isWordPress && !presetsMatched) || hasEnvFile {
-                try add(".env", .file, .config, "per-server settings of the app (PHP apps read .env when one exists)", example: example, into: &builder)
+            // Only an app that reads .env gets one: a .env made for an app that never asked for it
+            // sits in a web root served from the app root (Kirby, Grav) and is warned about for ever.
+            if hasEnvFile {
+                try add(".env", .file, .config, "per-server settings: a .env or .env.example is in the app", example: example, into: &builder)
+            } else if let loader = facts.composerPackages.intersection(NameRules.dotenvLoaders).sorted().first {
+                try add(".env", .file, .config, "per-server settings: composer.json requires \(loader), which reads .env", into: &builder)
             }
             for (path, reason) in tree.ignoredConfigFiles() where !builder.contains(path) {
                 let absent = try reader.entryType(path) == nil

@@ -35,7 +35,7 @@ package struct Classifier: Sendable {
         var builder = PathListBuilder()
 
         try WebRootRules(fileSystem: fileSystem, reader: reader, tree: tree, facts: facts).classify(into: &builder)
-        try AppRootRules(reader: reader, tree: tree, facts: facts, presetsMatched: !presets.isEmpty).add(into: &builder)
+        try AppRootRules(reader: reader, tree: tree, facts: facts).add(into: &builder)
         for (preset, probe) in presets {
             for path in try preset.classifiedPaths(probe: probe) { builder.add(path, origin: .preset) }
         }

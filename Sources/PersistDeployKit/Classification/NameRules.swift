@@ -90,6 +90,11 @@ enum NameRules {
         return known.count * 2 >= files.count
     }
 
+    /// Composer packages that load `.env` into the environment: a PHP app requiring one reads
+    /// `.env` even when it ships no `.env.example` (https://github.com/vlucas/phpdotenv). Symfony's
+    /// own `.env` ships with the code (its preset).
+    static let dotenvLoaders: Set<String> = ["vlucas/phpdotenv"]
+
     /// Folded names of folders that hold code, tools or documentation: asset when nothing else
     /// (git ignoring it, a deny-all `.htaccess`, placeholders only) says the app writes there.
     static let codeFolderNames: Set<String> = [
@@ -105,11 +110,39 @@ enum NameRules {
         "docker", "node_modules", "vendor",
     ]
 
+    /// Folders and manifests a package manager writes: what an app's extension manager changes
+    /// when it runs `composer require` on the server (Flarum's, October's), which is code.
+    static let packageFolders: Set<String> = ["vendor", "node_modules"]
+    static let packageManifests: Set<String> = [
+        "composer.json", "composer.lock", "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml",
+    ]
+
+    /// True when `path` is a package manager's folder, lies in one, or is its manifest.
+    static func isPackageManaged(_ path: String) -> Bool {
+        packageManifests.contains(PathName.basename(path)) || PathName.components(path).contains { packageFolders.contains($0) }
+    }
+
     /// A file that may hold a server's install-time settings (`config.php`, `settings.ini`).
     private static let configExtensions: Set<String> = ["php", "ini", "inc", "json", "yml", "yaml", "neon", "conf", "xml"]
     private static let databaseExtensions: Set<String> = ["sqlite", "sqlite3", "db", "db3"]
     /// Files named like databases that are not: Windows' and macOS's thumbnail caches.
     private static let notDatabases: Set<String> = ["thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.db", "pspbrwse.db"]
+
+    /// False only for a file name that neither `isConfigLike` nor `isDatabaseFile` can accept,
+    /// told from its bytes (a scan meets tens of thousands of images); any name holding
+    /// non-ASCII bytes is left to those two.
+    static func mayBeSettingsOrDatabase(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return true }
+            func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
+            if bytes.count >= 4, bytes.prefix(4).map(lower) == Array(".env".utf8) { return true }
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return false }
+            return settingsOrDatabaseExtensions.contains(bytes[(dot + 1)...].map(lower))
+        }
+    }
+
+    private static let settingsOrDatabaseExtensions = Set(configExtensions.union(databaseExtensions).map { Array($0.utf8) })
 
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()

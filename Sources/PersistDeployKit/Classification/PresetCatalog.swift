@@ -2,8 +2,8 @@
 /// entry cites the app's own documentation or the file it ships that says so (README: "Presets").
 enum PresetCatalog {
     static let all: [Preset] = [
-        laravel, wordPress, drupal, backdrop, joomla, prestaShop, flarum, statamic, symfony, codeIgniter4, phpBB, grav,
-        kanboard, dokuWiki, nextJS, nuxt,
+        laravel, wordPress, drupal, backdrop, joomla, prestaShop, flarum, statamic, octoberCMS, symfony, codeIgniter4, phpBB,
+        grav, kanboard, dokuWiki, nextJS, nuxt,
     ]
 
     static let laravel = Preset(
@@ -32,6 +32,14 @@ enum PresetCatalog {
             PresetEntry(
                 "wp-content/cache", .dir, .disposable, "a page cache plugin's copies of pages, rebuilt on demand",
                 source: "https://developer.wordpress.org/advanced-administration/performance/cache/"),
+            // Each update from the admin unpacks into upgrade/ and leaves it behind, empty; since
+            // 6.3 the version it replaces waits in upgrade-temp-backup/ until the update is done.
+            PresetEntry(
+                "wp-content/upgrade", .dir, .disposable, "where WordPress unpacks an update before installing it",
+                source: "https://developer.wordpress.org/advanced-administration/upgrade/upgrading/"),
+            PresetEntry(
+                "wp-content/upgrade-temp-backup", .dir, .disposable, "the copy WordPress keeps of a plugin or theme while it updates it",
+                source: "https://make.wordpress.org/core/2023/07/11/new-in-6-3-rollback-for-failed-manual-plugin-and-theme-updates/"),
         ])
 
     static let drupal = Preset(
@@ -111,6 +119,17 @@ enum PresetCatalog {
             PresetEntry("public/assets", .dir, .user, "the default asset container's files", source: statamicSource),
         ])
     private static let statamicSource = "https://statamic.dev/git-automation (config/statamic/git.php lists what the control panel writes)"
+
+    /// Laravel's rules give October its storage/ and .env; its themes are content.
+    static let octoberCMS = Preset(
+        name: "October CMS",
+        matches: { probe throws(ToolError) in probe.base == "." && probe.requires("october/rain", "october/all") },
+        entries: [
+            PresetEntry(
+                "themes", .dir, .user,
+                "pages, layouts, partials and content the backend's CMS editor saves into the theme's files, and themes installed from the backend",
+                source: "https://docs.octobercms.com/3.x/cms/themes/themes.html"),
+        ])
 
     static let symfony = Preset(
         name: "Symfony",
@@ -194,8 +213,25 @@ enum PresetCatalog {
             PresetEntry("conf/users.auth.php", .file, .config, "user accounts, written by install.php and the user manager", source: dokuWikiSource, writtenByApp: true),
             PresetEntry("conf/acl.auth.php", .file, .config, "access rules, written by install.php and the ACL manager", source: dokuWikiSource, writtenByApp: true),
             PresetEntry("conf/plugins.local.php", .file, .config, "plugin states, written by the extension manager", source: dokuWikiSource, writtenByApp: true),
-        ])
+            PresetEntry("conf/tpl", .dir, .user, "template style settings the Styling plugin saves (conf/tpl/<template>/style.ini)", source: dokuWikiCascade),
+            PresetEntry(
+                "conf/plugins.local.php.bak", .file, .disposable, "the extension manager's copy of the previous plugin states, replaced at each save",
+                source: "https://github.com/dokuwiki/dokuwiki/blob/master/inc/Extension/PluginController.php"),
+            PresetEntry(
+                "conf/local.php.bak.php", .file, .disposable,
+                "the configuration manager's backup: it renames conf/local.php (the link into shared/) to this name, then writes a new conf/local.php",
+                source: "https://github.com/dokuwiki/dokuwiki/blob/master/lib/plugins/config/core/Writer.php"),
+        ] + dokuWikiLocalFiles.map { name in
+            // Read only when present, and an empty one reads as none: created empty, each is where
+            // the admin's own edits go (in the live release they would stop every deploy).
+            PresetEntry("conf/" + name, .file, .user, "the admin's local override of DokuWiki's shipped settings", source: dokuWikiCascade)
+        })
     private static let dokuWikiSource = "https://www.dokuwiki.org/install:permissions"
+    private static let dokuWikiCascade = "https://www.dokuwiki.org/config (inc/config_cascade.php lists the local files)"
+    private static let dokuWikiLocalFiles = [
+        "acronyms.local.conf", "entities.local.conf", "interwiki.local.conf", "mime.local.conf", "scheme.local.conf",
+        "smileys.local.conf", "wordblock.local.conf", "userstyle.css", "userscript.js",
+    ]
 
     static let nextJS = Preset(
         name: "Next.js",
@@ -204,6 +240,14 @@ enum PresetCatalog {
             PresetEntry(
                 ".next/cache", .dir, .disposable, "next build's and the image optimizer's cache",
                 source: "https://nextjs.org/docs/messages/no-cache", onlyIfPresent: true),
+            // next start writes regenerated pages over the build's own (ISR); each build brings
+            // its own, and an older build's pages must never be carried into a newer one.
+            PresetEntry(
+                ".next/server/app", .dir, .disposable, "pages next start regenerates (incremental static regeneration)",
+                source: "https://nextjs.org/docs/app/guides/incremental-static-regeneration", onlyIfPresent: true),
+            PresetEntry(
+                ".next/server/pages", .dir, .disposable, "pages next start regenerates (incremental static regeneration)",
+                source: "https://nextjs.org/docs/pages/guides/incremental-static-regeneration", onlyIfPresent: true),
         ])
 
     static let nuxt = Preset(

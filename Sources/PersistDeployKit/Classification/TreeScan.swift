@@ -3,6 +3,8 @@
 /// Dependencies and `.git` are skipped and links are never followed.
 struct TreeScan {
     private(set) var gitIgnore = GitIgnore()
+    /// The scanned files that may be settings or databases (`NameRules.mayBeSettingsOrDatabase`): the only
+    /// ones the rules below ask about, so an asset folder's thousands of images are not kept.
     private var files: [String] = []
     /// Folders named `templates_c`: Smarty's compiled templates.
     private(set) var compiledTemplateFolders: [String] = []
@@ -33,15 +35,15 @@ struct TreeScan {
                 if try reader.entryType(ignoreFile) == .file { ignoreFiles.append(ignoreFile) }
                 continue
             }
-            for name in try reader.list(directory) {
-                let path = AppReader.join(directory, name)
-                switch try reader.entryType(path) {
+            for (name, type) in try reader.listWithTypes(directory) {
+                switch type {
                 case .directory:
+                    let path = AppReader.join(directory, name)
                     if name == "templates_c" { compiledTemplateFolders.append(path) }
                     if depth + 1 < Self.maximumDepth, !Self.skipped.contains(name) { queue.append(path) }
                 case .file:
-                    if name == ".gitignore" { ignoreFiles.append(path) }
-                    files.append(path)
+                    if name == ".gitignore" { ignoreFiles.append(AppReader.join(directory, name)) }
+                    if NameRules.mayBeSettingsOrDatabase(name) { files.append(AppReader.join(directory, name)) }
                 default: break
                 }
             }

@@ -141,8 +141,7 @@ struct WebRootRules {
         {
             return (entry(.user, "its .htaccess denies all web access and it holds no code: private data the app writes, persistent"), nil)
         }
-        let realFiles = files.filter { !NameRules.isPlaceholder($0) }
-        if !files.isEmpty, realFiles.isEmpty {
+        if !files.isEmpty, files.allSatisfy(NameRules.isPlaceholder) {
             let placeholder = PathName.basename(files[0])
             let reason = "holds only a placeholder (\(placeholder)), kept so the app can write there: persistent"
             guard byName != nil else {

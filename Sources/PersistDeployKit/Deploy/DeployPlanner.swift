@@ -167,7 +167,7 @@ package struct DeployPlanner {
             // The tool's own leftovers in the live release are removed first, not the app's writes.
             let leftovers = state.leftovers.compactMap { PathName.relative($0, to: live.path) }
             drift = try guardLiveRelease(
-                live, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + leftovers),
+                live, tree: liveTree, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + leftovers),
                 webRoot: classification.webRoot, leaveBehind: request.leaveBehind)
             warnings += drift.warnings
         }

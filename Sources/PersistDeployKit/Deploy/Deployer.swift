@@ -70,6 +70,7 @@ package struct Deployer {
             // A first deploy that failed leaves no trace in the root it created: no lock file,
             // and no empty folders (anything with content stays).
             if createdRoot {
+                clearFailedFirstDeploy()
                 lock.releaseRemovingFile(thenEmpty: [root.manifests, root.state, root.releases, root.shared, root.path])
             } else {
                 lock.release()
@@ -179,6 +180,21 @@ package struct Deployer {
         return report
     }
 
+
+    /// A first deploy that failed in a root it created, before anything went live: the record,
+    /// scripts and guides it wrote into shared/ go (they describe a deploy that did not happen),
+    /// and shared/ itself when it holds no file; data seeded there stays, and so does the
+    /// history when it marks the release failed (a later deploy must not pick that release).
+    private func clearFailedFirstDeploy() {
+        let fileSystem = context.fileSystem
+        guard (try? fileSystem.type(at: root.current)) == nil else { return }
+        for name in DeployRoot.toolFilesInShared where name != PathName.basename(root.historyFile) {
+            try? fileSystem.removeTree(at: root.sharedPath(name))
+        }
+        if let entries = try? fileSystem.walk(root.shared), !entries.contains(where: { $0.status.type == .file || $0.status.type == .other }) {
+            try? fileSystem.removeTree(at: root.shared)
+        }
+    }
 
     /// Where the steps that wait for `--verify` begin: the trailing moves of what the app wrote
     /// into the old release and the removal of old releases (a failed verify puts the old

@@ -106,7 +106,8 @@ extension DeployPlanner {
                     step.awaitsApp = true
                     step.warnings.append(
                         "'\(shared)' does not exist yet: the app's installer creates it through the link '\(path.path)'; "
-                            + "until then the health check says it is not created yet.")
+                            + "until then the health check says it is not created yet. An installer that finds its folder not "
+                            + "writable (WordPress checks the release folder) shows the file instead: paste it into '\(shared)'.")
                 } else {
                     step.action = .created
                     step.operations.append(
@@ -166,7 +167,8 @@ extension DeployPlanner {
             }
         } else {
             step.operations += accessOperations(
-                for: path, shared: shared, isNew: sharedType == nil, seedingSteps: step.operations, request: request, record: record)
+                for: path, shared: shared, isNew: sharedType == nil, madeByTool: sharedType == nil && step.action != .adopted,
+                seedingSteps: step.operations, request: request, record: record)
         }
         if PathName.parent(inRelease) != releasePath {
             step.operations.append(.createDirectory(path: PathName.parent(inRelease)))
@@ -187,10 +189,12 @@ extension DeployPlanner {
         }
         throw ToolError(
             "'\(PathName.join(live.content, relative))' is a real file where the link to '\(shared)' was, and the two differ: "
-                + "the running app replaced the link (it writes a temporary file and renames it over the link), so its newest "
+                + "the running app replaced the link (it renamed a new file over it, or the link aside as a backup), so its newest "
                 + "'\(relative)' is in the live release, not in shared/.",
-            hint: "Nothing was changed. To keep the live release's copy: mv -- \(Shell.quote(PathName.join(live.content, relative))) "
-                + "\(Shell.quote(shared)), then deploy again. To keep shared/'s copy and the other beside it: persist-deploy recover. "
+            hint: "Nothing was changed. To keep the live release's copy (the app wrote it last) and shared/'s as "
+                + "\(Shell.quote(PathName.basename(shared) + ".~1~")) beside it (or the next free number): mv --backup=numbered -- "
+                + "\(Shell.quote(PathName.join(live.content, relative))) \(Shell.quote(shared)), then deploy again. "
+                + "To keep shared/'s copy live and the other beside it: persist-deploy recover. "
                 + Self.renamedOverAdvice(relative))
     }
 
@@ -222,16 +226,17 @@ extension DeployPlanner {
                 + "persist-deploy recover --root \(Shell.quote(root.path)).")
     }
 
-    /// How to stop an app's renames from replacing the link: its folder made persistent, which
-    /// the app root itself cannot be.
+    /// How to live with an app's renames over the link: its folder made persistent, which the
+    /// app root cannot be and a folder shipping files a new version updates (DokuWiki's conf/) should not be.
     static func renamedOverAdvice(_ relative: String) -> String {
         let folder = PathName.parent(relative)
         guard folder != "." else {
             return "A file at the app's root cannot be kept as a folder; until the app writes it in a folder of its own (then "
                 + "classify that folder in persist-deploy.json), move its copy into shared/ as above after each such change."
         }
-        return "An app that renames over this file needs its folder persistent instead: classify '\(folder)' "
-            + "(or a folder of its own) in persist-deploy.json."
+        return "The app replaces the link at each save: classify its folder '\(folder)' in persist-deploy.json only if the "
+            + "release ships nothing there that a new version must update (a persistent folder keeps its first copy of each "
+            + "shipped file); otherwise do the above after each such save: the deploy stops each time and loses nothing."
     }
 
     /// True when `directory` holds at least one entry that is not a folder, at any depth; reads

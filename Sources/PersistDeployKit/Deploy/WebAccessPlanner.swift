@@ -3,16 +3,17 @@
 /// file in shared/ is widened or narrowed, except that a secret loses access for "others".
 extension DeployPlanner {
     /// The access operations for one persistent path, planned after it was seeded or protected.
-    /// `isNew`: shared/ lacked it before this deploy (what seeding moves in is walked once).
+    /// `isNew`: shared/ lacked it before this deploy (what seeding moves in is walked once);
+    /// `madeByTool`: it is new and not the running site's own file (adopted files are the admin's).
     func accessOperations(
-        for path: ClassifiedPath, shared: String, isNew: Bool, seedingSteps: [DeployOperation],
+        for path: ClassifiedPath, shared: String, isNew: Bool, madeByTool: Bool, seedingSteps: [DeployOperation],
         request: DeployRequest, record: PersistenceRecord?
     ) -> [DeployOperation] {
         let secret = path.isSecret
         guard let access = request.webAccess else {
             guard secret else { return [] }
             // The tool made it this deploy: 0600, as before; the admin's file: only "others" go.
-            return [isNew ? .setPermissions(path: shared, permissions: 0o600) : .restrictSecret(path: shared)]
+            return [madeByTool ? .setPermissions(path: shared, permissions: 0o600) : .restrictSecret(path: shared)]
         }
         if secret || path.class == .config {
             return [.grantWebGroup(WebGroupGrant(path: shared, group: access.group, writable: false, secret: secret, recursive: false, folder: path.kind == .dir))]

@@ -192,6 +192,15 @@ struct AppReader {
         }
     }
 
+    /// The names in a folder of the app with their types (see `FileSystem.listDirectoryWithTypes`).
+    func listWithTypes(_ relative: String) throws(ToolError) -> [(name: String, type: EntryType)] {
+        do {
+            return try fileSystem.listDirectoryWithTypes(at: path(relative))
+        } catch {
+            throw ToolError.system(error, while: "Reading the app")
+        }
+    }
+
     func list(_ relative: String) throws(ToolError) -> [String] {
         do {
             return try fileSystem.listDirectory(at: path(relative))

@@ -18,12 +18,12 @@ extension DeployPlanner {
 
     /// Compares the live release with what it shipped (or, with no manifest, with the new
     /// release) and stops the deploy when the app wrote anything the switch would leave behind.
-    /// `exclusions` are today's persistent paths, app links and disposable paths.
+    /// `tree` is the live release's manifest (`loadTree`); `exclusions` are today's persistent
+    /// paths, app links and disposable paths.
     func guardLiveRelease(
-        _ live: LiveRelease, newContent: String, persistent: [String], exclusions: DriftExclusions,
+        _ live: LiveRelease, tree: ReleaseTree?, newContent: String, persistent: [String], exclusions: DriftExclusions,
         webRoot: String, leaveBehind: Bool
     ) throws -> DriftDecision {
-        let tree = loadTree(of: live.id)
         let baseline: DriftBaseline = tree.map { .manifest($0) } ?? .otherRelease(newContent)
         let drift = try DriftScanner(fileSystem: fileSystem).scan(live.content, against: baseline, excluding: exclusions)
         guard !drift.isEmpty else { return DriftDecision() }
@@ -62,9 +62,26 @@ package enum DriftGuard {
         return "\(list) (\(Text.count(files, "file")), \(Text.bytes(bytes)))"
     }
 
+    /// The number of shipped code files changed in place from which the app is taken to have
+    /// updated itself (WordPress's core auto-update rewrites dozens; a theme editor one or two).
+    static let selfUpdateFiles = 5
+
+    /// Shipped code files the app changed in place, when there are so many that it updated its
+    /// own code: keeping them persistent would pin this copy over every later release, so they
+    /// are summed up in one line and never suggested as entries. Empty otherwise.
+    static func selfUpdate(_ report: DriftReport) -> [DriftReport.Group] {
+        let code = report.groups.filter {
+            $0.change == "changed" && !DriftReport.isDataLike($0.path) && !NameRules.isDatabaseFile($0.path) && !NameRules.isPackageManaged($0.path)
+        }
+        return code.count >= selfUpdateFiles ? code : []
+    }
+
     /// One line a group: path, what changed, counts, examples.
     package static func lines(_ report: DriftReport, limit: Int = 12) -> [String] {
-        var lines = report.groups.prefix(limit).map { group -> String in
+        let update = selfUpdate(report)
+        let updated = Set(update.map { NameBytes.Key($0.path) })
+        let groups = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) }
+        var lines = groups.prefix(limit).map { group -> String in
             let what: String
             switch (group.change, group.kind) {
             case ("changed", _):
@@ -78,13 +95,32 @@ package enum DriftGuard {
             let shown = NameBytes.display(group.path) + (group.kind == .dir ? "/" : "")
             return "  \(shown)  (\(what), \(Text.bytes(group.bytes))\(examples))"
         }
-        if report.groups.count > limit { lines.append("  … and \(report.groups.count - limit) more") }
+        if groups.count > limit { lines.append("  … and \(groups.count - limit) more") }
+        if !update.isEmpty {
+            let examples = update.prefix(3).map { NameBytes.display($0.path) }.joined(separator: ", ")
+            lines.append("  \(update.count) shipped code files changed in place (e.g. \(examples)): the app updated its own code")
+        }
         return lines
     }
 
-    /// The `classify` object that keeps every group, as it is pasted into persist-deploy.json.
-    package static func classifySnippet(_ report: DriftReport) -> String {
-        "\"classify\": {" + report.groups.map(\.entry).joined(separator: ", ") + "}"
+    /// The `classify` object that keeps every group but packages and a self-update's code, as it
+    /// is pasted into persist-deploy.json; nil when nothing is left to keep that way.
+    package static func classifySnippet(_ report: DriftReport) -> String? {
+        let updated = Set(selfUpdate(report).map { NameBytes.Key($0.path) })
+        let entries = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) }.map(\.entry)
+        return entries.isEmpty ? nil : "\"classify\": {" + entries.joined(separator: ", ") + "}"
+    }
+
+    /// What to do with packages installed on the server: they are code, so keeping them in shared/
+    /// would pin them (`"vendor": "user"` keeps every later release on the first copy of vendor/).
+    static func packageAdvice(_ report: DriftReport) -> String? {
+        let packages = report.groups.map(\.path).filter(NameRules.isPackageManaged)
+        guard !packages.isEmpty else { return nil }
+        let shown = Text.list(packages.prefix(4).map { "'\(NameBytes.display($0))'" }) + (packages.count > 4 ? " and more" : "")
+        return "\(shown) \(packages.count == 1 ? "is" : "are") the package manager's: the app installed packages on the server "
+            + "(an extension manager, or composer require run there). Packages are code and must not be kept in shared/: add them "
+            + "to the release you build (composer require the same packages in the source, commit composer.json and composer.lock), "
+            + "then deploy that release with --leave-behind once, which sets the live release's copies aside."
     }
 
     static func stop(
@@ -95,9 +131,18 @@ package enum DriftGuard {
             : "that only releases/\(release) holds (it has no manifest of what it shipped, so it was compared with the new release)"
         let message = "The running app wrote data into the live release outside shared/: \(summary(report)) \(how). "
             + "The switch would leave them behind, so the deploy stopped.\n" + lines(report).joined(separator: "\n")
-        let hint = "Nothing was changed. To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
-            + "merged into any \"classify\" it has:\n  \(classifySnippet(report))\n"
-            + "then deploy again: they move into shared/ and stay there. To deploy without them this once, run the same command "
+        var hint = "Nothing was changed. " + (packageAdvice(report).map { $0 + "\n" } ?? "")
+        if let snippet = classifySnippet(report) {
+            hint += "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
+                + "merged into any \"classify\" it has:\n  \(snippet)\n"
+                + "then deploy again: they move into shared/ and stay there. "
+        }
+        if !selfUpdate(report).isEmpty {
+            hint += "The app changed its own code in place (an auto-update, a plugin or theme editor): put that change into the "
+                + "code you deploy and turn the app's self-update off (WordPress: define('AUTOMATIC_UPDATER_DISABLED', true) in "
+                + "wp-config.php), since a copy kept in shared/ would hide every later version. "
+        }
+        hint += "To deploy without them this once, run the same command "
             + "with --leave-behind: they are moved to '\(leftBehind)'. Paths whose run-time files may be dropped (caches) can be "
             + "classified \"disposable\"."
         return ToolError(message, hint: hint)

@@ -28,22 +28,36 @@ package enum DriftBaseline: Sendable {
 /// Paths a drift scan passes over: persistent paths (links into shared/, or real folders a
 /// deploy is about to adopt into shared/), app links, and disposable paths.
 package struct DriftExclusions: Sendable {
-    private var paths: Set<NameBytes.Key>
+    /// The excluded paths' UTF-8, by the hash of their first component: a walked path costs one
+    /// hash of its own first component and a byte comparison with the few paths sharing it, never
+    /// a string made for each of its parents (that was a tenth of a deploy's instructions).
+    private var byTop: [Int: [[UInt8]]] = [:]
 
     package init<Paths: Sequence>(_ paths: Paths) where Paths.Element == String {
-        self.paths = Set(paths.map { NameBytes.Key(PathName.normalize($0)) })
+        for path in paths {
+            let bytes = Array(PathName.normalize(path).utf8)
+            byTop[bytes.withUnsafeBufferPointer { Self.hashOfTop($0) }, default: []].append(bytes)
+        }
     }
 
     /// True when `path` or one of its parents is excluded.
     package func covers(_ path: String) -> Bool {
-        guard !paths.isEmpty else { return false }
-        var current = Substring(path)
-        while true {
-            if paths.contains(NameBytes.Key(String(current))) { return true }
-            // By byte: a Character search walks grapheme clusters, a third of a scan's cost.
-            guard let slash = current.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
-            current = current[..<slash]
+        guard !byTop.isEmpty else { return false }
+        var path = path
+        return path.withUTF8 { bytes in
+            guard let candidates = byTop[Self.hashOfTop(bytes)] else { return false }
+            return candidates.contains { excluded in
+                excluded.count <= bytes.count && excluded.elementsEqual(bytes.prefix(excluded.count))
+                    && (excluded.count == bytes.count || bytes[excluded.count] == UInt8(ascii: "/"))
+            }
         }
+    }
+
+    private static func hashOfTop(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        let top = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
+        hasher.combine(bytes: UnsafeRawBufferPointer(top))
+        return hasher.finalize()
     }
 }
 
@@ -90,8 +104,7 @@ package struct DriftScanner {
                     drift.added.append(item)
                     continue
                 }
-                let path = PathName.join(release, item.path)
-                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: path) }) {
+                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: PathName.join(release, item.path)) }) {
                     drift.changed.append(item)
                 }
             }

@@ -45,6 +45,7 @@ extension PlanExecutor {
         try fileSystem.removeTree(at: root.manifest(of: id))
         try fileSystem.removeTree(at: root.treeManifest(of: id))
         try fileSystem.removeTree(at: root.syncedFiles(of: id))
+        try fileSystem.removeTree(at: root.syncedTree(of: id))
     }
 
     private func moveDriftAside(of release: String, id: String, root: DeployRoot, exclusions: [String], compareWith: String?) throws {

@@ -12,6 +12,20 @@ struct DirectoryHandle {
         /// The name as the tool's paths hold it (`NameBytes`: lossless, any bytes).
         var text: String { NameBytes.string(cString: name) }
 
+        /// The entry's own type from `readdir`, or from one `lstat` where the file system does not
+        /// report it; nil when the entry is gone.
+        func type(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> EntryType? {
+            switch Int32(typeHint) {
+            case Int32(DT_DIR): return .directory
+            case Int32(DT_REG): return .file
+            case Int32(DT_LNK): return .symlink
+            case Int32(DT_UNKNOWN):
+                let info = try SystemCall.status(of: name, in: parent.descriptor, label: label + "/" + text)
+                return info.map { FileStatus(stat: $0).type }
+            default: return .other
+            }
+        }
+
         /// True for a real directory; a symlink to a directory is not one.
         func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
             if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }

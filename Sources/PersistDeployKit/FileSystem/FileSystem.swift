@@ -64,6 +64,10 @@ package protocol FileSystem: Sendable {
     func status(at path: String, followSymlink: Bool) throws(SystemCallError) -> FileStatus?
     /// The names in a directory, sorted bytewise, without `.` and `..`.
     func listDirectory(at path: String) throws(SystemCallError) -> [String]
+    /// The names in a directory with the type of each (a link's own type, never its target's),
+    /// sorted bytewise: `readdir` reports the types, so no name costs a `stat` where the file
+    /// system fills them in. A name gone before its type was read is left out.
+    func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)]
     /// Up to `limit` names in a directory, in no particular order: enough to tell an empty or
     /// placeholder-only folder from one holding data without reading all of it.
     func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String]
@@ -111,6 +115,15 @@ extension FileSystem {
     /// Without a native swap: the caller's fallback runs.
     package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
         throw SystemCallError(call: "rename exchange", path: "\(first) <-> \(second)", code: ENOSYS)
+    }
+
+    /// One `status` a name, for file systems that have no cheaper way.
+    package func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        var listed: [(name: String, type: EntryType)] = []
+        for name in try listDirectory(at: path) {
+            if let type = try type(at: PathName.join(path, name)) { listed.append((name, type)) }
+        }
+        return listed
     }
 
     /// The type of what is at `path` without following a final link; nil when nothing is there.

@@ -90,6 +90,13 @@ package enum NameBytes {
         return order < 0
     }
 
+    /// True when `a` sorts before `b` byte by byte (`LC_ALL=C`): how raw names and paths are sorted
+    /// before they become strings.
+    package static func precedes(bytes a: [UInt8], _ b: [UInt8]) -> Bool {
+        let order = memcmp(a, b, min(a.count, b.count))
+        return order != 0 ? order < 0 : a.count < b.count
+    }
+
     /// True when the UTF-8 byte at `index` (or the end, at `count`) is within an escape.
     private static func inEscape(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         for start in max(0, index - 2)...index where start + 1 < utf8.count {

@@ -61,6 +61,10 @@ package struct OwningFileSystem: FileSystem {
         try base.listDirectory(at: path)
     }
 
+    package func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        try base.listDirectoryWithTypes(at: path)
+    }
+
     package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
         try base.someNames(in: directory, limit: limit)
     }

@@ -23,6 +23,12 @@ package enum HealthAdvice {
     /// for data missing from shared/ the restore of each such path.
     package static func nextSteps(_ report: HealthReport, root: DeployRoot) -> [String] {
         guard report.status == .failed else { return [] }
+        // No record and no current: a first deploy that stopped before anything went live
+        // (it removes the record it wrote); recovery has nothing to go by.
+        let failed = Set(report.checks.filter { $0.status == .fail }.map(\.name))
+        if failed.contains("record"), failed.contains("current"), report.checks.contains(where: { $0.name == "current" && $0.message == "is missing" }) {
+            return ["Next: the first deploy did not finish (nothing went live); fix what it reported and run it again."]
+        }
         var lines: [String] = []
         if report.checks.contains(where: { $0.status == .fail && !isAccessFailure($0) }) {
             lines.append(

@@ -71,6 +71,31 @@ extension HealthChecker {
         return checks
     }
 
+    /// Sync mode: what the app changed in the served folder since the last sync, which the next
+    /// deploy would stop for (`ServedDrift`); `health-check.sh` makes the same comparison.
+    func servedDriftChecks(root: DeployRoot, record: PersistenceRecord, live: String?) -> [HealthCheckResult] {
+        guard let served = record.servedFolder?.path else { return [] }
+        let drift: ServedDrift?
+        do {
+            drift = try PublicHTML.drift(
+                served: served, root: root, paths: record.paths, webRoot: record.webRoot, liveRelease: live.map(PathName.basename), fileSystem: fileSystem)
+        } catch {
+            return [HealthCheckResult(name: "served-drift", path: served, status: .warn, message: "the served folder could not be read: \(error)")]
+        }
+        guard let drift else { return [] }
+        guard !drift.isEmpty else {
+            return [HealthCheckResult(name: "served-drift", path: served, status: .pass, message: "holds what the sync of releases/\(drift.syncedID) wrote")]
+        }
+        let app = drift.appReport(webRoot: record.webRoot)
+        return app.groups.map { group in
+            HealthCheckResult(name: "served-drift", path: NameBytes.display(group.path), status: .warn, message: Self.driftMessage(group))
+        } + drift.removed.map { path in
+            HealthCheckResult(
+                name: "served-drift", path: NameBytes.display(record.webRoot == "." ? path : PathName.join(record.webRoot, path)), status: .warn,
+                message: "shipped file removed from the served folder: the next deploy would stop for it (the sync would put it back)")
+        }
+    }
+
     /// `readlink -m`: the canonical path of `path` (of what the link `path` points at, with
     /// `link`) even when its last component does not exist.
     static func resolveMissing(_ path: String, through checker: HealthChecker, link: Bool) -> String? {

@@ -162,6 +162,9 @@ package struct HealthChecker {
         if let expectations {
             checks += servedFolderChecks(root: root, expectations: expectations, live: live)
         }
+        if let record, release == nil, record.servedFolder?.mode == .sync {
+            checks += servedDriftChecks(root: root, record: record, live: live)
+        }
 
         for path in expectations?.secrets ?? [] {
             let secret = root.sharedPath(path)

@@ -29,7 +29,9 @@ extension Deployer {
     }
 
     /// After `current` was switched back to `releaseID` (a failed `--verify`, a rollback): the
-    /// steps that make a synced served folder show that release again.
+    /// steps that make a synced served folder show that release again. What the app changed
+    /// there since the last sync is copied to `left-behind/` first: a rollback is not stopped
+    /// for it, and the sync would overwrite it.
     func servedFolderSteps(showing releaseID: String, record: PersistenceRecord?) throws(ToolError) -> [DeployOperation] {
         try Self.servedFolderSteps(showing: releaseID, record: record, root: root, fileSystem: context.fileSystem)
     }
@@ -39,10 +41,23 @@ extension Deployer {
     ) throws(ToolError) -> [DeployOperation] {
         guard let record, let served = record.servedFolder, served.mode == .sync else { return [] }
         do {
-            return try PublicHTML.syncOperations(
+            let liveID = try? fileSystem.readSymlink(at: root.current).split(separator: "/").last.map(String.init)
+            let drift = try PublicHTML.drift(
+                served: served.path, root: root, paths: record.paths, webRoot: record.webRoot, liveRelease: liveID, fileSystem: fileSystem)
+            var keep: [DeployOperation] = []
+            if let drift {
+                // Only what the sync writes over: changed files, and new files where the release ships one.
+                let shipped = PathName.join(root.release(releaseID), record.webRoot)
+                var copies = drift.report.changedFiles
+                for top in drift.report.newTops where try fileSystem.type(at: PathName.join(shipped, top)) == .file { copies.append(top) }
+                if !copies.isEmpty {
+                    keep = [.leaveBehind(release: served.path, paths: [], copies: copies, to: root.servedLeftBehind(of: drift.syncedID))]
+                }
+            }
+            return try keep + PublicHTML.syncOperations(
                 served: served.path, root: root, releaseID: releaseID, listedFrom: root.release(releaseID), webRoot: record.webRoot,
                 framework: record.framework, folders: PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot),
-                fileSystem: fileSystem
+                passedOver: PublicHTML.passedOver(paths: record.paths, webRoot: record.webRoot), fileSystem: fileSystem
             ).operations
         } catch {
             throw ToolError.system(error, while: "Listing what releases/\(releaseID) ships for '\(served.path)'")

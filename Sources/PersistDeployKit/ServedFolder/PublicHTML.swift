@@ -37,10 +37,12 @@ package enum PublicHTML {
     /// The operations that make the real served folder show release `releaseID`: its web-root
     /// files copied in (read from `listedFrom`, which is the release folder once it exists),
     /// files only the previously synced release shipped removed, Laravel's `index.php` written,
-    /// and the synced state recorded. The persistent folders are never copied over or removed.
+    /// and the synced state recorded: the list of files copied, and what the folder then holds
+    /// (passing over `passedOver`), which the next sync compares it with (`ServedDrift`). The
+    /// persistent folders are never copied over or removed.
     package static func syncOperations(
         served: String, root: DeployRoot, releaseID: String, listedFrom: String, webRoot: String, framework: Framework,
-        folders: [ServedPersistentFolder], fileSystem: any FileSystem
+        folders: [ServedPersistentFolder], passedOver: [String], fileSystem: any FileSystem
     ) throws(SystemCallError) -> (operations: [DeployOperation], notes: [String]) {
         let isKept = { (relative: String) in folders.contains { PathName.isWithin(relative, $0.name) } }
         let writesIndex = framework == .laravel
@@ -74,6 +76,8 @@ package enum PublicHTML {
         operations += [
             .createDirectory(path: root.syncState),
             .writeFile(path: root.syncedFiles(of: releaseID), contents: list, permissions: 0o644),
+            // Laravel's index.php is the tool's own, rewritten by every sync and by recovery.
+            .recordReleaseTree(release: served, manifest: root.syncedTree(of: releaseID), disposable: passedOver + (writesIndex ? ["index.php"] : [])),
             .writeFile(path: root.lastSynced, contents: releaseID + "\n", permissions: 0o644),
         ]
         return (operations, notes)

@@ -56,6 +56,15 @@ extension DeployPlanner {
             throw ToolError("'\(folder)' is a file, so it cannot be the served folder.", hint: "Move it aside and deploy again. Nothing was changed.")
         }
 
+        if let drift = try PublicHTML.drift(
+            served: folder, root: root, paths: paths, webRoot: webRoot, liveRelease: state.liveID, fileSystem: fileSystem), !drift.isEmpty
+        {
+            let destination = root.servedLeftBehind(of: drift.syncedID)
+            guard request.leaveBehind else { throw drift.stop(served: folder, webRoot: webRoot, leftBehind: destination) }
+            steps.afterSwitch.append(.leaveBehind(release: folder, paths: drift.report.newTops, copies: drift.report.changedFiles, to: destination))
+            steps.warnings.append("--leave-behind: what the app changed in '\(folder)' since the sync of releases/\(drift.syncedID) goes to '\(destination)' before this sync.")
+        }
+
         let persistent = Set(paths.filter { $0.class.isPersistent && $0.linkTarget == nil }.map { NameBytes.Key($0.path) })
         let recorded = Set((state.record?.servedData ?? []).map { NameBytes.Key($0.location) })
         for item in folders {
@@ -67,9 +76,14 @@ extension DeployPlanner {
             let aside = DeployRoot.servedMoveAside(of: shared)
             let suffix = ".from-shared-\(releaseID)"
             if item.kind == .file {
-                guard !item.isConfig else {
-                    steps.warnings.append(
-                        "'\(item.name)' holds the app's settings; it is not put in the served folder '\(folder)', where the web server "
+                // A PHP config file (wp-config.php) is executed, never served as text, and the app
+                // looks for it next to itself: it is linked like any persistent file.
+                let isPHP = Text.fileExtension(item.name) == "php"
+                guard !item.isConfig || (isPHP && served.links == true) else {
+                    steps.warnings.append(isPHP
+                        ? "'\(item.name)' holds the app's settings; links are refused in '\(folder)', so the app's installer writes it there, "
+                            + "where no sync touches it; \(root.sharedPath(item.sharedPath)) stays unused."
+                        : "'\(item.name)' holds the app's settings; it is not put in the served folder '\(folder)', where the web server "
                             + "would serve it as text. PHP copied there that reads it next to itself must read \(root.sharedPath(item.sharedPath)) instead.")
                     continue
                 }
@@ -78,7 +92,7 @@ extension DeployPlanner {
                     continue
                 }
                 if placeType == nil || placeType == .symlink {
-                    steps.beforeSwitch.append(.link(path: place, target: PathName.relativeLink(at: place, to: shared)))
+                    steps.beforeSwitch += linkInServedFolder(place, target: PathName.relativeLink(at: place, to: shared), folder: folder)
                 }
                 continue
             }
@@ -96,7 +110,7 @@ extension DeployPlanner {
                             hint: "Move the files into '\(place)' by hand and make '\(shared)' a link to it, or deploy with --served-links yes. Nothing was changed.")
                     }
                     if placeType == nil || placeType == .symlink {
-                        steps.beforeSwitch.append(.link(path: place, target: PathName.relativeLink(at: place, to: shared)))
+                        steps.beforeSwitch += linkInServedFolder(place, target: PathName.relativeLink(at: place, to: shared), folder: folder)
                     }
                     continue
                 }
@@ -124,7 +138,7 @@ extension DeployPlanner {
                 if placeType == .directory {
                     steps.beforeSwitch.append(.replaceEmptyFolderWithLink(path: place, target: text))
                 } else if try placeType == nil || (placeType == .symlink && !PathName.sameBytes(fileSystem.readSymlink(at: place), text)) {
-                    steps.beforeSwitch.append(.link(path: place, target: text))
+                    steps.beforeSwitch += linkInServedFolder(place, target: text, folder: folder)
                 }
                 continue
             }
@@ -148,11 +162,18 @@ extension DeployPlanner {
         }
         let sync = try PublicHTML.syncOperations(
             served: folder, root: root, releaseID: releaseID, listedFrom: content, webRoot: webRoot, framework: framework,
-            folders: folders, fileSystem: fileSystem)
+            folders: folders, passedOver: PublicHTML.passedOver(paths: paths, webRoot: webRoot), fileSystem: fileSystem)
         steps.afterSwitch += sync.operations
         steps.warnings += sync.notes
         steps.servedData.sort { $0.path < $1.path }
         return steps
+    }
+
+    /// A link in the served folder, made before the sync: a persistent folder nested below the
+    /// web root (`wp-content/uploads`) needs its parent before the sync would make it.
+    private func linkInServedFolder(_ place: String, target: String, folder: String) -> [DeployOperation] {
+        let parent = PathName.parent(place)
+        return (parent == folder ? [] : [.createDirectory(path: parent)]) + [.link(path: place, target: target)]
     }
 
     /// Link mode replaces the folder, so only an absent folder, an empty one or a link will do.
@@ -168,7 +189,7 @@ extension DeployPlanner {
             throw ToolError(
                 "'\(folder)' is a folder holding \(Text.count(names.count, "entry", "entries")) (\(shown)); it is never deleted or overwritten, so it cannot become a link.\(index)",
                 hint: "Deploy with --public-html \(Shell.quote(folder)) --sync to keep it a real folder and copy each release into it, "
-                    + "or move its contents aside (mkdir -p -- \(Shell.quote(folder + ".before")) && mv -- \(Shell.quote(folder))/* \(Shell.quote(folder + ".before"))/) and deploy again. Nothing was changed.")
+                    + "or move its contents aside (mkdir -p -- \(Shell.quote(folder + ".before")) && find \(Shell.quote(folder)) -mindepth 1 -maxdepth 1 -exec mv -t \(Shell.quote(folder + ".before")) -- {} +) and deploy again. Nothing was changed.")
         default:
             throw ToolError("'\(folder)' is a file; it cannot become a link.", hint: "Move it aside, or deploy with --sync. Nothing was changed.")
         }

@@ -50,7 +50,6 @@ import Testing
         ("vue-vite", [Row("dist/assets", .dir, .asset, "inside the build output dist/, which every build replaces")]),
         ("react-cra", [Row("build/static", .dir, .asset, "inside the build output build/, which every build replaces")]),
         ("plain-php", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("config.php", .file, .config, "the release lacks it, so the app's installer writes it: linked, never created empty"),
             Row("data", .dir, .user, "a folder named for the app's data at the app root"),
             Row("public_html/cache", .dir, .runtime, "git ignores what it holds ('*' in public_html/cache/.gitignore)"),
@@ -67,7 +66,6 @@ import Testing
             Row("wp-includes", .dir, .asset, "WordPress core"),
         ]),
         ("tricky", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("public/Cache", .dir, .runtime, "holds only a placeholder (.gitkeep)"),
             Row("public/Profile_Photos", .dir, .user, "its name says user"),
             Row("public/UserUploads", .dir, .user, "its name says user"),

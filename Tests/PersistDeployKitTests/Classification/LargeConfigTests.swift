@@ -42,8 +42,8 @@ import Testing
         let target = try planner.target(for: request, state: state)
         let plan = try planner.plan(request, target: target, classification: classification, state: state, prelude: target.staging)
         let links = plan.operations.filter { if case .link = $0 { true } else { false } }
-        #expect(links.count == Self.count + 1)  // every data folder, and .env
-        #expect(plan.paths.count == Self.count + 1)
+        #expect(links.count == Self.count)  // every data folder (a PHP app that reads no .env gets none)
+        #expect(plan.paths.count == Self.count)
     }
 
     @Test func aDuplicateAtTheEndOfTenThousandIsFoundAndNamed() throws {

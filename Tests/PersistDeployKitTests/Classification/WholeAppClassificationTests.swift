@@ -9,6 +9,8 @@ import Testing
     static let phpBBDocs = "phpBB: https://github.com/phpbb/phpbb/blob/master/phpBB/docs/INSTALL.html"
     static let dokuWikiDocs = "DokuWiki: https://www.dokuwiki.org/install:permissions"
     static let gravDocs = "Grav: https://learn.getgrav.org/17/basics/folder-structure"
+    static let octoberDocs = "October CMS: https://docs.octobercms.com/3.x/cms/themes/themes.html"
+    static let dokuWikiCascade = "DokuWiki: https://www.dokuwiki.org/config (inc/config_cascade.php lists the local files)"
 
     static let expectations: [(String, [Row])] = [
         ("laravel-root-served", [
@@ -18,7 +20,21 @@ import Testing
             Row("modules", .dir, .asset, "holds the app's code"),
             Row("plugins", .dir, .asset, "holds the app's code"),
             Row("storage", .dir, .runtime, "Laravel's storage/"),
-            Row("themes", .dir, .asset, "its name says asset"),
+            Row("themes", .dir, .user, "themes installed from the backend (\(octoberDocs))"),
+        ]),
+        ("kirby", [
+            Row("assets", .dir, .asset, "its name says asset"),
+            Row("content", .dir, .user, "its name says user"),
+            Row("kirby", .dir, .asset, "holds the app's code"),
+            Row("media", .dir, .user, "git ignores it ('/media/*' in .gitignore)"),
+            Row("site", .dir, .asset, "holds the app's code"),
+            Row("site/accounts", .dir, .user, "git ignores what it holds ('/site/accounts/*' in .gitignore)"),
+            Row("site/cache", .dir, .runtime, "git ignores it ('/site/cache/*' in .gitignore)"),
+        ]),
+        ("flarum", [
+            Row("config.php", .file, .config, "written by Flarum's installer"),
+            Row("public/assets", .dir, .user, "avatars and the compiled forum assets"),
+            Row("storage", .dir, .runtime, "logs, sessions, caches and formatter data"),
         ]),
         ("phpbb-subfolder", [
             Row("phpBB/adm", .dir, .asset, "its name says it holds code"),
@@ -36,7 +52,6 @@ import Testing
             Row("phpBB/styles", .dir, .asset, "its name says it holds code"),
         ]),
         ("plain-cms", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("data", .dir, .user, "a folder named for the app's data at the app root"),
             Row("public/content", .dir, .user, "its name says user"),
             Row("public/css", .dir, .asset, "its name says asset"),
@@ -44,23 +59,33 @@ import Testing
             Row("writable", .dir, .runtime, "a folder named for the app's data at the app root"),
         ]),
         ("gitignore-patterns", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("config.inc.php", .file, .config, "git ignores ('/config.inc.*' in .gitignore); the release lacks it, so the app's installer writes it"),
             Row("public/css", .dir, .asset, "its name says asset"),
             Row("public/exports", .dir, .runtime, "git ignores it ('/public/exports/' in .gitignore) and the release has no such folder: the app makes it at run time"),
             Row("public/gallery", .dir, .user, "git ignores it ('/public/gallery/*' in .gitignore), so the app writes it: persistent"),
         ]),
         ("sqlite-committed", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("database/site.sqlite3", .file, .runtime, "a SQLite database the release ships: the running app writes it, so it is seeded from the release once and persistent after"),
             Row("public/images", .dir, .asset, "its name says asset"),
         ]),
         ("dokuwiki", [
             Row("conf", .dir, .asset, "except the code the release ships there"),
             Row("conf/acl.auth.php", .file, .config, "written by install.php and the ACL manager (\(dokuWikiDocs)); the installer writes it"),
+            Row("conf/acronyms.local.conf", .file, .user, "the admin's local override of DokuWiki's shipped settings (\(dokuWikiCascade))"),
+            Row("conf/entities.local.conf", .file, .user, "the admin's local override"),
+            Row("conf/interwiki.local.conf", .file, .user, "the admin's local override"),
             Row("conf/local.php", .file, .config, "written by install.php and the configuration manager (\(dokuWikiDocs)); the installer writes it"),
+            Row("conf/local.php.bak.php", .file, .disposable, "the configuration manager's backup: it renames conf/local.php"),
+            Row("conf/mime.local.conf", .file, .user, "the admin's local override"),
             Row("conf/plugins.local.php", .file, .config, "written by the extension manager (\(dokuWikiDocs))"),
+            Row("conf/plugins.local.php.bak", .file, .disposable, "the extension manager's copy of the previous plugin states"),
+            Row("conf/scheme.local.conf", .file, .user, "the admin's local override"),
+            Row("conf/smileys.local.conf", .file, .user, "the admin's local override"),
+            Row("conf/tpl", .dir, .user, "template style settings the Styling plugin saves"),
             Row("conf/users.auth.php", .file, .config, "written by install.php and the user manager (\(dokuWikiDocs))"),
+            Row("conf/userscript.js", .file, .user, "the admin's local override"),
+            Row("conf/userstyle.css", .file, .user, "the admin's local override"),
+            Row("conf/wordblock.local.conf", .file, .user, "the admin's local override"),
             Row("data", .dir, .user, "pages, media, revisions, the index and caches (\(dokuWikiDocs))"),
             Row("inc", .dir, .asset, "holds the app's code"),
             Row("lib", .dir, .asset, "holds the app's code"),
@@ -69,6 +94,7 @@ import Testing
             Row(".env", .file, .config, "seeded from .env.production when shared/ lacks it"),
             Row(".next", .dir, .asset, "Next.js's build output"),
             Row(".next/cache", .dir, .disposable, "(Next.js: https://nextjs.org/docs/messages/no-cache)"),
+            Row(".next/server/app", .dir, .disposable, "pages next start regenerates (incremental static regeneration)"),
             Row("public/images", .dir, .asset, "its name says asset"),
             Row("public/uploads", .dir, .user, "git ignores it ('/public/uploads/' in .gitignore) and the release has no such folder"),
         ]),
@@ -85,7 +111,6 @@ import Testing
             Row("vendor", .dir, .asset, "its name says asset"),
         ]),
         ("linked-assets", [
-            Row(".env", .file, .config, "per-server settings of the app"),
             Row("public/ui", .dir, .asset, "a link to '../vendor/acme/ui/dist', not walked; the release ships it pointing inside the app (vendor/acme/ui/dist), so it stays a link"),
             Row("public/uploads", .dir, .user, "holds only a placeholder (.gitkeep)"),
         ]),
@@ -139,7 +164,7 @@ import Testing
         #expect(classification.framework == .laravel)
         #expect(classification.evidence.contains(
             "an artisan file and bootstrap/app.php at the app root: a Laravel-based app (composer.json requires october/all, not laravel/framework itself)"))
-        #expect(classification.persistentPaths.map(\.path) == [".env", "storage"])
+        #expect(classification.persistentPaths.map(\.path) == [".env", "storage", "themes"])
     }
 
     @Test func anAppOneFolderDownIsServedFromThatFolder() throws {

@@ -31,8 +31,19 @@ import Testing
         #expect(ReleaseTree.parse(Array(text.utf8)) == nil)
     }
 
+    /// The bytes bash reads (`read -d ''`) and the previous version wrote, field for field.
+    @Test func theFileIsWrittenInItsDocumentedFormat() {
+        var tree = ReleaseTree(disposable: ["var/cache"])
+        tree.add("d", ReleaseTree.Entry(type: .directory, size: 0, modificationNanoseconds: 0))
+        tree.add("d/f", ReleaseTree.Entry(type: .file, size: 12, modificationNanoseconds: 1_796_073_378_000_000_007))
+        tree.add("d/l", ReleaseTree.Entry(type: .symlink, size: 0, modificationNanoseconds: 5_000_000_000, digest: nil))
+        tree.add("d/s", ReleaseTree.Entry(type: .other, size: 3, modificationNanoseconds: 120, digest: "ab"))
+        let expected = "persist-deploy-tree 1\0disposable var/cache\0d - - - d\0f 12 1796073378.000000007 - d/f\0"
+            + "l 0 5.000000000 - d/l\0o 3 0.000000120 ab d/s\0"
+        #expect(tree.bytes == Array(expected.utf8))
+    }
+
     @Test func timesKeepEveryNanosecond() {
-        #expect(ReleaseTree.timeText(1_796_073_378_000_000_007) == "1796073378.000000007")
         var tree = ReleaseTree()
         tree.add("f", ReleaseTree.Entry(type: .file, size: 1, modificationNanoseconds: 1_796_073_378_538_323_920))
         #expect(ReleaseTree.parse(tree.bytes)?["f"]?.modificationNanoseconds == 1_796_073_378_538_323_920)

@@ -6,7 +6,8 @@ import Testing
 /// folder, never the app root ('.', which persist-deploy.json refuses).
 @Suite struct ReplacedLinkAdviceTests {
     @Test func aFileInAFolderPointsAtTheFolder() {
-        #expect(DeployPlanner.renamedOverAdvice("conf/local.php").contains("classify 'conf'"))
+        let advice = DeployPlanner.renamedOverAdvice("conf/local.php")
+        #expect(advice.contains("classify its folder 'conf'") && advice.contains("only if the release ships nothing there"), "\(advice)")
     }
 
     @Test func aFileAtTheRootNeverSuggestsClassifyingTheRoot() {

@@ -10,7 +10,7 @@ enum Fixtures {
     /// The fixtures of issue 12, one for each kind of place real apps keep their data.
     static let wholeAppNames = [
         "laravel-root-served", "phpbb-subfolder", "plain-cms", "gitignore-patterns", "sqlite-committed", "dokuwiki",
-        "next-public-uploads", "grav", "linked-assets", "symfony", "codeigniter4",
+        "next-public-uploads", "grav", "linked-assets", "symfony", "codeigniter4", "kirby", "flarum",
     ]
 
     static func path(_ name: String, filePath: String = #filePath) -> String {

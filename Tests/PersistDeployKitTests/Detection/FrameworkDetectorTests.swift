@@ -51,6 +51,8 @@ import Testing
         Expected(fixture: "dokuwiki", framework: .php, webRoot: ".", evidence: ["index.php in the app root"]),
         Expected(fixture: "next-public-uploads", framework: .next, webRoot: "public", evidence: ["a next.config.js file at the app root"]),
         Expected(fixture: "grav", framework: .php, webRoot: ".", evidence: ["index.php in the app root"]),
+        Expected(fixture: "kirby", framework: .php, webRoot: ".", evidence: ["index.php in the app root"]),
+        Expected(fixture: "flarum", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "linked-assets", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "symfony", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "codeigniter4", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),

@@ -495,6 +495,8 @@ if [[ -n $live ]]; then
         ;;
       .env.example | .env.sample | .env.dist) ;;
       *)
+        # An empty file holds no secret to serve.
+        [[ -f $entry && ! -s $entry ]] && continue
         record warn hygiene "$prefix$name" 'is inside the web root: the web server may serve it, secrets and all; keep it outside the web root or deny /.env* in the web server'
         ;;
     esac
@@ -884,6 +886,46 @@ if [[ -n $SERVED ]]; then
   else
     record fail served "$SERVED" "is missing"
   fi
+fi
+
+# --- what the app changed in the synced served folder ------------------------------------
+# In sync mode the app runs from the served folder: what it changed there since the last sync
+# (.persist-deploy/public-html/ID.tree) would stop the next deploy, as in the live release.
+served_drift_check() {
+  local manifest="$ROOT/.persist-deploy/public-html/$1.tree" i path prefix="" served_kept=()
+  [[ -f $manifest ]] || return 0
+  [[ $WEB_ROOT != . ]] && prefix="$WEB_ROOT/"
+  drift_reset
+  for ((i = 0; i < ${#SERVED_FOLDERS[@]}; i += 4)); do
+    served_kept+=("${SERVED_FOLDERS[i]}")
+    drift_pass_over "${SERVED_FOLDERS[i]}"
+  done
+  for path in ${DISPOSABLE[@]+"${DISPOSABLE[@]}"}; do
+    if [[ -z $prefix ]]; then drift_pass_over "$path"; elif [[ $path == "$prefix"* ]]; then drift_pass_over "${path#"$prefix"}"; fi
+  done
+  if ! drift_load_manifest "$manifest"; then
+    record warn served-drift "$SERVED" "the record of the last sync cannot be read"
+    return 0
+  fi
+  drift_scan "$SERVED" . ${served_kept[@]+"${served_kept[@]}"}
+  local removed=()
+  for path in "${!drift_type[@]}"; do
+    [[ ${drift_type[$path]} != d ]] && ! drift_skipped "$path" && [[ ! -e $SERVED/$path && ! -L $SERVED/$path ]] && removed+=("$path")
+  done
+  if ((${#DRIFT_GROUPS[@]} == 0 && ${#removed[@]} == 0)); then
+    record pass served-drift "$SERVED" "holds what the sync of releases/$1 wrote"
+    return 0
+  fi
+  for path in ${DRIFT_GROUPS[@]+"${DRIFT_GROUPS[@]}"}; do
+    drift_describe "$path"
+    record warn served-drift "$prefix$path" "$REPLY: the next deploy would stop for it; classify it in persist-deploy.json ('persist-deploy plan' prints the entry)"
+  done
+  while IFS= read -r -d '' path; do
+    record warn served-drift "$prefix$path" "shipped file removed from the served folder: the next deploy would stop for it (the sync would put it back)"
+  done < <(((${#removed[@]})) && printf '%s\0' "${removed[@]}" | LC_ALL=C sort -z)
+}
+if [[ -n $SERVED && -d $SERVED && ! -L $SERVED && -n ${synced:-} && ( -z $live || $synced == "${live##*/}" ) ]]; then
+  served_drift_check "$synced"
 fi
 
 # --- secrets -----------------------------------------------------------------------------

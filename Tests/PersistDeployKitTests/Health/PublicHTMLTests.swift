@@ -98,7 +98,8 @@ import Testing
         #expect(folders.map(\.name) == ["storage", "uploads"])
         let sync = try PublicHTML.syncOperations(
             served: served, root: fixture.root, releaseID: LayoutFixture.live, listedFrom: fixture.liveRelease, webRoot: "public",
-            framework: .laravel, folders: folders, fileSystem: fs)
+            framework: .laravel, folders: folders, passedOver: PublicHTML.passedOver(paths: fixture.record.paths, webRoot: "public"),
+            fileSystem: fs)
         try apply(sync.operations, fixture)
 
         #expect(try fs.readText(at: PathName.join(served, "css/app.css")) == "body{}\n")

@@ -1,0 +1,1 @@
+<?php require "kirby/bootstrap.php"; // v1
