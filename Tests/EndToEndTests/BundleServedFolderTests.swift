@@ -83,4 +83,36 @@ import Testing
         let nothing = try parity.deployBash([])
         #expect(nothing.exitCode == 1 && nothing.stderr.contains("no new release"), "\(nothing)")
     }
+
+    /// deploy.sh in sync mode stops for what the app changed in the served folder, as the binary
+    /// does; --leave-behind and a rollback keep a copy of each changed file before the sync.
+    @Test func syncStopsForTheAppsChangesAndKeepsCopies() throws {
+        let parity = try ParityScenario("bundle-served-drift")
+        try parity.scenario.writeLaravelApp()
+        let served = parity.scenario.directory.path + "/public_html"
+        try parity.makeBundle(extra: ["--public-html", served])
+        try parity.upload(Self.ids[0])
+        #expect(try parity.deployBash(["--sync", "--served-links", "no", Self.ids[0]]).exitCode == 0)
+        let css = served + "/css/app.css"
+        try "body{color:red} /* the admin's edit */\n".write(toFile: css, atomically: false, encoding: .utf8)
+
+        try parity.scenario.write("public/css/app.css", "body{} /* v2 */\n")
+        try parity.upload(Self.ids[1])
+        let stopped = try parity.deployBash([Self.ids[1]])
+        #expect(stopped.exitCode == 1, "\(stopped)")
+        #expect(stopped.stderr.contains("the app changed 1 files in the served folder") && stopped.stderr.contains("  css/app.css"), "\(stopped)")
+        #expect(parity.scenario.read(css) == "body{color:red} /* the admin's edit */\n")
+        #expect(try parity.fileSystem.readSymlink(at: parity.bashRoot + "/current") == "releases/" + Self.ids[0])
+
+        let deployed = try parity.deployBash(["--leave-behind", Self.ids[1]])
+        #expect(deployed.exitCode == 0, "\(deployed)")
+        #expect(parity.scenario.read(css) == "body{} /* v2 */\n")
+        let kept = parity.bashRoot + "/.persist-deploy/left-behind/\(Self.ids[0])/served-folder/css/app.css"
+        #expect(parity.scenario.read(kept) == "body{color:red} /* the admin's edit */\n")
+
+        try "body{color:blue}\n".write(toFile: css, atomically: false, encoding: .utf8)
+        let back = try parity.deployBash(["--rollback"])
+        #expect(back.exitCode == 0, "\(back)")
+        #expect(parity.scenario.read(parity.bashRoot + "/.persist-deploy/left-behind/\(Self.ids[1])/served-folder/css/app.css") == "body{color:blue}\n")
+    }
 }

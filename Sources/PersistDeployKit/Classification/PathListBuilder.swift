@@ -64,12 +64,13 @@ struct PathListBuilder {
     mutating func apply(_ config: ProjectConfig, reader: AppReader, webRoot: String) throws(ToolError) {
         for (path, pathClass) in config.classify {
             let key = NameBytes.Key(path)
-            var kind = PathKind.dir
+            var kind: PathKind
             switch try reader.entryType(path) {
             case .file: kind = .file
+            case .directory: kind = .dir
             case .symlink:
                 kind = (try? reader.fileSystem.status(at: reader.path(path), followSymlink: true)?.type) == .file ? .file : .dir
-            default: break
+            default: kind = Self.kindByName(path, class: pathClass)
             }
             let reason = "persist-deploy.json classifies it as \(pathClass.rawValue)"
             if let found = entries[key]?.path {
@@ -79,7 +80,11 @@ struct PathListBuilder {
                     writtenByApp: pathClass == .config ? found.writtenByApp : nil, example: pathClass == .config ? found.example : nil),
                     origin: .config)
             } else {
-                add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason), origin: .config)
+                // A config file the release does not ship is the app's to write: linked, never
+                // created empty (an empty one reads as "installed" to an installer).
+                let shipped = try reader.entryType(path) != nil
+                let written = pathClass == .config && kind == .file && !shipped
+                add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason, writtenByApp: written ? true : nil), origin: .config)
             }
             fromConfig[key] = "classify.\(Text.json(path))"
         }
@@ -104,6 +109,16 @@ struct PathListBuilder {
                     hint: "Keep only the outer path persistent, or classify the outer one as asset; nothing was changed.")
             }
         }
+    }
+
+    /// The kind of a path persist-deploy.json names that the release does not ship (the app
+    /// writes it at run time): a config entry, a name with an extension (`debug.log`) or a known
+    /// dotfile (`.htaccess`, `.env.local`) is a file, anything else a folder. An empty folder
+    /// where Apache reads `.htaccess` would take the site down.
+    static func kindByName(_ path: String, class pathClass: PathClass) -> PathKind {
+        let name = PathName.basename(path)
+        if pathClass == .config || name.hasPrefix(".env") || [".htaccess", ".htpasswd"].contains(name) { return .file }
+        return name.dropFirst().contains(".") ? .file : .dir
     }
 
     /// A persistent path the tool found that would take the name of one of its own files in

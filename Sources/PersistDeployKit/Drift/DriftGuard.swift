@@ -64,7 +64,7 @@ package enum DriftGuard {
 
     /// The number of shipped code files changed in place from which the app is taken to have
     /// updated itself (WordPress's core auto-update rewrites dozens; a theme editor one or two).
-    static let selfUpdateFiles = 5
+    static let selfUpdateFiles = 3
 
     /// Shipped code files the app changed in place, when there are so many that it updated its
     /// own code: keeping them persistent would pin this copy over every later release, so they

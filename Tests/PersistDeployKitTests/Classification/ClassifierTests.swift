@@ -62,6 +62,8 @@ import Testing
             Row("wp-config.php", .file, .config, "WordPress's per-server settings"),
             Row("wp-content", .dir, .asset, "WordPress themes and plugins ship with the code"),
             Row("wp-content/cache", .dir, .disposable, "a page cache plugin's copies of pages"),
+            Row("wp-content/upgrade", .dir, .disposable, "where WordPress unpacks an update before installing it"),
+            Row("wp-content/upgrade-temp-backup", .dir, .disposable, "the copy WordPress keeps of a plugin or theme while it updates it"),
             Row("wp-content/uploads", .dir, .user, "WordPress's media library"),
             Row("wp-includes", .dir, .asset, "WordPress core"),
         ]),
