@@ -22,6 +22,18 @@ import Testing
         return try #require(proof.liveRelease)
     }
 
+    /// Appends 3,000 lines like the first one (naming releases long gone) to the history, enough
+    /// for the next deploy to rotate it; returns the whole history as it is then.
+    @discardableResult
+    static func padHistory(_ proof: ProofRoot, copying release: String) throws -> String {
+        let history = proof.root + "/shared/.deployment-history"
+        let line = try proof.fileSystem.readText(at: history).split(separator: "\n")[0]
+        let filler = (0..<3_000).map { index in line.replacingOccurrences(of: release, with: "gone-\(index)") + "\n" }.joined()
+        let padded = try proof.fileSystem.readText(at: history) + filler
+        try proof.fileSystem.writeText(padded, to: history)
+        return padded
+    }
+
     @Test func afterABRollbackCARollbackLandsOnAAndNeverMovesForward() throws {
         let proof = try ProofRoot("history-rollback")
         try proof.writeApp()
@@ -135,10 +147,7 @@ import Testing
         try proof.writeApp()
         let first = try Self.deployed(proof)
         let history = proof.root + "/shared/.deployment-history"
-        let line = try proof.fileSystem.readText(at: history).split(separator: "\n")[0]
-        let filler = (0..<3_000).map { index in line.replacingOccurrences(of: first, with: "gone-\(index)") + "\n" }.joined()
-        let before = try proof.fileSystem.readText(at: history) + filler
-        try proof.fileSystem.writeText(before, to: history)
+        let before = try Self.padHistory(proof, copying: first)
         let second = try Self.deployed(proof)
 
         let shared = try proof.fileSystem.listDirectory(at: proof.root + "/shared")
@@ -167,10 +176,7 @@ import Testing
         let a = try Self.deployed(proof)
         let b = try Self.deployed(proof)
         #expect(try proof.run(["rollback", "--root", proof.root]).exitCode == 0)
-        let history = proof.root + "/shared/.deployment-history"
-        let line = try proof.fileSystem.readText(at: history).split(separator: "\n")[0]
-        let filler = (0..<3_000).map { index in line.replacingOccurrences(of: a, with: "gone-\(index)") + "\n" }.joined()
-        try proof.fileSystem.writeText(try proof.fileSystem.readText(at: history) + filler, to: history)
+        try Self.padHistory(proof, copying: a)
         let c = try Self.deployed(proof)
         let rotated = try proof.fileSystem.listDirectory(at: proof.root + "/shared").filter { $0.hasPrefix(".deployment-history.2") }
         #expect(rotated.count == 1, "the history was rotated by the deploy of \(c)")

@@ -57,32 +57,32 @@ extension Recovery {
     }
 
     /// The live release's web-root files copied in (never over a folder, never into a persistent
-    /// path), nothing removed; the list of synced files grows by what was copied. A file there
-    /// that is neither the release's copy nor the last synced release's (the app changed it; in
-    /// sync mode it runs from there) is first copied to `servedLeftBehind`, as a rollback does.
+    /// path), nothing removed; the list of synced files grows by what was copied. What the app
+    /// changed there since the last sync (`PublicHTML.drift`; in sync mode it runs from there) is
+    /// first copied to `servedLeftBehind`, as a rollback does.
     func syncServedFolder(release: String, served: String, root: DeployRoot) throws(SystemCallError) {
         guard let record = try? PersistenceRecord.load(from: root, fileSystem: fileSystem) else { return }
         let folders = PublicHTML.persistentFolders(paths: record.paths, webRoot: record.webRoot)
-        func webRoot(of id: String) -> String { record.webRoot == "." ? root.release(id) : PathName.join(root.release(id), record.webRoot) }
-        let synced = (try? fileSystem.readText(at: root.lastSynced)).map { Text.trimmed($0) } ?? ""
-        let keptAside = root.servedLeftBehind(of: synced.isEmpty ? release : synced)
+        let webRoot = record.webRoot == "." ? root.release(release) : PathName.join(root.release(release), record.webRoot)
+        if let drift = try PublicHTML.drift(
+            served: served, root: root, paths: record.paths, webRoot: record.webRoot, liveRelease: release, fileSystem: fileSystem)
+        {
+            let keptAside = root.servedLeftBehind(of: drift.syncedID)
+            for file in drift.report.changedFiles where type(PathName.join(keptAside, file)) == nil {
+                try fileSystem.createDirectory(at: PathName.parent(PathName.join(keptAside, file)), permissions: 0o700)
+                try fileSystem.copyTree(from: PathName.join(served, file), to: PathName.join(keptAside, file))
+            }
+        }
         var copied: [String] = []
         try fileSystem.createDirectory(at: served, permissions: 0o755)
-        for file in try fileSystem.files(under: webRoot(of: release)) {
+        for file in try fileSystem.files(under: webRoot) {
             if folders.contains(where: { PathName.isWithin(file, $0.name) }) || (record.framework == .laravel && file == "index.php") { continue }
             let destination = PathName.join(served, file)
             if type(destination) == .directory { continue }
-            if try changedByApp(destination, file, releases: [webRoot(of: release)] + (synced.isEmpty ? [] : [webRoot(of: synced)])) {
-                let copy = PathName.join(keptAside, file)
-                if type(copy) == nil {
-                    try fileSystem.createDirectory(at: PathName.parent(copy), permissions: 0o700)
-                    try fileSystem.copyTree(from: destination, to: copy)
-                }
-            }
             try fileSystem.createDirectory(at: PathName.parent(destination), permissions: 0o755)
             let temporary = PathName.join(PathName.parent(destination), ".\(PathName.basename(destination)).persist-deploy-copy")
             try fileSystem.removeTree(at: temporary)
-            try fileSystem.copyTree(from: PathName.join(webRoot(of: release), file), to: temporary)
+            try fileSystem.copyTree(from: PathName.join(webRoot, file), to: temporary)
             try fileSystem.rename(temporary, to: destination, replacing: true)
             copied.append(file)
         }
@@ -90,13 +90,5 @@ extension Recovery {
         try fileSystem.createDirectory(at: root.syncState, permissions: 0o755)
         try fileSystem.writeText(listed.map { $0 + "\u{0}" }.joined(), to: root.syncedFiles(of: release))
         try fileSystem.writeText(release + "\n", to: root.lastSynced)
-    }
-
-    /// True when the served file `path` is a regular file that none of the web roots holds with
-    /// the same bytes at `file`.
-    private func changedByApp(_ path: String, _ file: String, releases webRoots: [String]) throws(SystemCallError) -> Bool {
-        guard type(path) == .file else { return false }
-        for webRoot in webRoots where try fileSystem.sameContents(path, PathName.join(webRoot, file)) { return false }
-        return true
     }
 }
