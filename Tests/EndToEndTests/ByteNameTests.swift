@@ -115,20 +115,26 @@ import Testing
         try expectKept(proof, data, "first over data")
         data = try proof.sharedData()
 
-        // The reported break: a real uploads folder holding a byte-named file in the live release
-        // (someone unpacked over it). `recover` moves its files into shared/, nothing lost.
+        // The reported break: a real uploads folder holding byte-named files in the live release
+        // (someone unpacked over it). Each unpacked twin clashes with the shipped file of its very
+        // name (and only that one): recover leaves the folder as it is and says so.
         let live = root + "/current/public/uploads"
         try proof.fileSystem.removeTree(at: root + "/releases/" + (proof.liveRelease ?? "") + "/public/uploads")
         try Self.write(Self.files(in: "", Self.lossyTwins, tag: "unpacked").map { (Array($0.0.dropFirst()), $0.1) }, under: live)
+        let refused = try proof.run(["recover", "--root", root])
+        expectExit(refused, 1, "recover over differing copies")
+        #expect(refused.stderr.contains("\(Self.lossyTwins.count) files differ in it"), "\(refused.stderr)")
+        try expectKept(proof, data, "recover over differing copies")
+        // The admin keeps shared/'s copies live, renaming the unpacked ones as the message says.
+        for twin in Self.lossyTwins {
+            let name = live + "/" + NameBytes.string(twin)
+            try proof.fileSystem.rename(name, to: name + ".replaced", replacing: false)
+        }
         expectExit(try proof.run(["recover", "--root", root]), 0, "recover")
         try expectKept(proof, data, "recover")
-        // Each unpacked twin clashed with the shipped file of its very name (and only that one):
-        // it is kept beside it as NAME.recovered-STAMP.
         let uploads = try proof.fileSystem.listDirectory(at: root + "/shared/public/uploads").map(NameBytes.bytes)
         for twin in Self.lossyTwins {
-            let recovered = uploads.filter { $0.starts(with: twin + Array(".recovered-".utf8)) }
-            #expect(recovered.count == 1, "\(Self.escaped(twin)): \(recovered.map(Self.escaped))")
-            let text = recovered.first.map { try? proof.fileSystem.readText(at: root + "/shared/public/uploads/" + NameBytes.string($0)) }
+            let text = try? proof.fileSystem.readText(at: root + "/shared/public/uploads/" + NameBytes.string(twin) + ".replaced")
             #expect(text == "unpacked \(Self.escaped(twin))")
         }
         #expect(uploads.filter { $0.starts(with: Array("caf".utf8)) }.count == Self.lossyTwins.count * 2 + Self.canonicalTwins.count)

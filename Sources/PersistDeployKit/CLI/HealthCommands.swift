@@ -79,7 +79,7 @@ enum HealthCommands {
         } else {
             problems = recovery.apply(plan, root: root, say: console.say)
         }
-        if plan.actions.isEmpty { console.say("Nothing to repair.") }
+        if plan.actions.isEmpty && plan.problems.isEmpty { console.say("Nothing to repair.") }
         for problem in problems { console.warn("cannot fix: \(problem)") }
         if dryRun {
             console.result(RecoverResult(dryRun: true, actions: plan.actions.map(\.description), problems: problems, health: nil))

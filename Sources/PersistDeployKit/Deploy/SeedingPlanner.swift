@@ -191,10 +191,8 @@ extension DeployPlanner {
             "'\(PathName.join(live.content, relative))' is a real file where the link to '\(shared)' was, and the two differ: "
                 + "the running app replaced the link (it renamed a new file over it, or the link aside as a backup), so its newest "
                 + "'\(relative)' is in the live release, not in shared/.",
-            hint: "Nothing was changed. To keep the live release's copy (the app wrote it last) and shared/'s as "
-                + "\(Shell.quote(PathName.basename(shared) + ".~1~")) beside it (or the next free number): mv --backup=numbered -- "
-                + "\(Shell.quote(PathName.join(live.content, relative))) \(Shell.quote(shared)), then deploy again. "
-                + "To keep shared/'s copy live and the other beside it: persist-deploy recover. "
+            hint: "Nothing was changed. "
+                + DifferingCopies.fileChoices(live: PathName.join(live.content, relative), shared: shared, then: "deploy again") + " "
                 + Self.renamedOverAdvice(relative))
     }
 
@@ -204,26 +202,14 @@ extension DeployPlanner {
     /// older copies were unpacked over it. Only one copy of each path can be live, and which is
     /// right is the admin's call, so the deploy stops. Identical copies and new files merge.
     private func refuseDifferingCopies(live: String, shared: String) throws {
-        var differing: [String] = []
-        for file in try fileSystem.files(under: live) {
-            let own = PathName.join(live, file)
-            let stored = PathName.join(shared, file)
-            guard let storedType = try fileSystem.type(at: stored) else { continue }
-            if storedType == .symlink, try fileSystem.type(at: own) == .symlink,
-                PathName.sameBytes(try fileSystem.readSymlink(at: own), try fileSystem.readSymlink(at: stored)) { continue }
-            if try !fileSystem.sameContents(own, stored) { differing.append(file) }
-        }
+        let differing = try fileSystem.differingCopies(of: live, in: shared)
         guard !differing.isEmpty else { return }
-        let shown = differing.prefix(5).map { NameBytes.display($0) }.joined(separator: ", ")
-            + (differing.count > 5 ? " and \(differing.count - 5) more" : "")
         throw ToolError(
             "'\(live)' is a real folder where the link to '\(shared)' was, and shared/'s copies of \(Text.count(differing.count, "file")) "
-                + "in it differ (\(shown)): the running app replaced the link and wrote there (an updater "
+                + "in it differ (\(DifferingCopies.shown(differing))): the running app replaced the link and wrote there (an updater "
                 + "unpacking a new version does), or older copies were unpacked over it. Only one copy of each can be live.",
-            hint: "Nothing was changed. To keep the live release's copies (what the app wrote last): cp -a -- "
-                + "\(Shell.quote(live + "/.")) \(Shell.quote(shared + "/")), then deploy again (copies now identical are dropped). "
-                + "To keep shared/'s copies, with the live release's beside them as NAME.recovered-ID: "
-                + "persist-deploy recover --root \(Shell.quote(root.path)).")
+            hint: "Nothing was changed. "
+                + DifferingCopies.folderChoices(live: live, shared: shared, differing: differing, then: "deploy again"))
     }
 
     /// How to live with an app's renames over the link: its folder made persistent, which the

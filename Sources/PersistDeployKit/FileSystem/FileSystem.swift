@@ -152,6 +152,31 @@ extension FileSystem {
         return true
     }
 
+    /// The paths under `folder` (relative, sorted) whose namesake under `other` is something
+    /// else: other bytes, a link with other text, or another kind of entry. These are the clashes
+    /// a merge of the two folders cannot settle without choosing which copy is kept at the name;
+    /// files only one side holds, and identical copies, are not among them.
+    package func differingCopies(of folder: String, in other: String) throws(SystemCallError) -> [String] {
+        var differing: [String] = []
+        for file in try files(under: folder) {
+            let own = PathName.join(folder, file)
+            let stored = PathName.join(other, file)
+            let storedType: EntryType?
+            do {
+                storedType = try type(at: stored)
+            } catch where error.code == ENOTDIR {
+                // `other` holds a file where `folder` holds a folder on the way to this one.
+                differing.append(file)
+                continue
+            }
+            guard let storedType else { continue }
+            if storedType == .symlink, try type(at: own) == .symlink,
+                PathName.sameBytes(try readSymlink(at: own), try readSymlink(at: stored)) { continue }
+            if try !sameContents(own, stored) { differing.append(file) }
+        }
+        return differing
+    }
+
     /// True when `path` is a directory, or a link that resolves to one.
     package func isDirectory(_ path: String, followSymlink: Bool = false) throws(SystemCallError) -> Bool {
         try status(at: path, followSymlink: followSymlink)?.type == .directory

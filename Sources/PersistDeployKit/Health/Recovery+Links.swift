@@ -46,8 +46,8 @@ extension Recovery {
     }
 
     /// Moves each entry of `source` into `destination` without overwriting: folders present on
-    /// both sides are merged, any other clash keeps both (the newcomer gets a free
-    /// `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty (and
+    /// both sides are merged, a file with the same bytes as its namesake is dropped, any other
+    /// clash keeps both (the newcomer gets a free `.recovered-<stamp>` name). The emptied `source` is removed only once it is empty (and
     /// not at all with `keepingSource`).
     func merge(
         _ source: String, into destination: String, say: (String) -> Void, keepingSource: Bool = false
@@ -59,7 +59,11 @@ extension Recovery {
             let targetType = type(target)
             if type(entry) == .directory && targetType == .directory {
                 try merge(entry, into: target, say: say)
+            } else if targetType == .file, try fileSystem.sameContents(entry, target) {
+                // The release's duplicate of what shared/ holds.
+                try fileSystem.removeTree(at: entry)
             } else if targetType != nil {
+                // Planning left differing copies alone; this one appeared since: keep both.
                 let free = freeName(target + ".recovered-" + stamp)
                 say("  kept both: \(target) is saved as \(free)")
                 try move(entry, to: free)

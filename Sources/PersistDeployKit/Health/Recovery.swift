@@ -15,8 +15,10 @@ package struct Recovery {
         case link(path: String, at: String, text: String)
         /// Moves every entry of the real folder `folder` into `into`, then links `folder`.
         case replaceFolder(path: String, folder: String, into: String, label: String, text: String)
-        /// Moves a real file where a link belongs to `to` (a free name when shared/ has its own).
+        /// Moves a real file where a link belongs to `to`, where shared/ has no file yet.
         case replaceFile(path: String, file: String, to: String, label: String, text: String)
+        /// Replaces a real file holding the same bytes as shared/'s copy with the link.
+        case replaceDuplicate(path: String, file: String, text: String)
         case restrictSecret(path: String, at: String, mode: UInt32)
         /// Copies the live release's web root into the real served folder (removing nothing).
         case syncServedFolder(release: String, served: String)
@@ -32,6 +34,8 @@ package struct Recovery {
                 "move the files of the real folder \(path) into \(label) (nothing overwritten), then link \(path) -> \(text)"
             case .replaceFile(let path, _, _, let label, let text):
                 "move the release's own \(path) to \(label), then link \(path) -> \(text)"
+            case .replaceDuplicate(let path, _, let text):
+                "replace the release's own \(path) (the same bytes as shared/\(path)) with the link \(path) -> \(text)"
             case .removeLeftover(let path, _): "remove \(path), left by an interrupted recover"
             case .restrictSecret(let path, _, let mode):
                 "remove every-user access from shared/\(path) (mode \(String(mode & 0o777, radix: 8)))"
@@ -132,13 +136,24 @@ package struct Recovery {
                         actions.append(.link(path: path, at: link, text: persistent.linkText))
                     }
                 case .directory:
-                    actions.append(.replaceFolder(path: path, folder: link, into: stored, label: "shared/\(path)", text: persistent.linkText))
+                    if let problem = differingFolder(link, into: stored, root: root) {
+                        problems.append(problem)
+                    } else {
+                        actions.append(.replaceFolder(path: path, folder: link, into: stored, label: "shared/\(path)", text: persistent.linkText))
+                    }
                 case nil:
                     actions.append(.link(path: path, at: link, text: persistent.linkText))
                 default:
-                    let destination = type(stored) == nil ? stored : freeName(stored + ".recovered-" + stamp)
-                    let label = "shared/" + (PathName.relative(destination, to: root.shared) ?? path)
-                    actions.append(.replaceFile(path: path, file: link, to: destination, label: label, text: persistent.linkText))
+                    if type(stored) == nil {
+                        actions.append(.replaceFile(path: path, file: link, to: stored, label: "shared/\(path)", text: persistent.linkText))
+                    } else if (try? fileSystem.sameContents(link, stored)) == true {
+                        actions.append(.replaceDuplicate(path: path, file: link, text: persistent.linkText))
+                    } else {
+                        problems.append(
+                            "'\(link)' is a real file where the link to '\(stored)' belongs, and the two differ: only one can be live, "
+                                + "and recovery does not choose. "
+                                + DifferingCopies.fileChoices(live: link, shared: stored, then: recoverAgain(root)))
+                    }
                 }
             }
             for appLink in expectations.appLinks {
@@ -153,9 +168,12 @@ package struct Recovery {
                 case .symlink, nil:
                     actions.append(.link(path: appLink.path, at: link, text: appLink.linkText))
                 case .directory:
-                    actions.append(.replaceFolder(
-                        path: appLink.path, folder: link, into: PathName.join(live, appLink.target), label: appLink.target,
-                        text: appLink.linkText))
+                    let into = PathName.join(live, appLink.target)
+                    if let problem = differingFolder(link, into: into, root: root) {
+                        problems.append(problem)
+                    } else {
+                        actions.append(.replaceFolder(path: appLink.path, folder: link, into: into, label: appLink.target, text: appLink.linkText))
+                    }
                 default:
                     problems.append("'\(link)' is a file where a link to \(appLink.target) belongs; move it aside and run this again.")
                 }
@@ -215,6 +233,10 @@ package struct Recovery {
         case .replaceFile(_, let file, let destination, _, let text):
             try move(file, to: destination)
             try pointLink(at: file, text: text)
+        case .replaceDuplicate(_, let file, let text):
+            // One rename of the link over the file: shared/ holds the same bytes.
+            let temporary = try temporaryLink(beside: file, text: text)
+            try fileSystem.rename(temporary, to: file, replacing: true)
         case .restrictSecret(_, let at, let mode):
             try fileSystem.setPermissions(at: at, to: mode & ~0o007)
         case .syncServedFolder(let release, let served):
@@ -238,6 +260,26 @@ package struct Recovery {
             + "(was shared/ moved, or a disk not mounted?). Put it back from a backup: persist-deploy restore --root "
             + "\(Shell.quote(root.path)) --path \(Shell.quote(persistent.path)) (backups are in \(Shell.quote(root.backups))); "
             + "if it is really gone, \(create), then run recovery again."
+    }
+
+    /// The problem for a real folder whose copies differ from those at `into`; nil when it
+    /// merges without choosing (its other files are new, or the same bytes).
+    private func differingFolder(_ folder: String, into: String, root: DeployRoot) -> String? {
+        guard type(into) == .directory else { return nil }
+        let differing: [String]
+        do { differing = try fileSystem.differingCopies(of: folder, in: into) } catch {
+            return "Could not compare '\(folder)' with '\(into)': \(error.call) '\(error.path)': \(error.reason)."
+        }
+        guard !differing.isEmpty else { return nil }
+        let verb = differing.count == 1 ? "1 file differs" : "\(differing.count) files differ"
+        return "'\(folder)' is a real folder where the link to '\(into)' belongs, and \(verb) in it "
+            + "from the copies there (\(DifferingCopies.shown(differing))): only one copy of each can be live, and recovery "
+            + "does not choose, so it left this folder as it is. "
+            + DifferingCopies.folderChoices(live: folder, shared: into, differing: differing, then: recoverAgain(root))
+    }
+
+    private func recoverAgain(_ root: DeployRoot) -> String {
+        "run persist-deploy recover --root \(Shell.quote(root.path)) again"
     }
 
     private func isAbsoluteLink(_ path: String) -> Bool { ((try? fileSystem.readSymlink(at: path)) ?? "").hasPrefix("/") }

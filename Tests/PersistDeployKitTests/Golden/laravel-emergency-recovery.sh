@@ -7,8 +7,9 @@
 # - a missing, dangling, misdirected or absolute link of a persistent path is made again
 #   (relative);
 # - a real directory where a link belongs (someone unzipped over it) has its files moved into
-#   shared/ first; nothing there is overwritten: on a clash the newcomer is kept beside it as
-#   NAME.recovered-<time>;
+#   shared/ first (copies with the same bytes as shared/'s are dropped); when some differ from
+#   shared/'s, only one can be live and the admin chooses: the folder is left as it is and the
+#   problem says how to keep either;
 # - a missing or broken `current` is pointed at the release the records say was live last:
 #   the site an interrupted adoption was moving, else the last release the history switched
 #   `current` to that is not marked bad (never the newest folder for being newest: that may be
@@ -133,6 +134,7 @@ is_absolute_link() {
   [[ -L $1 && $(readlink -- "$1") == /* ]]
 }
 
+# shellcheck disable=SC2317  # called by merge_into, which act "$@" calls
 # free_name PATH: PATH, or PATH-2, PATH-3... the first that does not exist yet.
 free_name() {
   local candidate=$1 n=2
@@ -141,6 +143,55 @@ free_name() {
     n=$((n + 1))
   done
   REPLY=$candidate
+}
+
+# same_bytes A B: true when A and B are regular files (not links) holding the same bytes.
+same_bytes() {
+  [[ -f $1 && ! -L $1 && -f $2 && ! -L $2 ]] || return 1
+  [[ $(stat -c %s -- "$1") == "$(stat -c %s -- "$2")" ]] || return 1
+  local first second
+  first=$(sha256sum <"$1") && second=$(sha256sum <"$2") && [[ $first == "$second" ]]
+}
+
+# differing_copies SOURCE DESTINATION [PREFIX]: appends to DIFFERING the paths under SOURCE
+# whose namesake under DESTINATION is something else (other bytes, a link with other text,
+# another kind): the clashes a merge cannot settle without choosing which copy is live.
+differing_copies() {
+  local source=$1 destination=$2 prefix=${3:-} entry name target
+  for entry in "$source"/*; do
+    name=${entry##*/}
+    target="$destination/$name"
+    [[ -e $target || -L $target ]] || continue
+    if [[ -d $entry && ! -L $entry && -d $target && ! -L $target ]]; then
+      differing_copies "$entry" "$target" "$prefix$name/"
+    elif [[ -L $entry && -L $target && $(readlink -- "$entry") == "$(readlink -- "$target")" ]]; then
+      continue
+    elif ! same_bytes "$entry" "$target"; then
+      DIFFERING+=("$prefix$name")
+    fi
+  done
+}
+
+# differing_folder FOLDER INTO: true (with the problem said) when the real folder FOLDER holds
+# copies that differ from those in INTO: recovery does not choose which is live.
+differing_folder() {
+  local folder=$1 into=$2 shown="" n live_copy aside verb
+  DIFFERING=()
+  [[ -d $into && ! -L $into ]] || return 1
+  differing_copies "$folder" "$into"
+  ((${#DIFFERING[@]})) || return 1
+  for ((n = 0; n < ${#DIFFERING[@]} && n < 5; n++)); do shown+="${shown:+, }${DIFFERING[n]}"; done
+  ((${#DIFFERING[@]} > 5)) && shown+=" and $((${#DIFFERING[@]} - 5)) more"
+  verb="${#DIFFERING[@]} files differ"
+  ((${#DIFFERING[@]} == 1)) && verb="1 file differs"
+  shell_quote "$folder/."
+  live_copy=$REPLY
+  shell_quote "$into/"
+  into=$REPLY
+  shell_quote "$folder/${DIFFERING[0]}"
+  aside=$REPLY
+  shell_quote "$folder/${DIFFERING[0]}.replaced"
+  problem "'$folder' is a real folder where the link to '$2' belongs, and $verb in it from the copies there ($shown): only one copy of each can be live, and recovery does not choose, so it left this folder as it is. To keep the live release's copies (what the app wrote last; this replaces shared/'s copies of those files, which a 'persist-deploy backup' first keeps): cp -a -- $live_copy $into, then run this again. To keep shared/'s copies live instead, rename the live release's copy of each (e.g. mv -n -- $aside $REPLY), then run this again: the renamed files join shared/ under their new names."
 }
 
 # shellcheck disable=SC2317  # point_link and merge_into are called through act "$@".
@@ -153,7 +204,8 @@ point_link() {
 
 # shellcheck disable=SC2317  # called through act "$@"
 # merge_into SOURCE DESTINATION: moves every entry of the directory SOURCE into DESTINATION
-# without overwriting anything, then removes the emptied SOURCE.
+# without overwriting anything (a file with the same bytes as its namesake is dropped), then
+# removes the emptied SOURCE.
 merge_into() {
   local source=$1 destination=$2 entry name target
   mkdir -p -- "$destination" || return 1
@@ -162,7 +214,10 @@ merge_into() {
     target="$destination/$name"
     if [[ -d $entry && ! -L $entry && -d $target && ! -L $target ]]; then
       merge_into "$entry" "$target" || return 1
+    elif same_bytes "$entry" "$target"; then
+      rm -f -- "$entry" || return 1 # the release's duplicate of what shared/ holds
     elif [[ -e $target || -L $target ]]; then
+      # Planning left differing copies alone; this one appeared since: keep both.
       free_name "$target.recovered-$stamp"
       printf '  kept both: %s is saved as %s\n' "$target" "$REPLY"
       mv -T -n -- "$entry" "$REPLY" || return 1
@@ -292,16 +347,25 @@ if [[ -n $live ]]; then
       [[ $kind == app-file && ! -e $stored && ! -L $stored && $(readlink -- "$link") == "$text" ]] && continue
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then
+      differing_folder "$link" "$stored" && continue
       if act "move the files of the real folder $path into shared/$path (nothing overwritten)" merge_into "$link" "$stored"; then
         act "link $path -> $text" point_link "$link" "$text" || problem "could not link $path"
       else
         problem "could not replace the real folder $path with a link; its remaining files are still there"
       fi
     elif [[ -e $link ]]; then
-      if [[ -e $stored || -L $stored ]]; then
-        free_name "$stored.recovered-$stamp"
-        act "keep the release's own $path as shared/${REPLY#"$SHARED"/} (shared/$path is kept)" mv -T -n -- "$link" "$REPLY" \
-          || problem "could not move $link"
+      if same_bytes "$link" "$stored"; then
+        act "replace the release's own $path (the same bytes as shared/$path) with the link $path -> $text" \
+          point_link "$link" "$text" || problem "could not link $path"
+        continue
+      elif [[ -e $stored || -L $stored ]]; then
+        shell_quote "$link"
+        local_copy=$REPLY
+        shell_quote "$stored"
+        stored_copy=$REPLY
+        shell_quote "$stored.replaced"
+        problem "'$link' is a real file where the link to '$stored' belongs, and the two differ: only one can be live, and recovery does not choose. To keep the live release's copy (the app wrote it last) and shared/'s as '${stored##*/}.~1~' beside it (or the next free number): mv --backup=numbered -- $local_copy $stored_copy, then run this again. To keep shared/'s copy live and the live release's beside it: mv -n -- $local_copy $REPLY, then run this again."
+        continue
       else
         act "move the release's own $path into shared/$path" mv -T -n -- "$link" "$stored" || problem "could not move $link"
       fi
@@ -322,6 +386,7 @@ if [[ -n $live ]]; then
     if [[ -L $link || ! -e $link ]]; then
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then
+      differing_folder "$link" "$live/$target" && continue
       if act "move the files of the real folder $path into $target (nothing overwritten)" merge_into "$link" "$live/$target"; then
         act "link $path -> $text" point_link "$link" "$text" || problem "could not link $path"
       else
@@ -437,7 +502,7 @@ for path in ${SECRETS[@]+"${SECRETS[@]}"}; do
   fi
 done
 
-if ((changes == 0)); then
+if ((changes == 0 && problems == 0)); then
   printf 'Nothing to repair.\n'
 fi
 if ((dry_run)); then

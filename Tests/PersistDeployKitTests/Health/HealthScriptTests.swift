@@ -24,10 +24,11 @@ import Testing
                 try fs.removeTree(at: uploads)
                 try fs.createSymlink(at: uploads, target: "../../../shared/storage")
             case .realDirectory:
-                // Someone unzipped a backup over the link: a real folder with a clashing name.
+                // Someone unzipped a backup over the link: a real folder holding a copy of what
+                // shared/ holds (the same bytes) and a new file.
                 try fs.removeTree(at: uploads)
                 try fs.createDirectory(at: PathName.join(uploads, "2026"), permissions: 0o755)
-                try fs.writeText("unzipped\n", to: PathName.join(uploads, "photo.jpg"))
+                try fs.writeText("photo\n", to: PathName.join(uploads, "photo.jpg"))
                 try fs.writeText("new\n", to: PathName.join(uploads, "2026/new.jpg"))
             case .currentMissing:
                 try fs.removeTree(at: fixture.root.current)
@@ -115,9 +116,9 @@ import Testing
         let filesAfter = try fixture.userFiles()
         #expect(Set(filesBefore).isSubset(of: Set(filesAfter)), "lost: \(Set(filesBefore).subtracting(filesAfter))")
         if breakage == .realDirectory {
-            // The clash kept both: the original in place, the newcomer beside it.
+            // The copy with the same bytes was dropped, the new file joined shared/.
             #expect(try fixture.fileSystem.readText(at: fixture.root.sharedPath("public/uploads/photo.jpg")) == "photo\n")
-            #expect(filesAfter.contains { $0.hasPrefix("public/uploads/photo.jpg.recovered-") })
+            #expect(!filesAfter.contains { $0.hasPrefix("public/uploads/photo.jpg.") }, "\(filesAfter)")
             #expect(filesAfter.contains("public/uploads/2026/new.jpg"))
         }
         if breakage == .currentMissing {
