@@ -136,11 +136,12 @@ extension DeployPlanner {
                 let candidates: [String]
                 if request.mode == .first {
                     candidates = files
-                } else if let previous = liveManifest?.shipped[path.path] {
+                } else if let liveManifest {
                     // Files the code shipped before and shared/ lacks were deleted by users: they
-                    // stay deleted. Only files new to the code are added. Compared by bytes: a
-                    // name canonically equal to an old one is still a new file.
-                    let before = Set(previous.map(NameBytes.Key.init))
+                    // stay deleted. Only files new to the code are added: all of them when the
+                    // live release shipped nothing there (no entry). Compared by bytes: a name
+                    // canonically equal to an old one is still a new file.
+                    let before = Set((liveManifest.shipped[path.path] ?? []).map(NameBytes.Key.init))
                     candidates = files.filter { !before.contains(NameBytes.Key($0)) }
                 } else {
                     candidates = []
