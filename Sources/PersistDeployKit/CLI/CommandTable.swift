@@ -90,6 +90,7 @@ package enum CommandTable {
                                          help: "The release to go back to (one that finished a deploy); already live: nothing to do (exit 0)."),
                               OptionSpec("--if-current", value: "RELEASE_ID",
                                          help: "Only if `current` still points at this release; otherwise change nothing (exit 0). Makes a retry safe: without it each run steps back once more."),
+                              OptionSpec("--leave-behind", help: "Roll back even though the app wrote into the live release outside shared/ (which stops a rollback): those files go to .persist-deploy/left-behind/ID/."),
                               OptionSpec("--wait", value: "SECONDS", help: "Wait this long for another deploy's lock."),
                               OptionSpec("--dry-run", help: "Print the operations and change nothing.")]),
         CommandSpec("prune", summary: "Remove old finished releases beyond the newest N (never the live or the previous one).",

@@ -138,6 +138,7 @@ enum DeployCommands {
         request.waitSeconds = try invocation.integer("--wait", in: 0...86_400) ?? 0
         request.dryRun = invocation.flag("--dry-run")
         request.ifCurrent = invocation.value("--if-current")
+        request.leaveBehind = invocation.flag("--leave-behind")
         let result = try sayingWhetherLive { () throws(ToolError) in
             try Rollback(context: context, console: console, root: root).run(request)
         }

@@ -8,6 +8,9 @@ package struct RollbackRequest: Sendable {
     package var ifCurrent: String?
     package var waitSeconds = 0
     package var dryRun = false
+    /// `--leave-behind`: roll back even though the app wrote into the live release outside
+    /// shared/, setting those files aside in `.persist-deploy/left-behind/ID/`.
+    package var leaveBehind = false
     package init() {}
 }
 
@@ -81,6 +84,7 @@ package struct Rollback {
         let target = try self.target(request.target, state: state)
         let planner = DeployPlanner(fileSystem: context.fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let framework = state.record?.framework ?? .unknown
+        let leaving = try guardLiveRelease(state.liveID, target: target, record: state.record, request: request)
         let relink = try planner.relinkPlan(release: target, record: state.record)
         let record = HistoryRecord(
             release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack, framework: framework, paths: [],
@@ -91,9 +95,10 @@ package struct Rollback {
             .switchCurrent(root: root.path, releaseID: target),
         ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
+        if let warning = leaving.warning { console.warn(warning) }
         var result = Result(release: target, from: state.liveID, relinked: relink.relinked)
         if request.dryRun {
-            result.operations = (switchOperations + [line]).map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
+            result.operations = (switchOperations + [line] + leaving.afterSwitch).map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
             return result
         }
         let executor = PlanExecutor(fileSystem: context.fileSystem, console: console, environment: context.environment)
@@ -107,6 +112,9 @@ package struct Rollback {
             } ?? []
             throw Self.undo(target: target, from: state.liveID, failure: error, executor: executor, root: root, served: back)
         }
+        // After the line: a crash before this leaves the files in the old release, which
+        // cleanup moves to the same place.
+        try executor.apply(leaving.afterSwitch[...], root: root.path, counted: switchOperations.count + 1)
         return result
     }
 
