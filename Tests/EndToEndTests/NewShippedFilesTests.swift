@@ -36,4 +36,31 @@ import Testing
         try #require(third.status == 0, "\(third.stderr)")
         #expect(try !scenario.fileSystem.exists(shared + "default.png"), "what users deleted stays deleted")
     }
+
+    /// Changed code shipped in a persistent folder stays shared/'s first copy: the deploy says
+    /// so, naming the files; changed data files (a demo image a user replaced) are not code.
+    @Test func changedCodeShippedInAPersistentFolderIsNamed() throws {
+        let scenario = try DeployScenario("stale-shipped-code")
+        try scenario.write("index.php", "<?php echo 1;\n")
+        try scenario.write("persist-deploy.json", #"{"classify": {"plugins": "user"}}"#)
+        try scenario.write("plugins/gallery/main.inc.php", "<?php $version = '1.0';\n")
+        try scenario.write("plugins/gallery/demo.jpg", "demo image")
+        try #require(scenario.deploy().status == 0)
+
+        try scenario.write("plugins/gallery/main.inc.php", "<?php $version = '1.1'; // fixed\n")
+        try scenario.write("plugins/gallery/demo.jpg", "another demo image")
+        let later = scenario.deploy()
+        try #require(later.status == 0, "\(later.stderr)")
+        #expect(later.stderr.contains("1 code file the release ships there with changes does not go live"), "\(later.stderr)")
+        #expect(later.stderr.contains("'plugins/gallery/main.inc.php'"), "\(later.stderr)")
+        #expect(!later.stderr.contains("demo.jpg"), "\(later.stderr)")
+        #expect(scenario.read(scenario.root + "/current/plugins/gallery/main.inc.php") == "<?php $version = '1.0';\n")
+
+        // Unchanged code says nothing.
+        try scenario.write("plugins/gallery/main.inc.php", "<?php $version = '1.0';\n")
+        try scenario.write("index.php", "<?php echo 2;\n")
+        let same = scenario.deploy()
+        try #require(same.status == 0, "\(same.stderr)")
+        #expect(!same.stderr.contains("does not go live"), "\(same.stderr)")
+    }
 }

@@ -152,6 +152,7 @@ extension DeployPlanner {
                 }
                 step.added = missing.count
                 step.shadowed = files.count - missing.count
+                step.warnings += try staleShippedCode(path.path, files: files, added: missing, release: inContent, shared: shared)
             }
             if shippedType != nil { step.operations.append(.removeReleaseCopy(path: inRelease)) }
         }
@@ -211,6 +212,31 @@ extension DeployPlanner {
                 + "unpacking a new version does), or older copies were unpacked over it. Only one copy of each can be live.",
             hint: "Nothing was changed. "
                 + DifferingCopies.folderChoices(live: live, shared: shared, differing: differing, then: "deploy again"))
+    }
+
+    /// Code the release ships in a persistent folder (server code, compiled CSS and JS) whose copy
+    /// differs from shared/'s: it does not go live, since a persistent folder keeps its first
+    /// copy of each shipped file, so the deploy says so instead of passing over it (a fixed
+    /// plugin shipped in plugins/ would stay old). Compared by size, then by bytes up to 1 MiB.
+    private func staleShippedCode(_ path: String, files: [String], added: [String], release: String, shared: String) throws -> [String] {
+        let new = Set(added.map(NameBytes.Key.init))
+        var stale: [String] = []
+        for file in files where (NameRules.isCode(file) || NameRules.isCompiled(file)) && !new.contains(NameBytes.Key(file)) {
+            let own = PathName.join(release, file)
+            let stored = PathName.join(shared, file)
+            guard let mine = try fileSystem.status(at: own, followSymlink: false), mine.type == .file,
+                let theirs = try fileSystem.status(at: stored, followSymlink: false), theirs.type == .file
+            else { continue }
+            let differs = try mine.size != theirs.size || (mine.size <= 1 << 20 && !fileSystem.sameContents(own, stored))
+            if differs { stale.append(file) }
+        }
+        guard !stale.isEmpty else { return [] }
+        let shown = stale.prefix(3).map { "'\(NameBytes.display(PathName.join(path, $0)))'" }.joined(separator: ", ")
+            + (stale.count > 3 ? " and \(stale.count - 3) more" : "")
+        return ["'\(path)' is persistent, so \(Text.count(stale.count, "code file")) the release ships there with changes \(stale.count == 1 ? "does" : "do") "
+            + "not go live: shared/'s older copies stay (\(shown)). A persistent folder keeps its first copy of each shipped file. If the "
+            + "code there must update with each release, keep persistent only what the app writes under '\(path)' (classify that "
+            + "subfolder in persist-deploy.json instead); until then, copy the new versions from your build into '\(shared)' by hand."]
     }
 
     /// How to live with an app's renames over the link: its folder made persistent, which the
