@@ -100,9 +100,12 @@ package struct ReleaseTree: Sendable, Equatable {
                 out.append(space)
                 Self.appendDecimal(entry.size, to: &out)
                 out.append(space)
-                Self.appendDecimal(entry.modificationNanoseconds / 1_000_000_000, to: &out)
+                // As stat(2) keeps a time: whole seconds rounded down (negative before 1970) and
+                // the nanoseconds past them, so a file dated 1969 reads back as it was.
+                let (seconds, fraction) = Self.secondsAndFraction(entry.modificationNanoseconds)
+                Self.appendDecimal(seconds, to: &out)
                 out.append(UInt8(ascii: "."))
-                Self.appendDecimal(entry.modificationNanoseconds % 1_000_000_000, to: &out, width: 9)
+                Self.appendDecimal(fraction, to: &out, width: 9)
                 out.append(space)
                 if let digest = entry.digest { out += Array(digest.utf8) } else { out.append(dash) }
                 out.append(space)
@@ -190,11 +193,24 @@ package struct ReleaseTree: Sendable, Equatable {
         return value
     }
 
-    /// `SECONDS.NANOSECONDS` (nine digits) as nanoseconds, or nil.
+    /// `SECONDS.NANOSECONDS` (nine digits; seconds negative before 1970) as nanoseconds, or nil.
     private static func time(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
-        guard let dot = text.firstIndex(of: UInt8(ascii: ".")), text.endIndex - dot == 10,
-            let seconds = number(text[..<dot]), let fraction = number(text[(dot + 1)...])
+        guard let dot = text.firstIndex(of: UInt8(ascii: ".")), text.endIndex - dot == 10 else { return nil }
+        let negative = text.first == UInt8(ascii: "-")
+        guard let magnitude = number(text[(negative ? text.startIndex + 1 : text.startIndex)..<dot]),
+            let fraction = number(text[(dot + 1)...])
         else { return nil }
-        return seconds * 1_000_000_000 + fraction
+        return (negative ? -magnitude : magnitude) * 1_000_000_000 + fraction
+    }
+
+    /// Nanoseconds as whole seconds rounded down and the nanoseconds past them (0 to 999,999,999).
+    package static func secondsAndFraction(_ nanoseconds: Int64) -> (seconds: Int64, fraction: Int64) {
+        var seconds = nanoseconds / 1_000_000_000
+        var fraction = nanoseconds % 1_000_000_000
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1_000_000_000
+        }
+        return (seconds, fraction)
     }
 }

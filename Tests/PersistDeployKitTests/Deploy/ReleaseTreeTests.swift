@@ -49,6 +49,19 @@ import Testing
         #expect(ReleaseTree.parse(tree.bytes)?["f"]?.modificationNanoseconds == 1_796_073_378_538_323_920)
     }
 
+    /// Files dated before 1970 (archives that keep odd times do) are written as stat(2) and
+    /// `stat %Y` give them, whole seconds rounded down, and read back exactly.
+    @Test(arguments: [Int64(-18_316_800_000_000_000), -1, -1_500_000_000, -999_999_999, 0])
+    func timesBefore1970ReadBack(nanoseconds: Int64) throws {
+        var tree = ReleaseTree()
+        tree.add("f", ReleaseTree.Entry(type: .file, size: 1, modificationNanoseconds: nanoseconds))
+        let text = String(decoding: tree.bytes, as: UTF8.self)
+        let (seconds, fraction) = ReleaseTree.secondsAndFraction(nanoseconds)
+        #expect(fraction >= 0 && fraction < 1_000_000_000 && seconds * 1_000_000_000 + fraction == nanoseconds)
+        #expect(text.contains(" \(seconds).\(String(repeating: "0", count: 9 - String(fraction).count))\(fraction) "), "\(text)")
+        #expect(try #require(ReleaseTree.parse(tree.bytes))["f"]?.modificationNanoseconds == nanoseconds)
+    }
+
     /// A release in memory, its manifest recorded, then the app's writes.
     func scan(_ writes: (InMemoryFileSystem) throws -> Void, persistent: [String] = ["public/uploads"]) throws -> DriftReport {
         let fileSystem = try InMemoryFileSystem(files: [
