@@ -130,6 +130,12 @@ enum DeployCommands {
     }
 
     static func rollback(_ invocation: Invocation, _ context: Context, _ console: Console) throws -> ExitCode {
+        for option in ["--to", "--if-current"] {
+            // A release is a folder directly under releases/: a path is not one.
+            if let id = invocation.value(option), id.isEmpty || id == "." || id == ".." || id.utf8.contains(UInt8(ascii: "/")) {
+                throw ToolError.usage("\(option) takes a release id (a folder name under releases/), not '\(NameBytes.display(id))'.", command: "rollback")
+            }
+        }
         let root = try DeployRoot.existing(option: invocation.value("--root"), sharedOption: nil, context: context)
         var context = context
         context.fileSystem = OwningFileSystem.forRoot(root.path, fileSystem: context.fileSystem)

@@ -79,6 +79,14 @@ func runTool(_ arguments: [String], environment: [String: String] = [:], isTermi
         #expect(run.stderr.contains("is given twice"), "\(run.stderr)")
     }
 
+    /// A release id is a folder name under releases/, checked before the root is looked for.
+    @Test(arguments: [["--to", "../../etc"], ["--to", ".."], ["--if-current", "a/b"], ["--to", ""]])
+    func aRollbackTargetThatIsAPathIsUsage(arguments: [String]) {
+        let run = runTool(["rollback", "--root", "/nonexistent-root"] + arguments)
+        #expect(run.exitCode == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("takes a release id"), "\(run.stderr)")
+    }
+
     @Test func planRefusesWhatOnlyARealDeployDoes() {
         for option in ["--verify=true", "--wait=5", "--backup", "--dry-run"] {
             let run = runTool(["plan", option])
