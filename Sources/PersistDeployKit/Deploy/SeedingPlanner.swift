@@ -134,8 +134,8 @@ extension DeployPlanner {
                 step.warnings.append(
                     "The release ships '\(path.path)' (\(Text.count(Int(shippedSize), "byte"))), but '\(shared)' is empty, and the link "
                         + "makes the app read that one: the release's copy is not used. If it holds this server's settings "
-                        + "(composer dump-env prod writes .env.local.php), copy your build's file over the empty one "
-                        + "(cp -- BUILD/\(Shell.quote(path.path)) \(Shell.quote(shared))); one left blank on purpose needs nothing.")
+                        + "(composer dump-env prod writes .env.local.php), copy your build's '\(path.path)' over the "
+                        + "empty one in shared/; one left blank on purpose needs nothing.")
             }
             if let live, liveHoldsData, liveType == .directory {
                 // A real folder where the live release should have a link: someone unpacked over
