@@ -38,11 +38,11 @@ struct AppRootRules {
         builder.add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason, example: actual == nil ? example : nil), origin: origin)
     }
 
-    /// `.env` (seeded from `.env.example`, else `.env.production`), Laravel's storage, Next's
-    /// build output, and settings files git ignores.
+    /// `.env` (seeded from `.env.example`, else Symfony's older `.env.dist`, else
+    /// `.env.production`), Laravel's storage, Next's build output, and settings files git ignores.
     private func addSettings(into builder: inout PathListBuilder) throws(ToolError) {
         let hasEnv = try reader.exists(".env")
-        let example = try reader.first(of: [".env.example", ".env.production"], where: reader.isFile)
+        let example = try reader.first(of: [".env.example", ".env.dist", ".env.production"], where: reader.isFile)
         let hasEnvFile = hasEnv || example != nil
         switch framework {
         case .laravel:
@@ -58,10 +58,14 @@ struct AppRootRules {
             }
             for (path, reason) in tree.ignoredConfigFiles() where !builder.contains(path) {
                 let absent = try reader.entryType(path) == nil
-                let awaits = absent && !PathName.basename(path).hasPrefix(".env")
+                let optional = NameRules.isOptionalEnvOverride(path)
+                let awaits = absent && (optional || !PathName.basename(path).hasPrefix(".env"))
+                let note = optional
+                    ? "; the app reads it only when present, so it is linked, never created empty"
+                    : "; the release lacks it, so the app's installer writes it: linked, never created empty"
                 builder.add(ClassifiedPath(
                     path: path, kind: .file, class: .config,
-                    reason: reason + (awaits ? "; the release lacks it, so the app's installer writes it: linked, never created empty" : ""),
+                    reason: reason + (awaits ? note : ""),
                     writtenByApp: awaits ? true : nil))
             }
         case .next:

@@ -39,6 +39,9 @@ package struct Classifier: Sendable {
         for (preset, probe) in presets {
             for path in try preset.classifiedPaths(probe: probe) { builder.add(path, origin: .preset) }
         }
+        // The file is checked against the list `classify` shows: a rule's folder (Symfony's `var/`)
+        // has already yielded to the preset's paths inside it, so an entry beside those is no overlap.
+        builder.dropNestedPaths(webRoot: facts.detection.webRoot)
         if let config { try builder.apply(config, reader: reader, webRoot: facts.detection.webRoot) }
         builder.dropToolFileNames()
         builder.dropNestedPaths(webRoot: facts.detection.webRoot)

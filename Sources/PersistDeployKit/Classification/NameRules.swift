@@ -147,9 +147,24 @@ enum NameRules {
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()
         if isExample(name) { return false }
-        if name.hasPrefix(".env") { return true }
+        if name.hasPrefix(".env") { return !isTestEnvironment(name) }
         guard configExtensions.contains(Text.fileExtension(name)) else { return false }
         return ["config", "settings", "credentials", "secret", "parameters"].contains { name.contains($0) } || name == "local.php"
+    }
+
+    /// `.env.test`, `.env.test.local`, `.env.testing`, `.env.dusk.local`: a test run's settings
+    /// (Symfony's, Laravel's, Dusk's), never this server's.
+    static func isTestEnvironment(_ path: String) -> Bool {
+        let name = PathName.basename(path).lowercased()
+        return name.hasPrefix(".env.test") || name.hasPrefix(".env.dusk")
+    }
+
+    /// Overrides of `.env` the app reads only when present (`.env.local`, `.env.prod.local`, and
+    /// `.env.local.php` that `composer dump-env` writes): a missing one is no fault, and an empty
+    /// one in shared/ would hide the one a later release ships.
+    static func isOptionalEnvOverride(_ path: String) -> Bool {
+        let name = PathName.basename(path).lowercased()
+        return name == ".env.local.php" || (name.hasPrefix(".env.") && name.hasSuffix(".local"))
     }
 
     /// `.env.example`, `config.sample.php`, `default.settings.php`, `wp-config-sample.php`: a

@@ -86,7 +86,11 @@ extension Preset {
                 }
                 let awaits = entry.writtenByApp && kind == .file && onDisk == nil && example == nil
                 var reason = "\(entry.what) (\(name): \(entry.source))"
-                if awaits { reason += "; the installer writes it, so it is linked and never created empty" }
+                if awaits {
+                    reason += NameRules.isOptionalEnvOverride(path)
+                        ? "; the app reads it only when present, so it is linked, never created empty"
+                        : "; the installer writes it, so it is linked and never created empty"
+                }
                 if let example { reason += "; seeded from \(example) when shared/ lacks it" }
                 result.append(ClassifiedPath(
                     path: path, kind: kind, class: entry.pathClass, reason: reason,

@@ -147,7 +147,7 @@ enum PresetCatalog {
                 source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files", onlyIfPresent: true),
             PresetEntry(
                 ".env.local", .file, .config, "this server's overrides of .env",
-                source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files"),
+                source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files", writtenByApp: true),
         ])
     private static let symfonySource = "https://symfony.com/doc/current/setup/file_permissions.html"
 

@@ -87,7 +87,7 @@ struct TreeScan {
     }
 
     /// Folders a literal `.gitignore` rule names as folders the app fills (`/public/uploads/`,
-    /// `/files/*`, `/public/uploads`), which the release either lacks (the app makes them at run
+    /// `/files/*`, `/public/uploads`, `/var/plugins*`), which the release either lacks (the app makes them at run
     /// time) or holds with nothing but placeholders in them. Build outputs, dependencies, tests
     /// and dot-folders of tools are never among them.
     func ignoredDataFolders(under scope: String?) -> [(path: String, reason: String)] {
@@ -100,11 +100,19 @@ struct TreeScan {
                 pattern.removeLast(suffix.count)
                 contents = true
             }
+            // `/var/plugins*` (Kimai's) names the folder and its numbered or renamed siblings;
+            // a dot in the name (`config.php*`) says it names files instead.
+            var stem = false
+            if !contents, pattern.hasSuffix("*"), !pattern.hasSuffix("/*") {
+                pattern.removeLast()
+                stem = !PathName.basename(pattern).contains(".")
+                if !stem { continue }
+            }
             guard !pattern.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) else { continue }
             let path = PathName.normalize(PathName.join(rule.base, pattern))
             let name = PathName.basename(path)
             let byName = NameRules.classFor(name: name)
-            guard rule.directoryOnly || contents || byName?.isPersistent == true,
+            guard rule.directoryOnly || contents || stem || byName?.isPersistent == true,
                   byName != .asset, !NameRules.bundlerOutputNames.contains(Text.foldedName(name)),
                   !isInsideSkippedFolder(PathName.join(path, "x")), !PathName.components(path).contains(where: { $0.hasPrefix(".") }),
                   scope.map({ PathName.isWithin(path, $0) && path != $0 }) ?? true, seen.insert(path).inserted
@@ -116,6 +124,13 @@ struct TreeScan {
             // release ships (`/phpBB/images/ranks/*`) counts.
             if state == .missing, byName?.isPersistent != true,
                PathName.parent(path) == "." || (try? reader.isDirectory(PathName.parent(path))) != true
+            {
+                continue
+            }
+            // A stem glob's absent folder counts only under a folder named for data (`var/`):
+            // `/config/local*` names settings files more often than a folder.
+            if stem, state == .missing, byName?.isPersistent != true,
+               NameRules.classFor(name: PathName.basename(PathName.parent(path)))?.isPersistent != true
             {
                 continue
             }

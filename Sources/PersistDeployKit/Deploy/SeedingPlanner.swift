@@ -35,8 +35,9 @@ extension DeployPlanner {
         // The live release links this path into shared/, and shared/ lacks it: the data is gone
         // from where it lives (a disk not mounted, shared/ moved). Seeding it again from the
         // release would put the site live on demo content; an installer's config file that was
-        // never written is the one absence that is expected.
-        if sharedType == nil, !path.awaitsApp, let live, liveType == .symlink,
+        // never written is the one absence that is expected, also when this release ships one.
+        let awaitedBefore = record?.persistentPaths.contains { PathName.sameBytes($0.path, path.path) && $0.awaitsApp } == true
+        if sharedType == nil, !path.awaitsApp, !awaitedBefore, let live, liveType == .symlink,
             let text = try? fileSystem.readSymlink(at: PathName.join(live.content, path.path)),
             PathName.sameBytes(PathName.absolute(text, from: PathName.parent(PathName.join(live.content, path.path))), shared)
                 || PathName.sameBytes(text, PathName.relativeLink(at: PathName.join(live.content, path.path), to: shared))
@@ -100,6 +101,10 @@ extension DeployPlanner {
                     step.action = .seeded
                     step.operations.append(.copyFile(from: PathName.join(releasePath, example), to: shared, permissions: 0o600))
                     step.warnings.append("'\(shared)' starts as a copy of \(example): fill in its secrets.")
+                } else if path.awaitsApp && NameRules.isOptionalEnvOverride(path.path) {
+                    // Its absence is no fault, so nothing to warn about; an empty one would hide
+                    // the one a later release ships (`composer dump-env prod`).
+                    step.awaitsApp = true
                 } else if path.awaitsApp {
                     // An empty config file tells an installer the app is set up: the link is made
                     // and the installer's own write through it creates the file in shared/.
@@ -119,6 +124,18 @@ extension DeployPlanner {
         } else {
             if let live, liveType == .file, sharedType == .file {
                 step.operations += try replacedLink(path.path, live: live, shared: shared)
+            }
+            if isConfig, shippedType == .file, sharedType == .file,
+               try fileSystem.status(at: shared, followSymlink: true)?.size == 0,
+               let shippedSize = try fileSystem.status(at: inContent, followSymlink: false)?.size, shippedSize > 0
+            {
+                // shared/'s copy wins; an empty one (an older deploy created it) hides settings
+                // the release now ships, which only a person can tell apart from a wanted blank.
+                step.warnings.append(
+                    "The release ships '\(path.path)' (\(Text.count(Int(shippedSize), "byte"))), but '\(shared)' is empty, and the link "
+                        + "makes the app read that one: the release's copy is not used. If it holds this server's settings "
+                        + "(composer dump-env prod writes .env.local.php), copy your build's '\(path.path)' over the "
+                        + "empty one in shared/; one left blank on purpose needs nothing.")
             }
             if let live, liveHoldsData, liveType == .directory {
                 // A real folder where the live release should have a link: someone unpacked over

@@ -12,8 +12,12 @@ package struct LayoutExpectations: Sendable, Equatable {
         /// "not created yet", a warning, and nothing may create it.
         package var awaitsApp: Bool = false
 
-        /// The kind column of the scripts' rows: `dir`, `file`, or `app-file` for `awaitsApp`.
-        var scriptKind: String { awaitsApp ? "app-file" : kind.rawValue }
+        /// An awaited file the app reads only when present (`.env.local`): its absence passes.
+        package var optional: Bool { awaitsApp && NameRules.isOptionalEnvOverride(path) }
+
+        /// The kind column of the scripts' rows: `dir`, `file`, `app-file` for `awaitsApp`, or
+        /// `optional-file` for `optional`.
+        var scriptKind: String { optional ? "optional-file" : awaitsApp ? "app-file" : kind.rawValue }
     }
 
     /// A path that must link to another path of the app (Laravel's `public/storage`).

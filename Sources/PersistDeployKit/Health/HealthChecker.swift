@@ -99,6 +99,8 @@ package struct HealthChecker {
                 add(.pass, "shared", path, "is a file")
             } else if exists {
                 add(.fail, "shared", path, "is not a file")
+            } else if persistent.optional {
+                add(.pass, "shared", path, "is not created: the app reads it only when present")
             } else if persistent.awaitsApp {
                 add(.warn, "shared", path, "is not created yet: the app's installer writes it through the link")
             } else {

@@ -29,8 +29,8 @@ FRAMEWORK='laravel'
 WEB_ROOT='public'
 # Set only when shared/ does not live at ROOT/shared.
 ROOT_FALLBACK=''
-# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes), link
-# text from the release.
+# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes|
+# optional-file: one the app reads only when present), link text from the release.
 PERSISTENT=(
   '.env' 'file' '../../shared/.env'
   'public/uploads' 'dir' '../../../shared/public/uploads'
@@ -338,7 +338,7 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     if [[ -L $link ]]; then
       got=$(resolved "$link")
       want=$(resolved "$SHARED/$path")
-      if [[ -z $got && $kind == app-file && ! -e $SHARED/$path && ! -L $SHARED/$path && $(readlink -- "$link") == "$text" ]]; then
+      if [[ -z $got && $kind == *-file && ! -e $SHARED/$path && ! -L $SHARED/$path && $(readlink -- "$link") == "$text" ]]; then
         record pass link "$path" "links to shared/$path (not created yet)"
       elif [[ -z $got ]]; then
         record fail link "$path" "is a dangling link to $(readlink -- "$link")"
@@ -396,6 +396,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     record pass shared "$path" "is a file"
   elif [[ -e $stored ]]; then
     record fail shared "$path" "is not a file"
+  elif [[ $kind == optional-file ]]; then
+    record pass shared "$path" "is not created: the app reads it only when present"
   elif [[ $kind == app-file ]]; then
     record warn shared "$path" "is not created yet: the app's installer writes it through the link"
   else

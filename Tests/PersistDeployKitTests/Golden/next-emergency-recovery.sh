@@ -37,7 +37,8 @@ shopt -s nullglob dotglob
 TOOL_VERSION='<version>'
 ROOT_FALLBACK='/var/www/next app'
 # Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes, never
-# created here), link text from the release.
+# created here|optional-file: one the app reads only when present, never created either), link
+# text from the release.
 PERSISTENT=(
   'data/app.sqlite' 'file' '../../../../../../mnt/data/next-shared/data/app.sqlite'
   'public/media' 'dir' '../../../../../../mnt/data/next-shared/public/media'
@@ -318,7 +319,7 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
   stored="$SHARED/$path"
   [[ -e $stored || -L $stored ]] && continue
   # A config file the app's installer has not written yet is expected to be absent.
-  [[ $kind == app-file ]] && continue
+  [[ $kind == *-file ]] && continue
   if [[ -n $live && ! -L $live/$path ]] && [[ -d $live/$path || -f $live/$path ]]; then continue; fi
   shell_quote "$stored"
   if [[ $kind == dir ]]; then create="create it empty with mkdir -p -- $REPLY"; else create="write it anew at $REPLY"; fi
@@ -343,7 +344,7 @@ if [[ -n $live ]]; then
       got=$(resolved "$link")
       [[ -n $got && $got == "$want" ]] && ! is_absolute_link "$link" && continue
       # A config file the app's installer writes is not there until it does: the link is right.
-      [[ $kind == app-file && ! -e $stored && ! -L $stored && $(readlink -- "$link") == "$text" ]] && continue
+      [[ $kind == *-file && ! -e $stored && ! -L $stored && $(readlink -- "$link") == "$text" ]] && continue
       act "re-create the link $path -> $text" point_link "$link" "$text" || problem "could not re-create the link $path"
     elif [[ -d $link ]]; then
       differing_folder "$link" "$stored" && continue

@@ -29,8 +29,8 @@ FRAMEWORK='next'
 WEB_ROOT='public'
 # Set only when shared/ does not live at ROOT/shared.
 ROOT_FALLBACK='/var/www/next app'
-# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes), link
-# text from the release.
+# Persistent paths: path, kind (dir|file|app-file: a config file the app's installer writes|
+# optional-file: one the app reads only when present), link text from the release.
 PERSISTENT=(
   'data/app.sqlite' 'file' '../../../../../../mnt/data/next-shared/data/app.sqlite'
   'public/media' 'dir' '../../../../../../mnt/data/next-shared/public/media'
@@ -333,7 +333,7 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     if [[ -L $link ]]; then
       got=$(resolved "$link")
       want=$(resolved "$SHARED/$path")
-      if [[ -z $got && $kind == app-file && ! -e $SHARED/$path && ! -L $SHARED/$path && $(readlink -- "$link") == "$text" ]]; then
+      if [[ -z $got && $kind == *-file && ! -e $SHARED/$path && ! -L $SHARED/$path && $(readlink -- "$link") == "$text" ]]; then
         record pass link "$path" "links to shared/$path (not created yet)"
       elif [[ -z $got ]]; then
         record fail link "$path" "is a dangling link to $(readlink -- "$link")"
@@ -391,6 +391,8 @@ for ((i = 0; i < ${#PERSISTENT[@]}; i += 3)); do
     record pass shared "$path" "is a file"
   elif [[ -e $stored ]]; then
     record fail shared "$path" "is not a file"
+  elif [[ $kind == optional-file ]]; then
+    record pass shared "$path" "is not created: the app reads it only when present"
   elif [[ $kind == app-file ]]; then
     record warn shared "$path" "is not created yet: the app's installer writes it through the link"
   else
