@@ -59,7 +59,12 @@ package struct LayoutExpectations: Sendable, Equatable {
         webRoot = record.webRoot
         // The link text does not depend on the release id, only on the depth of the path.
         let release = root.release("ID")
-        persistent = record.persistentPaths.map { path in
+        // A path inside another persistent folder lives in that folder's shared/ copy: it gets
+        // no link of its own (recovery making one there would link the file to itself).
+        let folders = record.persistentPaths.filter { $0.kind == .dir }.map(\.path)
+        persistent = record.persistentPaths.filter { path in
+            !folders.contains { !PathName.sameBytes($0, path.path) && PathName.isWithin(path.path, $0) }
+        }.map { path in
             Persistent(
                 path: path.path, kind: path.kind,
                 linkText: PathName.relativeLink(at: PathName.join(release, path.path), to: root.sharedPath(path.path)),
