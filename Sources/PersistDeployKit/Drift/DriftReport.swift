@@ -98,10 +98,12 @@ package struct DriftReport: Sendable, Equatable {
         self.groups = groups.sorted { NameBytes.Key($0.path) < NameBytes.Key($1.path) }
     }
 
-    /// Every folder that holds, at any depth, a shipped file that is not data-like.
+    /// Every folder that holds, at any depth, a shipped file that is neither data-like nor a
+    /// placeholder against listing.
     private static func foldersHoldingCode(_ shipped: ReleaseTree) -> Set<NameBytes.Key> {
         var folders: Set<NameBytes.Key> = []
-        for path in shipped.paths where shipped[path]?.type != .directory && !isDataLike(path) {
+        for path in shipped.paths {
+            guard let entry = shipped[path], entry.type != .directory, !isDataLike(path), !isListingGuard(path, entry) else { continue }
             var parent = PathName.parent(path)
             while parent != ".", folders.insert(NameBytes.Key(parent)).inserted { parent = PathName.parent(parent) }
         }
@@ -129,6 +131,17 @@ package struct DriftReport: Sendable, Equatable {
         if let byName = NameRules.classFor(name: PathName.basename(path)), byName.isPersistent { return byName }
         return .user
     }
+
+    /// A shipped file that only keeps its folder from being listed or served: OpenCart and
+    /// PrestaShop put an empty `index.html` in every folder, data folders carry a deny-all
+    /// `.htaccess`. An index page with content is the folder's code.
+    static func isListingGuard(_ path: String, _ entry: ReleaseTree.Entry) -> Bool {
+        let name = PathName.basename(path)
+        guard entry.type == .file, NameRules.guardNames.contains(name) else { return false }
+        return serverRuleNames.contains(name) || entry.size == 0
+    }
+
+    private static let serverRuleNames: Set<String> = [".htaccess", "web.config"]
 
     /// Files that are data rather than code: a folder shipping only these may become persistent
     /// whole, since nothing in it changes with the code.
