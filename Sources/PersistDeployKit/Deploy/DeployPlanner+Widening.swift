@@ -31,3 +31,18 @@ extension DeployPlanner {
         (tree?.paths ?? []).compactMap { PathName.relative($0, to: folder) }.filter { !PathName.sameBytes($0, ".") }
     }
 }
+
+extension DeployPlanner {
+    /// What a deploy says when it merges a real folder that replaced the link into shared/ (an
+    /// app's `rename(uploads, uploads.bak); mkdir(uploads)`, an upload over the live site): the
+    /// files the app may have meant to drop are live again. Nil for a folder that is persistent
+    /// only from this deploy on, whose files are adopted as the summary says.
+    func mergeWarning(_ folder: String, live: LiveRelease, shared: String, ownLinks: [String], record: PersistenceRecord?) throws -> String? {
+        guard record?.persistentPaths.contains(where: { PathName.sameBytes($0.path, folder) }) == true else { return nil }
+        let files = try fileSystem.files(under: PathName.join(live.content, folder)).count - ownLinks.count
+        return "releases/\(live.id)/\(NameBytes.display(folder)) was a real folder where the link to '\(shared)' belongs (the app "
+            + "replaced the link, or something was unpacked over it): its \(Text.count(files, "file")) joined shared/ (identical copies "
+            + "dropped, a different one kept beside shared/'s as NAME.adopted-\(live.id)); what shared/ held stays, so files the "
+            + "app meant to remove from the folder are back."
+    }
+}

@@ -130,6 +130,9 @@ extension DeployPlanner {
                 try refuseDifferingCopies(live: PathName.join(live.content, path.path), shared: shared, ignoring: ownLinks)
                 step.action = .adopted
                 step.operations += ownLinks.map { .removeReleaseCopy(path: PathName.join(livePath, $0)) }
+                if let warning = try mergeWarning(path.path, live: live, shared: shared, ownLinks: ownLinks, record: record) {
+                    step.warnings.append(warning)
+                }
                 step.operations += [
                     .mergeMoveIntoShared(from: livePath, to: shared, suffix: ".adopted-\(live.id)"),
                     .removeReleaseCopy(path: livePath),
