@@ -165,7 +165,8 @@ package enum DriftGuard {
             + (intoShared ? " (shared/ keeps what \(links.count == 1 ? "it reaches" : "they reach"))" : "")
             + ", so there is nothing to keep: remove \(links.count == 1 ? "it" : "them") (rm -- \(paths)) and deploy again, or deploy "
             + "with --leave-behind, which " + (intoShared ? "removes \(links.count == 1 ? "it" : "them")."
-                : "removes those into shared/ and sets the others aside; if the app needs one, make it part of the release you build.")
+                : (links.contains { $0.link?.shared != nil } ? "removes those into shared/ and sets the others aside" : "sets them aside")
+                    + "; if the app needs one, make it part of the release you build.")
     }
 
     static func stop(
