@@ -22,11 +22,23 @@ extension DeployPlanner {
     /// Keyed by bytes: "café" composed and decomposed are two folders, each with its own home.
     func persistentPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
         var byPath = Dictionary(classification.persistentPaths.map { (NameBytes.Key($0.path), $0) }, uniquingKeysWith: { a, _ in a })
-        let mentioned = Set(classification.paths.map { NameBytes.Key($0.path) })
-        for old in record?.persistentPaths ?? [] where !mentioned.contains(NameBytes.Key(old.path)) {
+        for old in keptFromRecord(classification, record: record) {
             byPath[NameBytes.Key(old.path)] = old
         }
         return byPath.values.sorted { PathName.bytewiseLess($0.path, $1.path) }
+    }
+
+    /// The record's persistent paths this release's classification does not mention, but those
+    /// inside one of its persistent folders: an entry widened from a file to its folder
+    /// (`images/up1.png` to `images`) keeps the file where it was, shared/images/up1.png being
+    /// inside shared/images; a link inside a linked folder would be a link in shared/ itself.
+    func keptFromRecord(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
+        let mentioned = Set(classification.paths.map { NameBytes.Key($0.path) })
+        let folders = classification.persistentPaths.filter { $0.kind == .dir }.map(\.path)
+        return (record?.persistentPaths ?? []).filter { old in
+            !mentioned.contains(NameBytes.Key(old.path))
+                && !folders.contains { !PathName.sameBytes($0, old.path) && PathName.isWithin(old.path, $0) }
+        }
     }
 
     /// A path named in persist-deploy.json that the release does not hold is taken for a folder
@@ -71,8 +83,6 @@ extension DeployPlanner {
     /// The record's paths after this deploy: this release's classification, plus the persistent
     /// paths an earlier deploy recorded that it does not mention.
     func mergedRecordPaths(_ classification: Classification, record: PersistenceRecord?) -> [ClassifiedPath] {
-        let mentioned = Set(classification.paths.map { NameBytes.Key($0.path) })
-        let kept = (record?.persistentPaths ?? []).filter { !mentioned.contains(NameBytes.Key($0.path)) }
-        return (classification.paths + kept).sorted { PathName.bytewiseLess($0.path, $1.path) }
+        (classification.paths + keptFromRecord(classification, record: record)).sorted { PathName.bytewiseLess($0.path, $1.path) }
     }
 }

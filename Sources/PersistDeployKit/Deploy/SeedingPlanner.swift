@@ -84,7 +84,7 @@ extension DeployPlanner {
                     // Files the new release ships there join the adopted data, as for a path
                     // that was persistent already: those new to the code when the live release's
                     // manifest tells what it shipped there, else every one shared/ lacks.
-                    let before = Set((liveTree?.paths ?? []).compactMap { PathName.relative($0, to: path.path) }.map(NameBytes.Key.init))
+                    let before = Set(shippedInTree(liveTree, below: path.path).map(NameBytes.Key.init))
                     let candidates = request.mode == .first ? files : files.filter { !before.contains(NameBytes.Key($0)) }
                     if !candidates.isEmpty { step.operations.append(.addMissingFiles(from: inRelease, to: shared, files: candidates)) }
                     step.added = candidates.count
@@ -139,10 +139,17 @@ extension DeployPlanner {
             }
             if let live, liveHoldsData, liveType == .directory {
                 // A real folder where the live release should have a link: someone unpacked over
-                // it. Its files join shared/ (a clash keeps both) before the switch leaves it.
+                // it, or the entry was widened from files in it to the folder. Its files join
+                // shared/ (a clash keeps both) before the switch leaves it; its links to their
+                // own place in shared/ are those files already, so they go first.
                 let livePath = PathName.join(live.path, path.path)
-                try refuseDifferingCopies(live: PathName.join(live.content, path.path), shared: shared)
+                let ownLinks = try linksToOwnPlaceInShared(path.path, live: live, shared: shared)
+                try refuseDifferingCopies(live: PathName.join(live.content, path.path), shared: shared, ignoring: ownLinks)
                 step.action = .adopted
+                step.operations += ownLinks.map { .removeReleaseCopy(path: PathName.join(livePath, $0)) }
+                if let warning = try mergeWarning(path.path, live: live, shared: shared, ownLinks: ownLinks, record: record) {
+                    step.warnings.append(warning)
+                }
                 step.operations += [
                     .mergeMoveIntoShared(from: livePath, to: shared, suffix: ".adopted-\(live.id)"),
                     .removeReleaseCopy(path: livePath),
@@ -156,9 +163,10 @@ extension DeployPlanner {
                 } else if let liveManifest {
                     // Files the code shipped before and shared/ lacks were deleted by users: they
                     // stay deleted. Only files new to the code are added: all of them when the
-                    // live release shipped nothing there (no entry). Compared by bytes: a name
-                    // canonically equal to an old one is still a new file.
-                    let before = Set((liveManifest.shipped[path.path] ?? []).map(NameBytes.Key.init))
+                    // live release shipped nothing there (no entry; its tree holds nothing below
+                    // a link, and what it shipped in a folder that becomes persistent now).
+                    // Compared by bytes: a name canonically equal to an old one is still a new file.
+                    let before = Set((liveManifest.shipped[path.path] ?? shippedInTree(liveTree, below: path.path)).map(NameBytes.Key.init))
                     candidates = files.filter { !before.contains(NameBytes.Key($0)) }
                 } else {
                     candidates = []
@@ -220,8 +228,9 @@ extension DeployPlanner {
     /// (WordPress's updater renames a plugin's folder aside and unpacks the new version), or
     /// older copies were unpacked over it. Only one copy of each path can be live, and which is
     /// right is the admin's call, so the deploy stops. Identical copies and new files merge.
-    private func refuseDifferingCopies(live: String, shared: String) throws {
-        let differing = try fileSystem.differingCopies(of: live, in: shared)
+    private func refuseDifferingCopies(live: String, shared: String, ignoring: [String]) throws {
+        let ignored = Set(ignoring.map(NameBytes.Key.init))
+        let differing = try fileSystem.differingCopies(of: live, in: shared).filter { !ignored.contains(NameBytes.Key($0)) }
         guard !differing.isEmpty else { return }
         throw ToolError(
             "'\(live)' is a real folder where the link to '\(shared)' was, and shared/'s copies of \(Text.count(differing.count, "file")) "

@@ -27,16 +27,37 @@ extension DeployPlanner {
         let baseline: DriftBaseline = tree.map { .manifest($0) } ?? .otherRelease(newContent)
         let drift = try DriftScanner(fileSystem: fileSystem).scan(live.content, against: baseline, excluding: exclusions)
         guard !drift.isEmpty else { return DriftDecision() }
-        let report = DriftReport(drift, shipped: tree, persistent: persistent, webRoot: webRoot)
+        let report = DriftReport(drift, shipped: tree, persistent: persistent, webRoot: webRoot) { path in
+            linkTarget(PathName.join(live.content, path), movedTo: PathName.join(live.path, path))
+        }
         let destination = root.leftBehind(of: live.id)
         guard leaveBehind else {
             throw DriftGuard.stop(report, release: live.id, comparedWithManifest: tree != nil, leftBehind: destination, root: root)
         }
+        // A link into shared/ is dropped rather than set aside: moved, its relative text would
+        // point nowhere, and shared/ holds what it reached.
+        let sharedLinks = Set(report.groups.filter { $0.link?.shared != nil }.map { NameBytes.Key($0.path) })
         let operation = DeployOperation.leaveBehind(
-            release: live.path, paths: report.newTops, copies: report.changedFiles, to: destination)
+            release: live.path, paths: report.newTops.filter { !sharedLinks.contains(NameBytes.Key($0)) }, copies: report.changedFiles,
+            to: destination)
+        var warnings = ["--leave-behind: what the app wrote into releases/\(live.id), \(DriftGuard.summary(report)), goes to '\(destination)' after the switch."]
+        if !sharedLinks.isEmpty {
+            let names = Text.list(sharedLinks.sorted().map { "'\(NameBytes.display($0.string))'" })
+            warnings.append("\(names) \(sharedLinks.count == 1 ? "is a link" : "are links") into shared/ the app made (or the tool's link renamed "
+                + "aside): removed from releases/\(live.id) after the switch instead; shared/ keeps what \(sharedLinks.count == 1 ? "it" : "they") reached.")
+        }
         return DriftDecision(
-            afterSwitch: [operation],
-            warnings: ["--leave-behind: what the app wrote into releases/\(live.id), \(DriftGuard.summary(report)), goes to '\(destination)' after the switch."])
+            afterSwitch: [operation] + sharedLinks.sorted().map { .removeReleaseCopy(path: PathName.join(live.path, $0.string)) },
+            warnings: warnings)
+    }
+
+    /// What the link at `path` (read there; at `movedTo` once an in-place site is adopted)
+    /// points at, and the path under shared/ it reaches, if any.
+    func linkTarget(_ path: String, movedTo: String) -> DriftReport.Link? {
+        guard let text = try? fileSystem.readSymlink(at: path) else { return nil }
+        let reached = [PathName.absolute(text, from: PathName.parent(path)), PathName.absolute(text, from: PathName.parent(movedTo))]
+        let shared = reached.lazy.compactMap { PathName.relative($0, to: root.shared) }.first { !PathName.sameBytes($0, ".") }
+        return DriftReport.Link(target: text, shared: shared)
     }
 
     /// The manifest recorded for a release, or nil (none, or not readable as one).
@@ -53,13 +74,15 @@ package enum DriftGuard {
         var parts: [String] = []
         for (change, kind, noun) in [("new", PathKind.dir, "new folder"), ("grown", .dir, "folder with new files"),
                                      ("new", .file, "new file"), ("changed", .file, "changed file")] {
-            let count = report.groups.filter { $0.change == change && $0.kind == kind }.count
+            let count = report.groups.filter { $0.change == change && $0.kind == kind && $0.link == nil }.count
             if count > 0 { parts.append(Text.count(count, noun, noun == "folder with new files" ? "folders with new files" : nil)) }
         }
-        let files = report.groups.reduce(0) { $0 + $1.files }
+        let links = report.groups.filter { $0.link != nil }.count
+        if links > 0 { parts.append(Text.count(links, "new link")) }
+        let files = report.groups.filter { $0.link == nil }.reduce(0) { $0 + $1.files }
         let bytes = report.groups.reduce(Int64(0)) { $0 + $1.bytes }
         let list = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1] : parts.first ?? ""
-        return "\(list) (\(Text.count(files, "file")), \(Text.bytes(bytes)))"
+        return links == report.groups.count ? list : "\(list) (\(Text.count(files, "file")), \(Text.bytes(bytes)))"
     }
 
     /// The number of shipped code files changed in place from which the app is taken to have
@@ -91,6 +114,11 @@ package enum DriftGuard {
             case (_, .dir): what = "new folder, \(Text.count(group.files, "file"))"
             default: what = "new file"
             }
+            if let link = group.link {
+                let target = link.shared.map { "shared/" + NameBytes.display($0) } ?? link.target.map { "'\(NameBytes.display($0))'" }
+                let reached = link.shared == nil ? "" : ": it holds no data, shared/ keeps what it reaches"
+                return "  \(NameBytes.display(group.path))  (new link\(target.map { " to " + $0 } ?? ""), made by the app or the tool's link renamed aside\(reached))"
+            }
             let examples = group.kind == .dir && !group.examples.isEmpty ? "; e.g. " + group.examples.joined(separator: ", ") : ""
             let shown = NameBytes.display(group.path) + (group.kind == .dir ? "/" : "")
             return "  \(shown)  (\(what), \(Text.bytes(group.bytes))\(examples))"
@@ -107,7 +135,9 @@ package enum DriftGuard {
     /// is pasted into persist-deploy.json; nil when nothing is left to keep that way.
     package static func classifySnippet(_ report: DriftReport) -> String? {
         let updated = Set(selfUpdate(report).map { NameBytes.Key($0.path) })
-        let entries = report.groups.filter { !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) }.map(\.entry)
+        let entries = report.groups.filter {
+            !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) && $0.link == nil
+        }.map(\.entry)
         return entries.isEmpty ? nil : "\"classify\": {" + entries.joined(separator: ", ") + "}"
     }
 
@@ -123,6 +153,22 @@ package enum DriftGuard {
             + "then deploy that release with --leave-behind once, which sets the live release's copies aside."
     }
 
+    /// What to do with links the app made: a link holds no data, so no entry keeps one (kept,
+    /// it would become a file or a link inside shared/). One into shared/ reaches data shared/
+    /// keeps anyway (`rename(uploads, uploads.bak)` through current/ moves the tool's link).
+    static func linkAdvice(_ report: DriftReport, release: String, root: DeployRoot) -> String? {
+        let links = report.groups.filter { $0.link != nil }
+        guard !links.isEmpty else { return nil }
+        let paths = links.map { Shell.quote(PathName.join(root.release(release), $0.path)) }.joined(separator: " ")
+        let intoShared = links.allSatisfy { $0.link?.shared != nil }
+        return (links.count == 1 ? "The new link holds" : "The new links hold") + " no data"
+            + (intoShared ? " (shared/ keeps what \(links.count == 1 ? "it reaches" : "they reach"))" : "")
+            + ", so there is nothing to keep: remove \(links.count == 1 ? "it" : "them") (rm -- \(paths)) and deploy again, or deploy "
+            + "with --leave-behind, which " + (intoShared ? "removes \(links.count == 1 ? "it" : "them")."
+                : (links.contains { $0.link?.shared != nil } ? "removes those into shared/ and sets the others aside" : "sets them aside")
+                    + "; if the app needs one, make it part of the release you build.")
+    }
+
     static func stop(
         _ report: DriftReport, release: String, comparedWithManifest: Bool, leftBehind: String, root: DeployRoot
     ) -> ToolError {
@@ -132,6 +178,7 @@ package enum DriftGuard {
         let message = "The running app wrote data into the live release outside shared/: \(summary(report)) \(how). "
             + "The switch would leave them behind, so the deploy stopped.\n" + lines(report).joined(separator: "\n")
         var hint = "Nothing was changed. " + (packageAdvice(report).map { $0 + "\n" } ?? "")
+            + (linkAdvice(report, release: release, root: root).map { $0 + "\n" } ?? "")
         if let snippet = classifySnippet(report) {
             hint += "To keep them, add these entries to persist-deploy.json at the app's root (in the release you deploy), "
                 + "merged into any \"classify\" it has:\n  \(snippet)\n"
@@ -142,6 +189,8 @@ package enum DriftGuard {
                 + "code you deploy and turn the app's self-update off (WordPress: define('AUTOMATIC_UPDATER_DISABLED', true) in "
                 + "wp-config.php), since a copy kept in shared/ would hide every later version. "
         }
+        // Only links into shared/: the link advice above says all there is.
+        if report.groups.allSatisfy({ $0.link?.shared != nil }) { return ToolError(message, hint: String(hint.dropLast())) }
         hint += "To deploy without them this once, run the same command "
             + "with --leave-behind: they are moved to '\(leftBehind)'. Paths whose run-time files may be dropped (caches) can be "
             + "classified \"disposable\"."

@@ -16,9 +16,24 @@ package struct DriftReport: Sendable, Equatable {
         package var examples: [String]
         /// The class the `classify` entry gives it.
         package var suggestedClass: PathClass
+        /// Set for a link the app made or renamed (a new top that is a link): it holds no data,
+        /// so no entry keeps it.
+        package var link: Link?
 
         /// The entry for `persist-deploy.json`'s `classify`, as it is written there.
         package var entry: String { "\(Text.jsonString(NameBytes.display(path))): \"\(suggestedClass.rawValue)\"" }
+    }
+
+    /// What a link the app made points at: its text, and the path under shared/ it reaches
+    /// (the tool's own link renamed aside, `rename(uploads, uploads.bak)`), when it does.
+    package struct Link: Sendable, Equatable, Codable {
+        package var target: String?
+        package var shared: String?
+
+        package init(target: String?, shared: String?) {
+            self.target = target
+            self.shared = shared
+        }
     }
 
     package var groups: [Group]
@@ -31,8 +46,11 @@ package struct DriftReport: Sendable, Equatable {
 
     /// Groups `drift` found in a release. `shipped` is what the release shipped (nil for a
     /// release compared with another); `persistent` lists today's persistent paths, which a
-    /// suggested folder must neither hold nor lie in; `webRoot` is never suggested whole.
-    package init(_ drift: Drift, shipped: ReleaseTree?, persistent: [String], webRoot: String) {
+    /// suggested folder must neither hold nor lie in; `webRoot` is never suggested whole;
+    /// `link` tells what a new link points at (nil: not read).
+    package init(
+        _ drift: Drift, shipped: ReleaseTree?, persistent: [String], webRoot: String, link: (String) -> Link? = { _ in nil }
+    ) {
         let added = Set(drift.added.map { NameBytes.Key($0.path) })
         let statusOf = Dictionary((drift.added + drift.changed).map { (NameBytes.Key($0.path), $0.status) }, uniquingKeysWith: { a, _ in a })
         func isAdded(_ path: String) -> Bool { added.contains(NameBytes.Key(path)) }
@@ -50,8 +68,8 @@ package struct DriftReport: Sendable, Equatable {
         changedFiles = drift.changed.map(\.path)
 
         // A folder holding new or changed files is kept whole when it ships no code; the
-        // outermost such folder wins, so no two suggestions overlap.
-        let loose = tops.filter { statusOf[NameBytes.Key($0)]?.type != .directory } + changedFiles
+        // outermost such folder wins, so no two suggestions overlap. A link holds no data.
+        let loose = tops.filter { ![.directory, .symlink].contains(statusOf[NameBytes.Key($0)]?.type) } + changedFiles
         let candidates = Set(loose.map { NameBytes.Key(PathName.parent($0)) }).map(\.string)
         let codeFolders = shipped.map(Self.foldersHoldingCode) ?? []
         let persistentPaths = persistent.map { PathName.normalize($0) }
@@ -81,8 +99,10 @@ package struct DriftReport: Sendable, Equatable {
             if let folder = grownAncestor(top) {
                 grownMembers[NameBytes.Key(folder), default: []] += members
             } else {
-                let isFolder = statusOf[NameBytes.Key(top)]?.type == .directory
-                groups.append(Self.group(top, kind: isFolder ? .dir : .file, change: "new", members: members))
+                let type = statusOf[NameBytes.Key(top)]?.type
+                var group = Self.group(top, kind: type == .directory ? .dir : .file, change: "new", members: members)
+                if type == .symlink { group.link = link(top) ?? Link(target: nil, shared: nil) }
+                groups.append(group)
             }
         }
         for item in drift.changed {
@@ -98,10 +118,12 @@ package struct DriftReport: Sendable, Equatable {
         self.groups = groups.sorted { NameBytes.Key($0.path) < NameBytes.Key($1.path) }
     }
 
-    /// Every folder that holds, at any depth, a shipped file that is not data-like.
+    /// Every folder that holds, at any depth, a shipped file that is neither data-like nor a
+    /// placeholder against listing.
     private static func foldersHoldingCode(_ shipped: ReleaseTree) -> Set<NameBytes.Key> {
         var folders: Set<NameBytes.Key> = []
-        for path in shipped.paths where shipped[path]?.type != .directory && !isDataLike(path) {
+        for path in shipped.paths {
+            guard let entry = shipped[path], entry.type != .directory, !isDataLike(path), !isListingGuard(path, entry) else { continue }
             var parent = PathName.parent(path)
             while parent != ".", folders.insert(NameBytes.Key(parent)).inserted { parent = PathName.parent(parent) }
         }
@@ -129,6 +151,17 @@ package struct DriftReport: Sendable, Equatable {
         if let byName = NameRules.classFor(name: PathName.basename(path)), byName.isPersistent { return byName }
         return .user
     }
+
+    /// A shipped file that only keeps its folder from being listed or served: OpenCart and
+    /// PrestaShop put an empty `index.html` in every folder, data folders carry a deny-all
+    /// `.htaccess`. An index page with content is the folder's code.
+    static func isListingGuard(_ path: String, _ entry: ReleaseTree.Entry) -> Bool {
+        let name = PathName.basename(path)
+        guard entry.type == .file, NameRules.guardNames.contains(name) else { return false }
+        return serverRuleNames.contains(name) || entry.size == 0
+    }
+
+    private static let serverRuleNames: Set<String> = [".htaccess", "web.config"]
 
     /// Files that are data rather than code: a folder shipping only these may become persistent
     /// whole, since nothing in it changes with the code.

@@ -510,6 +510,9 @@ fi
 # Files that are data, not code: a shipped folder holding only these may be kept whole.
 DRIFT_DATA_EXTENSIONS=' jpg jpeg png gif webp avif svg ico bmp tif tiff heic pdf doc docx xls xlsx ppt pptx odt ods csv txt zip gz rar 7z mp3 mp4 m4a wav ogg webm mov avi mkv '
 DRIFT_PLACEHOLDERS=' .gitkeep .keep .gitignore .empty .placeholder '
+# Files that only keep a folder from being listed (empty, as OpenCart ships them) or served.
+DRIFT_LISTING_GUARDS=' index.html index.htm index.php _dummy '
+DRIFT_SERVER_RULES=' .htaccess web.config '
 
 # drift_reset: forgets the baseline, the paths passed over and the last scan.
 drift_reset() {
@@ -542,6 +545,14 @@ drift_is_data_like() {
   [[ $name == ?*.* ]] && extension=${name##*.}
   extension=${extension,,}
   [[ -n $extension && $DRIFT_DATA_EXTENSIONS == *" $extension "* ]]
+}
+
+# drift_is_listing_guard PATH SIZE: true for a shipped file of SIZE bytes that says nothing about
+# what its folder holds: an empty index page, or the folder's server rules.
+drift_is_listing_guard() {
+  local name=${1##*/}
+  [[ $DRIFT_SERVER_RULES == *" $name "* ]] && return 0
+  [[ $2 == 0 && $DRIFT_LISTING_GUARDS == *" $name "* ]]
 }
 
 # drift_walk DIR [all]: DRIFT_ITEMS and DRIFT_KINDS (d, f, l or o) = every entry below DIR, parents
@@ -613,7 +624,7 @@ drift_load_manifest() {
     digest=${rest%% *} path=${rest#* }
     [[ $type == [dflo] && -n $path ]] || return 1
     drift_type[$path]=$type drift_size[$path]=$size drift_time[$path]=$mtime drift_digest[$path]=$digest
-    if [[ $type != d ]] && ! drift_is_data_like "$path"; then
+    if [[ $type != d ]] && ! drift_is_data_like "$path" && ! { [[ $type == f ]] && drift_is_listing_guard "$path" "$size"; }; then
       while [[ $path == */* ]]; do
         path=${path%/*}
         [[ -n ${drift_code[$path]+set} ]] && break
