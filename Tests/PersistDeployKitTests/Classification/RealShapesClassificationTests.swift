@@ -1,0 +1,73 @@
+import PersistDeployKit
+import PersistDeployTestSupport
+import Testing
+
+/// Fixtures shaped like real apps whose classification once lost or froze something (stop 21),
+/// pinned path by path: class, kind and the reason that decided it.
+@Suite struct RealShapesClassificationTests {
+    typealias Row = ClassifierTests.Row
+
+    static let expectations: [(String, [Row])] = [
+        ("shaarli", [
+            Row("application", .dir, .asset, "holds the app's code"),
+            Row("assets", .dir, .asset,
+                "its .htaccess denies all web access, but it holds front-end code (e.g. 'default/scss/shaarli.scss'): the sources a build compiles for the app"),
+            Row("cache", .dir, .runtime, "git ignores it ('cache' in .gitignore)"),
+            Row("data", .dir, .user, "git ignores it ('data' in .gitignore), so the app writes it: persistent"),
+            Row("inc", .dir, .asset, "its name says it holds code"),
+            Row("pagecache", .dir, .user, "git ignores it ('pagecache' in .gitignore)"),
+            Row("plugins", .dir, .asset, "except the code the release ships there (e.g. 'qrcode/qrcode.html')"),
+            Row("tmp", .dir, .runtime, "git ignores it ('tmp' in .gitignore)"),
+            Row("tpl", .dir, .asset, "git ignores it ('tpl/*' in .gitignore) except the code the release ships there (e.g. 'default/linklist.html')"),
+        ]),
+    ]
+
+    @Test(arguments: expectations)
+    func classifiesEveryPathOfTheFixture(_ fixture: String, _ expected: [Row]) throws {
+        let classification = try Classifier(fileSystem: LocalFileSystem()).classify(appDirectory: Fixtures.path(fixture))
+        #expect(classification.paths.map(\.path) == expected.map(\.path))
+        for (found, row) in zip(classification.paths, expected) {
+            #expect(found.kind == row.kind, "\(row.path)")
+            #expect(found.class == row.pathClass, "\(row.path)")
+            #expect(found.reason.contains(row.reason), "\(row.path): \(found.reason)")
+        }
+    }
+}
+
+/// A small app written into a temporary folder, or a copy of a fixture changed for one test.
+struct ScratchApp {
+    let directory: TemporaryDirectory
+    let path: String
+    let fileSystem = LocalFileSystem()
+
+    /// `files` (app-relative path -> contents) in a fresh folder.
+    init(_ files: [String: String]) throws {
+        directory = try TemporaryDirectory("scratch-app")
+        path = directory.path
+        try write(files)
+    }
+
+    /// A copy of the fixture, with `files` written over it and `removing` removed.
+    init(fixture: String, writing files: [String: String] = [:], removing: [String] = []) throws {
+        (directory, path) = try Fixtures.copy(fixture)
+        for relative in removing { try fileSystem.removeTree(at: PathName.join(path, relative)) }
+        try write(files)
+    }
+
+    func write(_ files: [String: String]) throws {
+        for (relative, contents) in files {
+            let full = PathName.join(path, relative)
+            try fileSystem.createDirectory(at: PathName.parent(full), permissions: 0o755)
+            try fileSystem.writeText(contents, to: full)
+        }
+    }
+
+    func classify() throws -> Classification {
+        defer { directory.remove() }
+        return try Classifier(fileSystem: fileSystem).classify(appDirectory: path)
+    }
+}
+
+extension Classification {
+    func entry(_ path: String) -> ClassifiedPath? { paths.first { $0.path == path } }
+}
