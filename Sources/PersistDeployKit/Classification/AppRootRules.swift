@@ -17,6 +17,10 @@ struct AppRootRules {
             builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
                 $0.isPersistent ? $0 : nil } ?? .user, reason: reason))
         }
+        for (path, reason) in tree.foldersOfIgnoredFiles() where !isJavaScript && !builder.contains(path) {
+            builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
+                $0.isPersistent ? $0 : nil } ?? .user, reason: reason))
+        }
         for (path, reason) in tree.databaseFiles() where !builder.contains(path) {
             try add(path, .file, .runtime, reason, into: &builder)
         }

@@ -6,6 +6,7 @@ import Testing
 /// pinned path by path: class, kind and the reason that decided it.
 @Suite struct RealShapesClassificationTests {
     typealias Row = ClassifierTests.Row
+    static let matomoFAQ = AppWrittenFilesKindTests.matomoFAQ
 
     static let expectations: [(String, [Row])] = [
         ("shaarli", [
@@ -19,6 +20,21 @@ import Testing
             Row("plugins", .dir, .asset, "except the code the release ships there (e.g. 'qrcode/qrcode.html')"),
             Row("tmp", .dir, .runtime, "git ignores it ('tmp' in .gitignore)"),
             Row("tpl", .dir, .asset, "git ignores it ('tpl/*' in .gitignore) except the code the release ships there (e.g. 'default/linklist.html')"),
+        ]),
+        ("matomo", [
+            Row("config", .dir, .asset, "holds the app's code"),
+            Row("config/config.ini.php", .file, .config,
+                "written by its installer and rewritten when settings or plugins change (Matomo: \(matomoFAQ)); the installer writes it, so it is linked and never created empty"),
+            Row("core", .dir, .asset, "holds the app's code"),
+            Row("js", .dir, .asset, "its name says asset"),
+            Row("lang", .dir, .asset, "its name says it holds code"),
+            Row("libs", .dir, .asset, "holds the app's code"),
+            Row("matomo.js", .file, .disposable, "the JavaScript tracker, which Matomo rebuilds on each server with its plugins' tracker code"),
+            Row("misc", .dir, .asset, "holds the app's code"),
+            Row("misc/user", .dir, .user, "the custom logo and favicon uploaded in Matomo's general settings (Matomo: \(matomoFAQ))"),
+            Row("piwik.js", .file, .disposable, "the JavaScript tracker"),
+            Row("plugins", .dir, .asset, "holds the app's code"),
+            Row("tmp", .dir, .runtime, "caches, compiled templates, merged css/js and logs (Matomo: \(matomoFAQ))"),
         ]),
     ]
 

@@ -57,6 +57,7 @@ import Testing
         Expected(fixture: "symfony", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "codeigniter4", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "shaarli", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
+        Expected(fixture: "matomo", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
     ]
 
     @Test(arguments: expectations)
