@@ -24,6 +24,7 @@ struct AppRootRules {
         for (path, reason) in tree.databaseFiles() where !builder.contains(path) {
             try add(path, .file, .runtime, reason, into: &builder)
         }
+        if framework == .laravel { try addLaravelSQLite(into: &builder) }
         for folder in tree.compiledTemplateFolders where !builder.contains(folder) {
             builder.add(ClassifiedPath(
                 path: folder, kind: .dir, class: .disposable,
@@ -112,6 +113,31 @@ struct AppRootRules {
                     path: path, kind: .dir, class: .user,
                     reason: "git ignores it ('\(rule.text)' in \(rule.file)), so the app writes it into public/ at run time: persistent"))
             }
+        }
+    }
+
+    /// Laravel's SQLite databases (`LaravelSQLite`), listed even when the release lacks them.
+    /// One the release lacks starts as an empty file in shared/, which SQLite reads as an empty
+    /// database (an app on MySQL never opens it); `artisan migrate` fills it.
+    private func addLaravelSQLite(into builder: inout PathListBuilder) throws(ToolError) {
+        var databases: [LaravelSQLite.Database] = []
+        var source = "config/database.php"
+        if try reader.isFile(source) {
+            databases = LaravelSQLite.databases(inConfig: String(decoding: try reader.read(source), as: UTF8.self))
+        } else if let env = try reader.first(of: [".env", ".env.example"], where: reader.isFile),
+                  LaravelSQLite.envPicksSQLite(String(decoding: try reader.read(env), as: UTF8.self))
+        {
+            databases = [LaravelSQLite.frameworkDefault]
+            source = "Laravel's default, as \(env) sets DB_CONNECTION=sqlite"
+        }
+        for database in databases where !builder.contains(database.path) {
+            guard try reader.isDirectory(PathName.parent(database.path)) else { continue }
+            let shipped = try reader.entryType(database.path) != nil
+            builder.add(ClassifiedPath(
+                path: database.path, kind: .file, class: .runtime,
+                reason: "the SQLite database of the '\(database.connection)' connection (\(source): \(database.written)), used when "
+                    + "DB_CONNECTION=\(database.connection): data of the running app, persistent"
+                    + (shipped ? "" : "; the release lacks it, so it starts empty in shared/ (an empty SQLite database)")))
         }
     }
 }

@@ -36,6 +36,19 @@ import Testing
             Row("plugins", .dir, .asset, "holds the app's code"),
             Row("tmp", .dir, .runtime, "caches, compiled templates, merged css/js and logs (Matomo: \(matomoFAQ))"),
         ]),
+        ("koel", [
+            Row(".env", .file, .config, "seeded from .env.example when shared/ lacks it"),
+            Row("bootstrap/cache", .dir, .disposable, "what php artisan optimize and config:cache write"),
+            Row("database/database.sqlite", .file, .runtime,
+                "the SQLite database of the 'sqlite' connection (config/database.php: env('DB_DATABASE', database_path('database.sqlite'))), used when DB_CONNECTION=sqlite"),
+            Row("database/e2e.sqlite", .file, .runtime, "a SQLite database git ignores"),
+            Row("database/koel.sqlite", .file, .runtime, "the SQLite database of the 'sqlite-persistent' connection"),
+            Row("koel.db", .file, .runtime, "a SQLite database git ignores: data of the running app ('koel.db' in .gitignore)"),
+            Row("public/css", .dir, .asset, "but it holds only compiled css/js, rebuilt for every release"),
+            Row("public/img", .dir, .user, "git ignores it ('img/*' in public/.gitignore), so the app writes it: persistent"),
+            Row("public/storage", .dir, .user, "Laravel's link to storage/app/public"),
+            Row("storage", .dir, .runtime, "Laravel's storage/"),
+        ]),
     ]
 
     @Test(arguments: expectations)

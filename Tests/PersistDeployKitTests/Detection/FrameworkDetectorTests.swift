@@ -58,6 +58,9 @@ import Testing
         Expected(fixture: "codeigniter4", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "shaarli", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
         Expected(fixture: "matomo", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
+        Expected(fixture: "koel", framework: .laravel, webRoot: "public", evidence: [
+            "an artisan file at the app root", "composer.json requires laravel/framework (^12.0)", "web root public/",
+        ]),
     ]
 
     @Test(arguments: expectations)
