@@ -12,6 +12,7 @@ struct AppRootRules {
     func add(into builder: inout PathListBuilder) throws(ToolError) {
         try addSettings(into: &builder)
         if !isJavaScript { try addDataFolders(into: &builder) }
+        if framework == .laravel || framework == .php { try addThemeFolder(into: &builder) }
         if isJavaScript { try addPublicDataFolders(into: &builder) }
         for (path, reason) in tree.ignoredDataFolders(under: isJavaScript ? "public" : nil) where !builder.contains(path) {
             builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
@@ -139,5 +140,31 @@ struct AppRootRules {
                     + "DB_CONNECTION=\(database.connection): data of the running app, persistent"
                     + (shipped ? "" : "; the release lacks it, so it starts empty in shared/ (an empty SQLite database)")))
         }
+    }
+
+    /// A `themes/` folder outside the web root that the release ships with nothing but
+    /// placeholders or a README: where the site's own theme goes (BookStack's
+    /// `themes/<APP_THEME>`), made on the server, so persistent. One the release fills ships
+    /// with the code.
+    private func addThemeFolder(into builder: inout PathListBuilder) throws(ToolError) {
+        let webRoot = PathName.normalize(facts.detection.webRoot)
+        guard webRoot != ".", !builder.contains("themes"), try reader.isDirectory("themes") else { return }
+        let entries = try reader.listWithTypes("themes")
+        guard entries.allSatisfy({ $0.type == .file && (NameRules.isPlaceholder($0.name) || Self.isReadme($0.name)) }) else { return }
+        let shipped = entries.isEmpty ? "empty" : "with only \(Text.list(entries.map(\.name).sorted())) in it"
+        var reason = "the release ships it \(shipped): the folder for the site's own theme, made on the server, so persistent"
+        for env in [".env.example", ".env.example.complete"] where try reader.isFile(env) {
+            let mentions = Text.lines(String(decoding: try reader.read(env), as: UTF8.self)).contains { $0.contains("APP_THEME") }
+            if mentions {
+                reason += " (\(env) names APP_THEME, the theme the app loads from themes/<APP_THEME>)"
+                break
+            }
+        }
+        builder.add(ClassifiedPath(path: "themes", kind: .dir, class: .user, reason: reason))
+    }
+
+    private static func isReadme(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "readme" || lower.hasPrefix("readme.")
     }
 }

@@ -3,7 +3,8 @@ import PersistDeployTestSupport
 import Testing
 
 /// What a Laravel app keeps in its own tree that the release lacks: the SQLite database its
-/// config points into `database/` (Koel's, Laravel's default).
+/// config points into `database/` (Koel's, Laravel's default), and the folder for the site's own
+/// theme (BookStack's `themes/`).
 @Suite struct LaravelDataKindTests {
     static let laravel = [
         "artisan": "#!/usr/bin/env php\n<?php\n", "composer.json": #"{"require": {"laravel/framework": "^11.0"}}"#,
@@ -83,5 +84,42 @@ import Testing
 
         let plain = ["public/index.php": "<?php\n", "config/database.php": skeleton, "database/schema.sql": "--"]
         #expect(try Self.classify([:], base: plain).entry("database/database.sqlite") == nil)
+    }
+}
+
+/// BookStack's `themes/`: the release ships it empty, the site's theme is made on the server.
+@Suite struct ThemeFolderKindTests {
+    @Test(arguments: [
+        (["themes/.gitignore": "*\n!.gitignore\n"], "with only .gitignore in it"),
+        (["themes/.gitkeep": ""], "with only .gitkeep in it"),
+        (["themes/README.md": "Put your theme here.\n"], "with only README.md in it"),
+        (["themes/.gitignore": "*\n", "themes/readme.txt": "x"], "with only .gitignore and readme.txt in it"),
+    ])
+    func aThemesFolderShippedEmptyPersists(_ files: [String: String], _ shipped: String) throws {
+        let found = try #require(try LaravelDataKindTests.classify(files).entry("themes"))
+        #expect(found.class == .user)
+        #expect(found.reason == "the release ships it \(shipped): the folder for the site's own theme, made on the server, so persistent")
+    }
+
+    /// The same for a PHP app served from public/, and the reason names APP_THEME where the
+    /// app's env example does.
+    @Test func appThemeIsNamedWhenTheAppSaysSo() throws {
+        let plain = try LaravelDataKindTests.classify(["themes/.gitkeep": ""], base: ["public/index.php": "<?php\n"])
+        #expect(plain.entry("themes")?.class == .user)
+        let named = try LaravelDataKindTests.classify(["themes/.gitignore": "*\n", ".env.example.complete": "# themes/<APP_THEME>\nAPP_THEME=false\n"])
+        #expect(named.entry("themes")?.reason.hasSuffix(
+            "so persistent (.env.example.complete names APP_THEME, the theme the app loads from themes/<APP_THEME>)") == true)
+    }
+
+    /// A release that ships a theme, or any other file there, ships the folder with its code;
+    /// an app served from its root leaves the folder to the web root's rules (October's preset).
+    @Test(arguments: [["themes/custom/layout.blade.php": "x"], ["themes/default.css": "x"], ["themes/.gitkeep": "", "themes/custom/.gitkeep": ""]])
+    func aThemesFolderTheReleaseFillsShips(_ files: [String: String]) throws {
+        #expect(try LaravelDataKindTests.classify(files).entry("themes") == nil)
+    }
+
+    @Test func anAppServedFromItsRootIsLeftToTheWebRootRules() throws {
+        let classification = try ScratchApp(fixture: "laravel-root-served").classify()
+        #expect(classification.entry("themes")?.reason.contains("October CMS") == true)
     }
 }

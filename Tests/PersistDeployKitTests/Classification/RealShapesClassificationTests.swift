@@ -49,6 +49,17 @@ import Testing
             Row("public/storage", .dir, .user, "Laravel's link to storage/app/public"),
             Row("storage", .dir, .runtime, "Laravel's storage/"),
         ]),
+        ("bookstack", [
+            Row(".env", .file, .config, "seeded from .env.example when shared/ lacks it"),
+            Row("bootstrap/cache", .dir, .disposable, "what php artisan optimize and config:cache write"),
+            Row("public/libs", .dir, .asset, "holds only static files"),
+            Row("public/storage", .dir, .user, "Laravel's link to storage/app/public"),
+            Row("public/uploads", .dir, .user, "git ignores what it holds ('*' in public/uploads/.gitignore)"),
+            Row("storage", .dir, .runtime, "Laravel's storage/"),
+            Row("themes", .dir, .user,
+                "the release ships it with only .gitignore in it: the folder for the site's own theme, made on the server, so persistent "
+                    + "(.env.example.complete names APP_THEME, the theme the app loads from themes/<APP_THEME>)"),
+        ]),
     ]
 
     @Test(arguments: expectations)

@@ -14,7 +14,7 @@ enum Fixtures {
     ]
 
     /// The fixtures of stop 21, each shaped like a real app classification once got wrong.
-    static let realShapeNames = ["shaarli", "matomo", "koel"]
+    static let realShapeNames = ["shaarli", "matomo", "koel", "bookstack"]
 
     static func path(_ name: String, filePath: String = #filePath) -> String {
         // Tests/PersistDeployKitTests/Detection/Fixtures.swift -> the package root.

@@ -61,6 +61,9 @@ import Testing
         Expected(fixture: "koel", framework: .laravel, webRoot: "public", evidence: [
             "an artisan file at the app root", "composer.json requires laravel/framework (^12.0)", "web root public/",
         ]),
+        Expected(fixture: "bookstack", framework: .laravel, webRoot: "public", evidence: [
+            "an artisan file at the app root", "composer.json requires laravel/framework (^11.10)", "web root public/",
+        ]),
     ]
 
     @Test(arguments: expectations)
