@@ -12,14 +12,20 @@ struct AppRootRules {
     func add(into builder: inout PathListBuilder) throws(ToolError) {
         try addSettings(into: &builder)
         if !isJavaScript { try addDataFolders(into: &builder) }
+        if framework == .laravel || framework == .php { try addThemeFolder(into: &builder) }
         if isJavaScript { try addPublicDataFolders(into: &builder) }
         for (path, reason) in tree.ignoredDataFolders(under: isJavaScript ? "public" : nil) where !builder.contains(path) {
+            builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
+                $0.isPersistent ? $0 : nil } ?? .user, reason: reason))
+        }
+        for (path, reason) in tree.foldersOfIgnoredFiles() where !isJavaScript && !builder.contains(path) {
             builder.add(ClassifiedPath(path: path, kind: .dir, class: NameRules.classFor(name: PathName.basename(path)).flatMap {
                 $0.isPersistent ? $0 : nil } ?? .user, reason: reason))
         }
         for (path, reason) in tree.databaseFiles() where !builder.contains(path) {
             try add(path, .file, .runtime, reason, into: &builder)
         }
+        if framework == .laravel { try addLaravelSQLite(into: &builder) }
         for folder in tree.compiledTemplateFolders where !builder.contains(folder) {
             builder.add(ClassifiedPath(
                 path: folder, kind: .dir, class: .disposable,
@@ -113,5 +119,56 @@ struct AppRootRules {
                     reason: "git ignores it ('\(rule.text)' in \(rule.file)), so the app writes it into public/ at run time: persistent"))
             }
         }
+    }
+
+    /// Laravel's SQLite databases (`LaravelSQLite`), listed even when the release lacks them.
+    /// One the release lacks starts as an empty file in shared/, which SQLite reads as an empty
+    /// database (an app on MySQL never opens it); `artisan migrate` fills it.
+    private func addLaravelSQLite(into builder: inout PathListBuilder) throws(ToolError) {
+        var databases: [LaravelSQLite.Database] = []
+        var source = "config/database.php"
+        if try reader.isFile(source) {
+            databases = LaravelSQLite.databases(inConfig: String(decoding: try reader.read(source), as: UTF8.self))
+        } else if let env = try reader.first(of: [".env", ".env.example"], where: reader.isFile),
+                  LaravelSQLite.envPicksSQLite(String(decoding: try reader.read(env), as: UTF8.self))
+        {
+            databases = [LaravelSQLite.frameworkDefault]
+            source = "Laravel's default, as \(env) sets DB_CONNECTION=sqlite"
+        }
+        for database in databases where !builder.contains(database.path) {
+            guard try reader.isDirectory(PathName.parent(database.path)) else { continue }
+            let shipped = try reader.entryType(database.path) != nil
+            builder.add(ClassifiedPath(
+                path: database.path, kind: .file, class: .runtime,
+                reason: "the SQLite database of the '\(database.connection)' connection (\(source): \(database.written)), used when "
+                    + "DB_CONNECTION=\(database.connection): data of the running app, persistent"
+                    + (shipped ? "" : "; the release lacks it, so it starts empty in shared/ (an empty SQLite database)")))
+        }
+    }
+
+    /// A `themes/` folder outside the web root that the release ships with nothing but
+    /// placeholders or a README: where the site's own theme goes (BookStack's
+    /// `themes/<APP_THEME>`), made on the server, so persistent. One the release fills ships
+    /// with the code.
+    private func addThemeFolder(into builder: inout PathListBuilder) throws(ToolError) {
+        let webRoot = PathName.normalize(facts.detection.webRoot)
+        guard webRoot != ".", !builder.contains("themes"), try reader.isDirectory("themes") else { return }
+        let entries = try reader.listWithTypes("themes")
+        guard entries.allSatisfy({ $0.type == .file && (NameRules.isPlaceholder($0.name) || Self.isReadme($0.name)) }) else { return }
+        let shipped = entries.isEmpty ? "empty" : "with only \(Text.list(entries.map(\.name).sorted())) in it"
+        var reason = "the release ships it \(shipped): the folder for the site's own theme, made on the server, so persistent"
+        for env in [".env.example", ".env.example.complete"] where try reader.isFile(env) {
+            let mentions = Text.lines(String(decoding: try reader.read(env), as: UTF8.self)).contains { $0.contains("APP_THEME") }
+            if mentions {
+                reason += " (\(env) names APP_THEME, the theme the app loads from themes/<APP_THEME>)"
+                break
+            }
+        }
+        builder.add(ClassifiedPath(path: "themes", kind: .dir, class: .user, reason: reason))
+    }
+
+    private static func isReadme(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "readme" || lower.hasPrefix("readme.")
     }
 }

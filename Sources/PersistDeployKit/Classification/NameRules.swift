@@ -47,6 +47,13 @@ enum NameRules {
     /// Extensions of compiled front-end code: a git-ignored folder of these is a build's output.
     static let compiledExtensions: Set<String> = ["css", "js", "mjs", "cjs", "map"]
 
+    /// Extensions of front-end sources a build compiles into what is served (Shaarli's
+    /// `assets/`: scss and js built into `tpl/`).
+    static let frontEndSourceExtensions: Set<String> = ["scss", "sass", "less", "styl", "ts", "tsx", "jsx", "vue", "svelte"]
+
+    /// Extensions of templates written as plain HTML (RainTPL's, in Shaarli's `tpl/`).
+    static let htmlTemplateExtensions: Set<String> = ["html", "htm"]
+
     /// Folders a bundler writes on every build; git ignores them because the deploy rebuilds them.
     static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite", "out", "bundles"]
 
@@ -60,6 +67,22 @@ enum NameRules {
 
     static func isCompiled(_ file: String) -> Bool {
         compiledExtensions.contains(Text.fileExtension(PathName.basename(file)))
+    }
+
+    /// Compiled css/js or a source a build compiles (`.scss`, `.ts`, `.vue`).
+    static func isFrontEndCode(_ file: String) -> Bool {
+        let ext = Text.fileExtension(PathName.basename(file))
+        return compiledExtensions.contains(ext) || frontEndSourceExtensions.contains(ext)
+    }
+
+    static func isFrontEndSource(_ file: String) -> Bool {
+        frontEndSourceExtensions.contains(Text.fileExtension(PathName.basename(file)))
+    }
+
+    /// Code of any kind a release ships: server code and its settings, front-end code, HTML
+    /// templates. Git ignoring what is added beside such files does not make them data.
+    static func isShippedCode(_ file: String) -> Bool {
+        isCodeOrSettings(file) || isFrontEndCode(file) || htmlTemplateExtensions.contains(Text.fileExtension(PathName.basename(file)))
     }
 
     static func isCode(_ file: String) -> Bool {
@@ -100,7 +123,7 @@ enum NameRules {
     static let codeFolderNames: Set<String> = [
         "bin", "src", "lib", "libs", "app", "adm", "admin", "administrator", "includes", "inc", "system", "core", "modules", "components", "libraries", "classes",
         "tests", "test", "docs", "doc", "develop", "install", "installation", "scripts", "tools", "templates", "views", "resources",
-        "language", "languages", "lang", "locale", "styles", "webserverconfigs", "migrations",
+        "language", "languages", "lang", "locale", "styles", "tpl", "webserverconfigs", "migrations",
     ]
 
     /// Folders of a project that hold its tools, tests and documentation, never data; a

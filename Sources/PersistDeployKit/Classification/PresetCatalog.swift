@@ -3,7 +3,7 @@
 enum PresetCatalog {
     static let all: [Preset] = [
         laravel, wordPress, drupal, backdrop, joomla, prestaShop, flarum, statamic, octoberCMS, symfony, codeIgniter4, phpBB,
-        grav, kanboard, dokuWiki, nextJS, nuxt,
+        grav, kanboard, dokuWiki, matomo, nextJS, nuxt,
     ]
 
     static let laravel = Preset(

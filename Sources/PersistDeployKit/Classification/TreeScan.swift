@@ -146,6 +146,27 @@ struct TreeScan {
         return result
     }
 
+    /// Folders the release ships with placeholders only, holding files a literal `.gitignore`
+    /// rule names (Matomo's `/misc/user/logo.png`): the app writes those files there at run
+    /// time. Settings files and databases are listed on their own; compiled css/js named so is
+    /// a build's output, and so is a folder named for assets.
+    func foldersOfIgnoredFiles() -> [(path: String, reason: String)] {
+        var seen: Set<String> = []
+        var result: [(path: String, reason: String)] = []
+        for rule in gitIgnore.rules where rule.isLiteral && !rule.directoryOnly && (rule.anchored || rule.base.isEmpty) {
+            let file = PathName.normalize(rule.literalPath)
+            let folder = PathName.parent(file)
+            guard folder != ".", !Text.fileExtension(PathName.basename(file)).isEmpty,
+                  !NameRules.isConfigLike(file), !NameRules.isDatabaseFile(file), !NameRules.isFrontEndCode(file),
+                  NameRules.classFor(name: PathName.basename(folder)) != .asset,
+                  !NameRules.bundlerOutputNames.contains(Text.foldedName(PathName.basename(folder))),
+                  !isInsideSkippedFolder(file), (try? folderState(folder)) == .placeholdersOnly, seen.insert(folder).inserted
+            else { continue }
+            result.append((folder, "git ignores the files the app writes there ('\(rule.text)' in \(rule.file)) and the release ships it with placeholders only: persistent"))
+        }
+        return result
+    }
+
     private enum FolderState: Equatable { case missing, placeholdersOnly, other }
 
     /// Whether `path` is absent (with no link or file on the way to it), a folder holding only

@@ -129,8 +129,8 @@ struct WebRootRules {
                 !NameRules.isPlaceholder(file) && !NameRules.guardNames.contains(PathName.basename(file))
                     && tree.gitIgnore.ignoringRule(for: PathName.join(path, file), isDirectory: false) == nil
             }
-            if shipped.contains(where: NameRules.isCodeOrSettings) {
-                return (entry(.asset, "\(how) except the code the release ships there (e.g. '\(shipped[0])'), so it ships with each release"),
+            if let code = shipped.first(where: NameRules.isShippedCode) {
+                return (entry(.asset, "\(how) except the code the release ships there (e.g. '\(code)'), so it ships with each release"),
                         "'\(path)' ships code, and git ignores what is added to it ('\(rule.text)' in \(rule.file)): it is replaced by every deploy. "
                             + "If the app adds files there at run time (extensions, languages, styles), a deploy stops and names them before anything is lost.")
             }
@@ -139,6 +139,13 @@ struct WebRootRules {
         if files.contains(".htaccess"), !NameRules.holdsCode(files),
            NameRules.deniesAllWebAccess(String(decoding: try reader.read(AppReader.join(path, ".htaccess")), as: UTF8.self))
         {
+            // Sources a build compiles are kept from the web like data (Shaarli's assets/:
+            // scss and js built into tpl/), yet a changed one must ship with the next release.
+            let sorted = files.sorted()
+            if let code = sorted.first(where: NameRules.isFrontEndSource) ?? sorted.first(where: NameRules.isFrontEndCode) {
+                return (entry(.asset, "its .htaccess denies all web access, but it holds front-end code (e.g. '\(code)'): "
+                    + "the sources a build compiles for the app, which ship with each release"), nil)
+            }
             return (entry(.user, "its .htaccess denies all web access and it holds no code: private data the app writes, persistent"), nil)
         }
         if !files.isEmpty, files.allSatisfy(NameRules.isPlaceholder) {

@@ -5,13 +5,16 @@ import PersistDeployTestSupport
 enum Fixtures {
     static let names = [
         "laravel-codecanyon", "laravel-inertia-vue", "next-app", "vue-vite", "react-cra", "plain-php", "wordpress", "tricky",
-    ] + wholeAppNames
+    ] + wholeAppNames + realShapeNames
 
     /// The fixtures of issue 12, one for each kind of place real apps keep their data.
     static let wholeAppNames = [
         "laravel-root-served", "phpbb-subfolder", "plain-cms", "gitignore-patterns", "sqlite-committed", "dokuwiki",
         "next-public-uploads", "grav", "linked-assets", "symfony", "codeigniter4", "kirby", "flarum",
     ]
+
+    /// The fixtures of stop 21, each shaped like a real app classification once got wrong.
+    static let realShapeNames = ["shaarli", "matomo", "koel", "bookstack"]
 
     static func path(_ name: String, filePath: String = #filePath) -> String {
         // Tests/PersistDeployKitTests/Detection/Fixtures.swift -> the package root.

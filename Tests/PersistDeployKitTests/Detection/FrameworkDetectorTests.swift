@@ -56,6 +56,14 @@ import Testing
         Expected(fixture: "linked-assets", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "symfony", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
         Expected(fixture: "codeigniter4", framework: .php, webRoot: "public", evidence: ["index.php in public/"]),
+        Expected(fixture: "shaarli", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
+        Expected(fixture: "matomo", framework: .php, webRoot: ".", evidence: ["index.php in the app root", "composer.json without laravel/framework"]),
+        Expected(fixture: "koel", framework: .laravel, webRoot: "public", evidence: [
+            "an artisan file at the app root", "composer.json requires laravel/framework (^12.0)", "web root public/",
+        ]),
+        Expected(fixture: "bookstack", framework: .laravel, webRoot: "public", evidence: [
+            "an artisan file at the app root", "composer.json requires laravel/framework (^11.10)", "web root public/",
+        ]),
     ]
 
     @Test(arguments: expectations)

@@ -1,0 +1,7 @@
+<?php
+
+if ($theme = env('APP_THEME', false)) {
+    array_unshift($viewPaths, base_path('themes/' . $theme));
+}
+
+return ['theme' => env('APP_THEME', false)];

@@ -1,0 +1,4 @@
+<?php
+namespace BookStack\Theming;
+
+class ThemeService {}

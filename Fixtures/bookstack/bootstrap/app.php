@@ -1,0 +1,3 @@
+<?php
+$app = new BookStack\App\Application(dirname(__DIR__));
+return $app;

@@ -1,0 +1,3 @@
+<?php
+
+return new class extends Illuminate\Database\Migrations\Migration {};

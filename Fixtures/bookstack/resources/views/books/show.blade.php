@@ -1,0 +1,1 @@
+<div class="book">{{ $book->name }}</div>

@@ -1,0 +1,2 @@
+<?php
+return Illuminate\Foundation\Application::configure(basePath: dirname(__DIR__))->create();

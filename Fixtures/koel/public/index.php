@@ -1,0 +1,3 @@
+<?php
+// v1
+require __DIR__ . "/../vendor/autoload.php";

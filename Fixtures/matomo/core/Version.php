@@ -1,0 +1,4 @@
+<?php
+namespace Piwik;
+
+final class Version { const VERSION = "5.1.2"; }

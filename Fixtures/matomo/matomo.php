@@ -1,0 +1,3 @@
+<?php
+// the tracking endpoint
+require_once __DIR__ . "/piwik.php";

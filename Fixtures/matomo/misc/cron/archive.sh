@@ -1,0 +1,2 @@
+#!/bin/sh
+php console core:archive

@@ -1,0 +1,2 @@
+/*! Matomo tracker */
+var Matomo = {};

@@ -1,0 +1,2 @@
+<?php
+define("PIWIK_DOCUMENT_ROOT", __DIR__);

@@ -1,0 +1,4 @@
+<?php
+namespace Piwik\Plugins\CoreHome;
+
+class CoreHome extends \Piwik\Plugin {}

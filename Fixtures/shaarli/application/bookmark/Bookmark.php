@@ -1,0 +1,4 @@
+<?php
+namespace Shaarli\Bookmark;
+
+class Bookmark {}

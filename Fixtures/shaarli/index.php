@@ -1,0 +1,3 @@
+<?php
+// v1
+require_once __DIR__ . "/init.php";

@@ -1,0 +1,2 @@
+<?php
+function hook_qrcode_render_linklist($data) { return $data; }
