@@ -64,7 +64,17 @@ struct AppRootRules {
             }
             for (path, reason) in tree.ignoredConfigFiles() where !builder.contains(path) {
                 let absent = try reader.entryType(path) == nil
+                if absent, !hasEnvFile, try isComposeEnvironment(path) { continue }
                 let optional = NameRules.isOptionalEnvOverride(path)
+                let example = absent && !optional && !facts.isWordPress ? try distributedTemplate(of: path) : nil
+                if let example {
+                    builder.add(ClassifiedPath(
+                        path: path, kind: .file, class: .config,
+                        reason: reason + "; the release ships its template \(example), which the app's install steps copy to it "
+                            + "(the installer needs the file to exist): seeded from it when shared/ lacks it",
+                        example: example))
+                    continue
+                }
                 let awaits = absent && (optional || !PathName.basename(path).hasPrefix(".env"))
                 let note = optional
                     ? "; the app reads it only when present, so it is linked, never created empty"
@@ -82,6 +92,31 @@ struct AppRootRules {
         case .vue, .react, .unknown:
             if hasEnvFile { try add(".env", .file, .config, "per-server settings: a .env or .env.example is in the app", example: example, into: &builder) }
         }
+    }
+
+    /// The template the release ships beside a settings file it lacks, named as the file with
+    /// `-dist`/`.dist` (OpenCart's `config-dist.php`, whose install steps say to rename it to
+    /// `config.php`: https://github.com/opencart/opencart/blob/master/INSTALL.md). A WordPress-like
+    /// installer writes the file itself when it is missing, so there it stays awaited.
+    private func distributedTemplate(of path: String) throws(ToolError) -> String? {
+        let name = PathName.basename(path)
+        let ext = Text.fileExtension(name)
+        guard !ext.isEmpty else { return nil }
+        let stem = String(name.dropLast(ext.count + 1))
+        let folder = PathName.parent(path)
+        let candidates = ["\(stem)-dist.\(ext)", "\(stem).dist.\(ext)", "\(name).dist"].map { AppReader.join(folder, $0) }
+        return try reader.first(of: candidates, where: reader.isFile)
+    }
+
+    /// A `.env` file the app lacks that only Docker Compose reads: a compose file beside it, and
+    /// no template of it and no dotenv loader in the PHP app (OpenCart's `.env`, `.env.docker`).
+    private func isComposeEnvironment(_ path: String) throws(ToolError) -> Bool {
+        guard PathName.basename(path).hasPrefix(".env"), facts.composerPackages.isDisjoint(with: NameRules.dotenvLoaders.union(["symfony/dotenv"])) else {
+            return false
+        }
+        let folder = PathName.parent(path)
+        let composeFiles = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"].map { AppReader.join(folder, $0) }
+        return try reader.first(of: composeFiles, where: reader.isFile) != nil
     }
 
     /// Folders at the app root named for data by convention (`data/`, `user/`, `content/`,

@@ -8,10 +8,11 @@
 ///    app's documentation), Laravel's `public/storage`, a JavaScript app's build output;
 /// 3. a symlink is never walked: a link to a folder inside the app stays a link; one leaving the
 ///    app is persistent only when its name says so, else it is left as the release ships it;
-/// 4. git ignores the directory or what it holds: persistent (a bundler's output excepted);
+/// 4. git ignores the directory or what it holds: persistent (a bundler's output excepted, and
+///    code and assets the release ships there anyway: `ShippedFolderRules`);
 /// 5. its `.htaccess` denies all web access and it holds no code: persistent;
-/// 6. it holds only a placeholder (`.gitkeep`): persistent;
-/// 7. its name (`uploads`, `data`, `qrcodes`, `css`);
+/// 6. it holds only a placeholder (`.gitkeep`): persistent, a build-output folder excepted;
+/// 7. its name (`uploads`, `data`, `qrcodes`, `css`); a `files` folder of what git tracks is an asset;
 /// 8. it holds only static files, or the app's code with its templates: asset;
 /// 9. otherwise, with a warning: persistent (`user`) when empty, else `asset`.
 /// Outside the web root: data folders by name at the app root, folders and settings files git
@@ -35,6 +36,7 @@ package struct Classifier: Sendable {
         var builder = PathListBuilder()
 
         try WebRootRules(fileSystem: fileSystem, reader: reader, tree: tree, facts: facts).classify(into: &builder)
+        try ShippedFolderRules(fileSystem: fileSystem, reader: reader, tree: tree, facts: facts).revise(into: &builder)
         try AppRootRules(reader: reader, tree: tree, facts: facts).add(into: &builder)
         for (preset, probe) in presets {
             for path in try preset.classifiedPaths(probe: probe) { builder.add(path, origin: .preset) }

@@ -3,7 +3,7 @@ enum NameRules {
     /// Folded names (see `Text.foldedName`) that say what makes a directory.
     static let assetNames: Set<String> = ["build", "css", "js", "flags", "images", "img", "fonts", "vendor", "themes", "assets", "static"]
     static let userNames: Set<String> = [
-        "uploads", "useruploads", "avatars", "profilephotos", "media", "documents", "attachments", "files",
+        "upload", "uploads", "useruploads", "avatars", "profilephotos", "media", "documents", "attachments", "files",
         "data", "user", "users", "content", "userfiles",
     ]
     static let runtimeNames: Set<String> = ["qrcodes", "invoices", "exports", "reports", "logs", "cache", "tmp", "var", "writable", "store"]
@@ -12,7 +12,7 @@ enum NameRules {
     /// (DokuWiki's and Kanboard's `data/`, Grav's `user/`, Statamic's `content/` and `users/`,
     /// CodeIgniter's `writable/`, phpBB's `store/`): persistent wherever they sit.
     static let appRootDataNames: Set<String> = [
-        "data", "user", "users", "content", "var", "writable", "files", "userfiles", "uploads", "media", "cache", "store",
+        "data", "user", "users", "content", "var", "writable", "files", "userfiles", "upload", "uploads", "media", "cache", "store",
     ]
 
     /// The class a directory's name says, or nil for a name no rule knows. Case, `-`, `_` and
@@ -56,6 +56,43 @@ enum NameRules {
 
     /// Folders a bundler writes on every build; git ignores them because the deploy rebuilds them.
     static let bundlerOutputNames: Set<String> = ["build", "dist", "hot", "vite", "out", "bundles"]
+
+    /// Data names that say nothing of who writes there: a `files` folder is as often the app's
+    /// own (Akaunting's import templates) as its users', so what git tracks there decides.
+    static let genericDataNames: Set<String> = ["files"]
+
+    /// Extensions of what users upload besides images (documents, archives, audio, video): a
+    /// folder holding these is data even where git ignores a build's output beside it.
+    static let uploadExtensions: Set<String> = [
+        "pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "odp", "ppt", "pptx", "csv", "rtf", "zip", "rar", "7z", "tar", "gz",
+        "mp3", "mp4", "m4a", "mov", "avi", "mkv", "webm", "wav", "ogg", "heic", "psd", "tif", "tiff",
+    ]
+
+    static func isUploadKind(_ file: String) -> Bool {
+        uploadExtensions.contains(Text.fileExtension(PathName.basename(file)))
+    }
+
+    /// A file stored the way an app stores uploads: below a dated or numbered folder
+    /// (`2024/05/`), or under a generated name (a hash or UUID of 16 or more hex digits).
+    static func looksUploaded(_ file: String) -> Bool {
+        let parts = PathName.components(file)
+        if parts.dropLast().contains(where: { !$0.isEmpty && $0.allSatisfy(\.isNumber) }) { return true }
+        let stem = PathName.basename(file).split(separator: ".").first.map(String.init) ?? ""
+        return stem.filter(\.isHexDigit).count >= 16 && stem.allSatisfy { $0.isHexDigit || $0 == "-" }
+    }
+
+    /// Server code, its settings, or compiled front-end code: what a release ships on purpose.
+    static func isCodeOrCompiled(_ file: String) -> Bool {
+        isCodeOrSettings(file) || isCompiled(file)
+    }
+
+    /// A file of a kind that ships with code: code, its templates and texts, static files, placeholders.
+    static func isShippedKind(_ file: String) -> Bool {
+        let name = PathName.basename(file)
+        let ext = Text.fileExtension(name)
+        return codeExtensions.contains(ext) || companionExtensions.contains(ext) || staticExtensions.contains(ext)
+            || placeholderNames.contains(name) || guardNames.contains(name)
+    }
 
     static func isPlaceholder(_ file: String) -> Bool {
         placeholderNames.contains(PathName.basename(file))
@@ -132,6 +169,23 @@ enum NameRules {
         "tests", "test", "testing", "spec", "fixtures", "__tests__", "_test", "testdata", "tools", "docs", "doc", "vagrant",
         "docker", "node_modules", "vendor",
     ]
+
+    /// Folded names of folders holding other projects' code (FreshRSS's `lib/`, `third-party/`):
+    /// a `.gitignore` there prunes the library's files, and nothing below one is the app's data.
+    static let libraryFolders: Set<String> = [
+        "lib", "libs", "vendor", "vendors", "thirdparty", "3rdparty", "external", "externals", "extlib", "libraries", "bowercomponents",
+    ]
+
+    /// True when `path` lies inside a library tree (see `libraryFolders`).
+    static func isInsideLibrary(_ path: String) -> Bool {
+        PathName.components(path).dropLast().contains { libraryFolders.contains(Text.foldedName($0)) }
+    }
+
+    /// A place an installer writes its settings file to: outside library trees and the folders
+    /// of class files (`src/`, `classes/`), where a `DSNConfigurator.php` is code, not settings.
+    static func isInstallerPlace(_ path: String) -> Bool {
+        !isInsideLibrary(path) && !PathName.components(path).dropLast().contains { ["src", "classes"].contains($0.lowercased()) }
+    }
 
     /// Folders and manifests a package manager writes: what an app's extension manager changes
     /// when it runs `composer require` on the server (Flarum's, October's), which is code.

@@ -31,6 +31,9 @@ struct PathListBuilder {
 
     func entry(_ path: String) -> ClassifiedPath? { entries[NameBytes.Key(path)]?.path }
 
+    /// Who decided the entry for `path`, if any.
+    func origin(of path: String) -> Origin? { entries[NameBytes.Key(path)]?.origin }
+
     /// Adds or replaces the entry for its path, unless a stronger origin already decided it.
     mutating func add(_ entry: ClassifiedPath, warning: String? = nil, origin: Origin = .rule) {
         let key = NameBytes.Key(entry.path)

@@ -26,11 +26,19 @@ struct PresetEntry: Sendable {
     var examples: [String] = []
     /// Listed only when the release has it (a folder some versions of the app do not use).
     var onlyIfPresent = false
+    /// True when `path` is relative to the web root the tool detected (Symfony's `public/`, which
+    /// older Symfony apps call `web/`), not to the preset's base.
+    var inWebRoot = false
+    /// Older names of the path, used when the release has one of them and not the path
+    /// (Symfony 2 and 3 log to `var/logs`).
+    var formerly: [String] = []
 
     init(
         _ path: String, _ kind: PathKind, _ pathClass: PathClass, _ what: String, source: String,
-        writtenByApp: Bool = false, examples: [String] = [], onlyIfPresent: Bool = false
+        writtenByApp: Bool = false, examples: [String] = [], onlyIfPresent: Bool = false, inWebRoot: Bool = false, formerly: [String] = []
     ) {
+        self.inWebRoot = inWebRoot
+        self.formerly = formerly
         self.path = path
         self.kind = kind
         self.pathClass = pathClass
@@ -72,11 +80,23 @@ struct PresetProbe {
 extension Preset {
     func classifiedPaths(probe: PresetProbe) throws(ToolError) -> [ClassifiedPath] {
         var result: [ClassifiedPath] = []
+        let webRoot = PathName.normalize(probe.facts.detection.webRoot)
         for entry in entries {
-            for relative in try expand(entry.path, probe: probe) {
-                let path = probe.path(relative)
+            var pattern = entry.path
+            if try !probe.exists(pattern), let former = try probe.reader.first(of: entry.formerly, where: probe.exists) { pattern = former }
+            for relative in try expand(pattern, probe: probe) {
+                let path = entry.inWebRoot ? AppReader.join(webRoot, relative) : probe.path(relative)
                 let onDisk = try probe.reader.entryType(path)
                 if entry.onlyIfPresent && onDisk == nil { continue }
+                // A path the release lacks inside a folder it lacks too would make a stray folder
+                // in every release, unless that folder is named for data (Symfony's `var/`, which
+                // git ignores whole).
+                let parent = PathName.parent(path)
+                if onDisk == nil, parent != ".", try !probe.reader.isDirectory(parent),
+                   NameRules.classFor(name: PathName.basename(parent))?.isPersistent != true
+                {
+                    continue
+                }
                 let kind: PathKind = onDisk == .directory ? .dir : onDisk == .file ? .file : entry.kind
                 var example: String?
                 for candidate in entry.examples where onDisk == nil {

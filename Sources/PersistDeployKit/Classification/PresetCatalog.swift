@@ -139,9 +139,11 @@ enum PresetCatalog {
         },
         entries: [
             PresetEntry("var/cache", .dir, .disposable, "the compiled container and caches for this release's code", source: symfonySource),
-            PresetEntry("var/log", .dir, .runtime, "the app's logs", source: symfonySource),
+            PresetEntry("var/log", .dir, .runtime, "the app's logs", source: symfonySource, formerly: ["var/logs"]),
             PresetEntry("var/sessions", .dir, .runtime, "sessions stored as files", source: symfonySource, onlyIfPresent: true),
-            PresetEntry("public/uploads", .dir, .user, "uploaded files (the VichUploader and Symfony docs' convention)", source: symfonySource),
+            PresetEntry(
+                "uploads", .dir, .user, "uploaded files in the web root (the VichUploader and Symfony docs' convention)",
+                source: symfonySource, inWebRoot: true),
             PresetEntry(
                 ".env", .file, .asset, "the committed defaults, which ship with the code (this server's values go in .env.local)",
                 source: "https://symfony.com/doc/current/configuration.html#configuring-environment-variables-in-env-files", onlyIfPresent: true),

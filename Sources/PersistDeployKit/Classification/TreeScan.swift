@@ -28,7 +28,8 @@ struct TreeScan {
             next += 1
             let depth = PathName.components(directory).count
             let parent = PathName.parent(directory)
-            if directory != ".", parent == webRoot || parent == ".",
+            // OpenCart's web root `upload/` is named like a data folder, yet it is the app.
+            if directory != ".", parent == webRoot || parent == ".", !PathName.isWithin(webRoot, directory),
                let dataClass = NameRules.classFor(name: PathName.basename(directory)), dataClass.isPersistent
             {
                 let ignoreFile = AppReader.join(directory, ".gitignore")
@@ -64,6 +65,12 @@ struct TreeScan {
                   NameRules.isConfigLike(path), NameRules.isInstallerWritable(path), !isInsideSkippedFolder(path), !found.contains(path)
             else { continue }
             found.append(path)
+        }
+        // One the release lacks is awaited from an installer only where an installer writes:
+        // beside the app's code, never in a library's tree or a folder the release lacks.
+        found.removeAll { path in
+            !files.contains(path) && (!NameRules.isInstallerPlace(path)
+                || (PathName.parent(path) != "." && (try? reader.isDirectory(PathName.parent(path))) != true))
         }
         return found.sorted().map { path in
             (path, "install-time settings of this server, which git ignores" + ruleNote(path, isDirectory: false))
@@ -119,13 +126,21 @@ struct TreeScan {
             else { continue }
             let pathClass: PathClass = byName?.isPersistent == true ? byName! : .user
             guard let state = try? folderState(path) else { continue }
+            let parent = PathName.parent(path)
+            let parentIsShipped = parent == "." || (try? reader.isDirectory(parent)) == true
+            // A folder missing inside a folder the release lacks too (ProcessWire's
+            // `site-default/assets/files`, for a site profile the repository does not ship) would
+            // make a stray folder in every release.
+            if state == .missing, !parentIsShipped { continue }
             // A folder no name rule knows, missing at the top of the app, is more often a tool's
             // (`/api/`, `/results/`, `nbproject/`) than the app's: only one inside a folder the
-            // release ships (`/phpBB/images/ranks/*`) counts.
-            if state == .missing, byName?.isPersistent != true,
-               PathName.parent(path) == "." || (try? reader.isDirectory(PathName.parent(path))) != true
-            {
-                continue
+            // release ships (`/phpBB/images/ranks/*`) counts, and only when the rule keeps the
+            // folder and ignores what goes in it. A folder kept out whole among shipped code
+            // (`bl-plugins/tail-writer/`, `wire/modules/Jquery/JqueryFancybox/`) is code a
+            // developer left out, unless it sits in a folder named for data.
+            if state == .missing, byName?.isPersistent != true {
+                if parent == "." { continue }
+                if !contents, !stem, NameRules.classFor(name: PathName.basename(parent))?.isPersistent != true { continue }
             }
             // A stem glob's absent folder counts only under a folder named for data (`var/`):
             // `/config/local*` names settings files more often than a folder.
@@ -208,7 +223,7 @@ struct TreeScan {
     }
 
     func isInsideSkippedFolder(_ path: String) -> Bool {
-        PathName.components(path).dropLast().contains {
+        NameRules.isInsideLibrary(path) || PathName.components(path).dropLast().contains {
             Self.skipped.contains($0) || NameRules.developmentFolders.contains($0.lowercased()) || ($0.hasPrefix(".") && $0 != ".")
         }
     }
