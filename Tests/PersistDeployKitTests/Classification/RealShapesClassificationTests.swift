@@ -45,7 +45,9 @@ import Testing
             Row("database/koel.sqlite", .file, .runtime, "the SQLite database of the 'sqlite-persistent' connection"),
             Row("koel.db", .file, .runtime, "a SQLite database git ignores: data of the running app ('koel.db' in .gitignore)"),
             Row("public/css", .dir, .asset, "but it holds only compiled css/js, rebuilt for every release"),
-            Row("public/img", .dir, .user, "git ignores it ('img/*' in public/.gitignore), so the app writes it: persistent"),
+            // Its icons ship with the code; the legacy image store inside it is the app's.
+            Row("public/img", .dir, .asset, "git ignores it ('img/*' in public/.gitignore), but the release ships code and assets there"),
+            Row("public/img/storage", .dir, .user, "git ignores what it holds ('img/storage/*' in public/.gitignore)"),
             Row("public/storage", .dir, .user, "Laravel's link to storage/app/public"),
             Row("storage", .dir, .runtime, "Laravel's storage/"),
         ]),
