@@ -47,9 +47,9 @@ package struct DriftReport: Sendable, Equatable {
     /// Groups `drift` found in a release. `shipped` is what the release shipped (nil for a
     /// release compared with another); `persistent` lists today's persistent paths, which a
     /// suggested folder must neither hold nor lie in; `webRoot` is never suggested whole;
-    /// `link` tells what a new link points at (nil: not read).
+    /// `linkOf` tells what a new link points at (nil: not read).
     package init(
-        _ drift: Drift, shipped: ReleaseTree?, persistent: [String], webRoot: String, link: (String) -> Link? = { _ in nil }
+        _ drift: Drift, shipped: ReleaseTree?, persistent: [String], webRoot: String, linkOf: (String) -> Link? = { _ in nil }
     ) {
         let added = Set(drift.added.map { NameBytes.Key($0.path) })
         let statusOf = Dictionary((drift.added + drift.changed).map { (NameBytes.Key($0.path), $0.status) }, uniquingKeysWith: { a, _ in a })
@@ -101,7 +101,7 @@ package struct DriftReport: Sendable, Equatable {
             } else {
                 let type = statusOf[NameBytes.Key(top)]?.type
                 var group = Self.group(top, kind: type == .directory ? .dir : .file, change: "new", members: members)
-                if type == .symlink { group.link = link(top) ?? Link(target: nil, shared: nil) }
+                if type == .symlink { group.link = linkOf(top) ?? Link(target: nil, shared: nil) }
                 groups.append(group)
             }
         }
