@@ -1,50 +1,55 @@
 import Glibc
 
-/// One entry met by `TreeWalk`: its path relative to the walk's top as raw bytes, its `lstat`,
-/// and the open parent directory with its NUL-terminated name, for `*at` calls on it.
+/// One entry met by `TreeWalk`: its path relative to the walk's top as raw bytes (valid only
+/// during the visit) and its `lstat`.
 struct WalkEntry {
-    let relative: [UInt8]
+    let relative: UnsafeBufferPointer<UInt8>
     let info: stat
-    let parent: Int32
-    let name: [CChar]
 
     var isDirectory: Bool { info.st_mode & S_IFMT == S_IFDIR }
     var isRegularFile: Bool { info.st_mode & S_IFMT == S_IFREG }
-    var isSymlink: Bool { info.st_mode & S_IFMT == S_IFLNK }
-    /// The relative path as the tool's strings hold it (`NameBytes`: lossless).
-    var label: String { NameBytes.string(relative) }
 }
 
 /// Walks a directory tree through descriptors, never following a link, parents before children.
+/// Each entry is stat'ed relative to its open parent (`fstatat`), and its path is built in one
+/// buffer reused for the whole walk: no name or path is copied into an array of its own.
 enum TreeWalk {
     static func walk(
         _ path: String, _ visit: (WalkEntry) throws(SystemCallError) -> Void
     ) throws(SystemCallError) {
         let top = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
         defer { top.close() }
-        try walk(top, prefix: [], label: path, visit)
+        var relative: [UInt8] = []
+        relative.reserveCapacity(4096)
+        try walk(top, relative: &relative, label: path, visit)
     }
 
     private static func walk(
-        _ directory: DirectoryHandle, prefix: [UInt8], label: String,
+        _ directory: DirectoryHandle, relative: inout [UInt8], label: String,
         _ visit: (WalkEntry) throws(SystemCallError) -> Void
     ) throws(SystemCallError) {
-        for item in try directory.entries() {
-            let nameBytes = item.name.dropLast().map { UInt8(bitPattern: $0) }
-            let relative = prefix.isEmpty ? nameBytes : prefix + [UInt8(ascii: "/")] + nameBytes
+        let base = relative.count
+        try directory.forEachEntry { name, length, _ throws(SystemCallError) in
+            relative.removeSubrange(base...)
+            if base > 0 { relative.append(UInt8(ascii: "/")) }
+            name.withMemoryRebound(to: UInt8.self, capacity: length) { relative.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
             // Labels are for error messages: built for folders only, or when a call fails.
-            guard let info = try SystemCall.status(of: item.name, in: directory.descriptor, label: label + "/" + item.text) else {
-                continue  // removed while we walked
+            guard let info = try SystemCall.status(of: name, in: directory.descriptor, label: label + "/" + text(name, length)) else {
+                return true  // removed while we walked
             }
-            let entry = WalkEntry(relative: relative, info: info, parent: directory.descriptor, name: item.name)
-            try visit(entry)
-            if entry.isDirectory {
-                let childLabel = label + "/" + item.text
-                let child = try DirectoryHandle(opening: item.name, relativeTo: directory.descriptor, label: childLabel)
+            try relative.withUnsafeBufferPointer { buffer throws(SystemCallError) in try visit(WalkEntry(relative: buffer, info: info)) }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                let childLabel = label + "/" + text(name, length)
+                let child = try DirectoryHandle(opening: name, relativeTo: directory.descriptor, label: childLabel)
                 defer { child.close() }
-                try walk(child, prefix: relative, label: childLabel, visit)
+                try walk(child, relative: &relative, label: childLabel, visit)
             }
+            return true
         }
+    }
+
+    private static func text(_ name: UnsafePointer<CChar>, _ length: Int) -> String {
+        name.withMemoryRebound(to: UInt8.self, capacity: length) { NameBytes.string(UnsafeBufferPointer(start: $0, count: length)) }
     }
 }
 

@@ -32,9 +32,9 @@ package struct ReleaseTree: Sendable, Equatable {
     package static let racyWindow: Int64 = 2_000_000_000
     package static let header = "persist-deploy-tree 1"
 
-    /// Paths relative to the release, in the order they were recorded (parents first).
-    package private(set) var paths: [String] = []
-    private var byPath: [NameBytes.Key: Entry] = [:]
+    /// Entries by their paths' bytes (relative to the release), in the order they were recorded
+    /// (parents first).
+    private var table = PathTable<Entry>()
     /// Paths below which the running app's writes may be dropped, as classified at recording.
     package var disposable: [String] = []
 
@@ -42,12 +42,27 @@ package struct ReleaseTree: Sendable, Equatable {
         self.disposable = disposable
     }
 
-    package var count: Int { paths.count }
+    package var count: Int { table.count }
 
-    package subscript(path: String) -> Entry? { byPath[NameBytes.Key(path)] }
+    /// Paths relative to the release, in the order they were recorded (parents first).
+    package var paths: [String] { (0..<table.count).map { NameBytes.string(table.path(at: $0)) } }
+
+    package subscript(path: String) -> Entry? {
+        NameBytes.bytes(path).withUnsafeBufferPointer { self[bytes: $0] }
+    }
+
+    /// The entry recorded for a path given as its raw bytes.
+    package subscript(bytes path: UnsafeBufferPointer<UInt8>) -> Entry? {
+        table.index(of: path).map { table.values[$0] }
+    }
 
     package mutating func add(_ path: String, _ entry: Entry) {
-        if byPath.updateValue(entry, forKey: NameBytes.Key(path)) == nil { paths.append(path) }
+        NameBytes.bytes(path).withUnsafeBufferPointer { add(bytes: $0, entry) }
+    }
+
+    /// Adds an entry for a path given as its raw bytes (a later one for the same path replaces it).
+    package mutating func add(bytes path: UnsafeBufferPointer<UInt8>, _ entry: Entry) {
+        table.set(path, entry)
     }
 
     /// The entry for a walked path as a manifest records it.
@@ -61,7 +76,13 @@ package struct ReleaseTree: Sendable, Equatable {
     /// True when the entry on disk is the one recorded, as far as type, size and time tell (and
     /// the digest, when one was recorded). `digestOf` reads the file only in that last case.
     package func matches(_ path: String, _ status: FileStatus, digestOf: () -> String?) -> Bool {
-        guard let recorded = self[path], recorded.type == status.type else { return false }
+        guard let recorded = self[path] else { return false }
+        return Self.matches(recorded, status, digestOf: digestOf)
+    }
+
+    /// True when `status` is what `recorded` says (see `matches(_:_:digestOf:)`).
+    package static func matches(_ recorded: Entry, _ status: FileStatus, digestOf: () -> String?) -> Bool {
+        guard recorded.type == status.type else { return false }
         switch status.type {
         case .directory: return true
         // A link holds no data; its text's length tells a re-pointed link (recover re-creates
@@ -91,8 +112,8 @@ package struct ReleaseTree: Sendable, Equatable {
             out.append(0)
         }
         let space = UInt8(ascii: " "), dash = UInt8(ascii: "-")
-        for path in paths {
-            guard let entry = byPath[NameBytes.Key(path)] else { continue }
+        for index in 0..<table.count {
+            let entry = table.values[index]
             switch entry.type {
             case .directory: out += [UInt8(ascii: "d"), space, dash, space, dash, space, dash, space]
             default:
@@ -107,7 +128,7 @@ package struct ReleaseTree: Sendable, Equatable {
                 if let digest = entry.digest { out += Array(digest.utf8) } else { out.append(dash) }
                 out.append(space)
             }
-            out += NameBytes.bytes(path)
+            out += table.path(at: index)
             out.append(0)
         }
         return out
@@ -159,17 +180,17 @@ package struct ReleaseTree: Sendable, Equatable {
                     let s2 = record[(s1 + 1)...].firstIndex(of: space),
                     let s3 = record[(s2 + 1)...].firstIndex(of: space), s3 + 1 < record.count
                 else { return nil }
-                let path = NameBytes.string(record[(s3 + 1)...])
+                let path = UnsafeBufferPointer(rebasing: record[(s3 + 1)...])
                 switch record[0] {
                 case UInt8(ascii: "d"):
-                    tree.add(path, Entry(type: .directory, size: 0, modificationNanoseconds: 0))
+                    tree.add(bytes: path, Entry(type: .directory, size: 0, modificationNanoseconds: 0))
                 case UInt8(ascii: "f"), UInt8(ascii: "l"), UInt8(ascii: "o"):
                     guard let size = number(record[(s0 + 1)..<s1]),
                         let time = time(record[(s1 + 1)..<s2])
                     else { return nil }
                     let digest = record[(s2 + 1)..<s3]
                     let type: EntryType = record[0] == UInt8(ascii: "f") ? .file : record[0] == UInt8(ascii: "l") ? .symlink : .other
-                    tree.add(path, Entry(
+                    tree.add(bytes: path, Entry(
                         type: type, size: size, modificationNanoseconds: time,
                         digest: digest.elementsEqual([UInt8(ascii: "-")]) ? nil : String(decoding: digest, as: UTF8.self)))
                 default: return nil

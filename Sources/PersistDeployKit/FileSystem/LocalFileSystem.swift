@@ -76,6 +76,16 @@ package struct LocalFileSystem: FileSystem {
         return found
     }
 
+    package func visitTree(
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+    ) throws(SystemCallError) {
+        let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
+        try TreeWalk.walk(directory) { entry throws(SystemCallError) in
+            try visit(entry.relative, FileStatus(stat: entry.info))
+            meter?.add(files: 1)
+        }
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_CLOEXEC)
         defer { close(descriptor) }

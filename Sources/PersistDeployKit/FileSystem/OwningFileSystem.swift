@@ -77,6 +77,12 @@ package struct OwningFileSystem: FileSystem {
         try base.walk(directory)
     }
 
+    package func visitTree(
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+    ) throws(SystemCallError) {
+        try base.visitTree(directory, visit)
+    }
+
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         try base.readFile(at: path)
     }
