@@ -28,11 +28,17 @@ struct DirectoryHandle {
 
         /// True for a real directory; a symlink to a directory is not one.
         func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
-            if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
-            var info = stat()
-            try SystemCall.retrying("lstat", label) { fstatat(parent.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) }
-            return info.st_mode & S_IFMT == S_IFDIR
+            try parent.isDirectory(name, typeHint: typeHint, label: label)
         }
+    }
+
+    /// True when the entry `name` with `readdir`'s `typeHint` is a real directory (one `lstat`
+    /// where the file system reports no type).
+    func isDirectory(_ name: UnsafePointer<CChar>, typeHint: UInt8, label: String) throws(SystemCallError) -> Bool {
+        if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
+        var info = stat()
+        try SystemCall.retrying("lstat", label) { fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) }
+        return info.st_mode & S_IFMT == S_IFDIR
     }
 
     let descriptor: Int32

@@ -74,6 +74,9 @@ package protocol FileSystem: Sendable {
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
+    /// Calls `body` with each path `files(under:)` lists, in no particular order, until it
+    /// returns false: a test that one file can decide stops there, however many the folder holds.
+    func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError)
     /// Every entry below `directory` (folders, files, links and others) with its `lstat` facts,
     /// parents before their children, never following a link: what a release manifest records.
     func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
@@ -117,6 +120,11 @@ package protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    /// Through `files(under:)`, for file systems with no faster way.
+    package func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError) {
+        for file in try files(under: directory) where !(try body(file)) { return }
+    }
+
     /// Through `walk`, for file systems with no faster way.
     package func visitTree(
         _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void

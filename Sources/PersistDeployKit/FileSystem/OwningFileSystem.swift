@@ -73,6 +73,10 @@ package struct OwningFileSystem: FileSystem {
         try base.files(under: directory)
     }
 
+    package func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError) {
+        try base.visitFiles(under: directory, body)
+    }
+
     package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
         try base.walk(directory)
     }
