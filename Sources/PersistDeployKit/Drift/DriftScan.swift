@@ -28,38 +28,38 @@ package enum DriftBaseline: Sendable {
 /// Paths a drift scan passes over: persistent paths (links into shared/, or real folders a
 /// deploy is about to adopt into shared/), app links, and disposable paths.
 package struct DriftExclusions: Sendable {
-    /// The excluded paths' bytes, by the hash of their first component: a walked path costs one
-    /// hash of its own first component and a byte comparison with the few paths sharing it, never
-    /// a string made for each of its parents (that was a tenth of a deploy's instructions).
-    private var byTop: [Int: [[UInt8]]] = [:]
+    /// The excluded paths' bytes, by their first component: a walked path costs one lookup of
+    /// its own first component and a byte comparison with the few paths sharing it, never a
+    /// string made for each of its parents (that was a tenth of a deploy's instructions).
+    private var byTop = PathTable<[[UInt8]]>()
 
     package init<Paths: Sequence>(_ paths: Paths) where Paths.Element == String {
         for path in paths {
             let bytes = NameBytes.bytes(PathName.normalize(path))
-            byTop[bytes.withUnsafeBufferPointer { Self.hashOfTop($0) }, default: []].append(bytes)
+            bytes.withUnsafeBufferPointer { bytes in
+                let top = Self.top(bytes)
+                byTop.set(top, (byTop.index(of: top).map { byTop.values[$0] } ?? []) + [Array(bytes)])
+            }
         }
     }
 
     /// True when `path` or one of its parents is excluded.
     package func covers(_ path: String) -> Bool {
-        guard !byTop.isEmpty else { return false }
+        guard byTop.count > 0 else { return false }
         return NameBytes.bytes(path).withUnsafeBufferPointer { covers(bytes: $0) }
     }
 
     /// True when the path given as its raw bytes, or one of its parents, is excluded.
     package func covers(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !byTop.isEmpty, let candidates = byTop[Self.hashOfTop(bytes)] else { return false }
-        return candidates.contains { excluded in
+        guard byTop.count > 0, let index = byTop.index(of: Self.top(bytes)) else { return false }
+        return byTop.values[index].contains { excluded in
             excluded.count <= bytes.count && excluded.elementsEqual(bytes.prefix(excluded.count))
                 && (excluded.count == bytes.count || bytes[excluded.count] == UInt8(ascii: "/"))
         }
     }
 
-    private static func hashOfTop(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hasher = Hasher()
-        let top = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
-        hasher.combine(bytes: UnsafeRawBufferPointer(top))
-        return hasher.finalize()
+    private static func top(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
     }
 }
 

@@ -99,11 +99,12 @@ package struct ReleaseTree: Sendable, Equatable {
 
     // MARK: The file
 
-    /// The manifest as the bytes of its file, written field by field (string interpolation per
-    /// entry was a tenth of a 60,000-file deploy).
+    /// The manifest as the bytes of its file, written field by field: each record's fields go
+    /// into a small buffer appended at once (string interpolation per entry was a tenth of a
+    /// 60,000-file deploy, and a byte-by-byte append still a fifth of recording one).
     package var bytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(paths.count * 64)
+        out.reserveCapacity(table.pathBytes + table.count * 40 + 64)
         out += Array(Self.header.utf8)
         out.append(0)
         for path in disposable {
@@ -112,44 +113,57 @@ package struct ReleaseTree: Sendable, Equatable {
             out.append(0)
         }
         let space = UInt8(ascii: " "), dash = UInt8(ascii: "-")
-        for index in 0..<table.count {
-            let entry = table.values[index]
-            switch entry.type {
-            case .directory: out += [UInt8(ascii: "d"), space, dash, space, dash, space, dash, space]
-            default:
-                out.append(entry.type == .file ? UInt8(ascii: "f") : entry.type == .symlink ? UInt8(ascii: "l") : UInt8(ascii: "o"))
-                out.append(space)
-                Self.appendDecimal(entry.size, to: &out)
-                out.append(space)
-                Self.appendDecimal(entry.modificationNanoseconds / 1_000_000_000, to: &out)
-                out.append(UInt8(ascii: "."))
-                Self.appendDecimal(entry.modificationNanoseconds % 1_000_000_000, to: &out, width: 9)
-                out.append(space)
-                if let digest = entry.digest { out += Array(digest.utf8) } else { out.append(dash) }
-                out.append(space)
+        // TYPE SIZE SECONDS.NANOSECONDS: at most 1 + 1 + 20 + 1 + 20 + 1 + 20 + 1 bytes.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { line in
+            for index in 0..<table.count {
+                let entry = table.values[index]
+                if entry.type == .directory {
+                    out += Self.folderFields
+                } else {
+                    line[0] = entry.type == .file ? UInt8(ascii: "f") : entry.type == .symlink ? UInt8(ascii: "l") : UInt8(ascii: "o")
+                    line[1] = space
+                    var used = 2
+                    Self.writeDecimal(entry.size, into: line, at: &used)
+                    line[used] = space
+                    used += 1
+                    Self.writeDecimal(entry.modificationNanoseconds / 1_000_000_000, into: line, at: &used)
+                    line[used] = UInt8(ascii: ".")
+                    used += 1
+                    Self.writeDecimal(entry.modificationNanoseconds % 1_000_000_000, into: line, at: &used, width: 9)
+                    line[used] = space
+                    used += 1
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<used]))
+                    if let digest = entry.digest { out += Array(digest.utf8) } else { out.append(dash) }
+                    out.append(space)
+                }
+                table.withPath(at: index) { out.append(contentsOf: $0) }
+                out.append(0)
             }
-            out += table.path(at: index)
-            out.append(0)
         }
         return out
     }
 
-    /// `value`'s decimal digits, zero-padded to `width`.
-    private static func appendDecimal(_ value: Int64, to out: inout [UInt8], width: Int = 1) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value.magnitude
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0 || count < width
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+    private static let folderFields = Array("d - - - ".utf8)
+
+    /// Writes `value`'s decimal digits, zero-padded to `width`, at `used` in `line`.
+    private static func writeDecimal(_ value: Int64, into line: UnsafeMutableBufferPointer<UInt8>, at used: inout Int, width: Int = 1) {
+        if value < 0 {
+            line[used] = UInt8(ascii: "-")
+            used += 1
         }
+        var digits = 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        digits = max(digits, width)
+        rest = value.magnitude
+        for offset in stride(from: digits - 1, through: 0, by: -1) {
+            line[used + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        used += digits
     }
 
     /// Reads a manifest file's bytes; nil when they are not one (a foreign or torn file). Fields
@@ -162,6 +176,8 @@ package struct ReleaseTree: Sendable, Equatable {
         }
         let disposablePrefix = Array("disposable ".utf8)
         var tree = ReleaseTree()
+        // A record takes about 60 bytes besides its path.
+        tree.table.reserveCapacity(bytes.count / 72, pathBytes: bytes.count / 2)
         var start = header.count + 1
         return bytes.withUnsafeBufferPointer { buffer -> ReleaseTree? in
             while start < buffer.count {

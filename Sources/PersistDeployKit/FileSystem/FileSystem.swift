@@ -68,6 +68,11 @@ package protocol FileSystem: Sendable {
     /// sorted bytewise: `readdir` reports the types, so no name costs a `stat` where the file
     /// system fills them in. A name gone before its type was read is left out.
     func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)]
+    /// `listDirectoryWithTypes`, keeping only folders and the other entries whose name, as raw
+    /// bytes, passes `keep`: a folder of 54,000 images costs no string and no sort per image.
+    func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)]
     /// Up to `limit` names in a directory, in no particular order: enough to tell an empty or
     /// placeholder-only folder from one holding data without reading all of it.
     func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String]
@@ -120,6 +125,15 @@ package protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    /// Through the whole listing, for file systems with no faster way.
+    package func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        try listDirectoryWithTypes(at: path).filter { entry in
+            entry.type == .directory || NameBytes.bytes(entry.name).withUnsafeBufferPointer(keep)
+        }
+    }
+
     /// Through `files(under:)`, for file systems with no faster way.
     package func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError) {
         for file in try files(under: directory) where !(try body(file)) { return }

@@ -20,6 +20,23 @@ extension LocalFileSystem {
         return listed
     }
 
+    package func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
+        defer { directory.close() }
+        var kept: [(name: [UInt8], type: EntryType)] = []
+        try directory.forEachEntry { name, length, typeHint throws(SystemCallError) in
+            let bytes = name.withMemoryRebound(to: UInt8.self, capacity: length) { UnsafeBufferPointer(start: $0, count: length) }
+            if typeHint == UInt8(DT_DIR) || typeHint == UInt8(DT_UNKNOWN) || keep(bytes) {
+                let entry = DirectoryHandle.Entry(name: Array(UnsafeBufferPointer(start: name, count: length + 1)), typeHint: typeHint)
+                if let type = try entry.type(in: directory, label: path), type == .directory || keep(bytes) { kept.append((Array(bytes), type)) }
+            }
+            return true
+        }
+        return kept.sorted { NameBytes.precedes(bytes: $0.name, $1.name) }.map { (NameBytes.string($0.name), $0.type) }
+    }
+
     package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
         let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
         defer { handle.close() }

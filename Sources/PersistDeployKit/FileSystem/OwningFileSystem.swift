@@ -65,6 +65,12 @@ package struct OwningFileSystem: FileSystem {
         try base.listDirectoryWithTypes(at: path)
     }
 
+    package func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        try base.listDirectoryWithTypes(at: path, keeping: keep)
+    }
+
     package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
         try base.someNames(in: directory, limit: limit)
     }
