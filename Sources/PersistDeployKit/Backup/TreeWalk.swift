@@ -21,8 +21,7 @@ enum TreeWalk {
     ) throws(SystemCallError) {
         let top = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
         defer { top.close() }
-        var relative: [UInt8] = []
-        relative.reserveCapacity(4096)
+        var relative = ByteBuffer(capacity: 4096)
         try walk(top, relative: &relative, label: path, visit)
     }
 
@@ -32,7 +31,7 @@ enum TreeWalk {
     private static let parallelFrom = 512
 
     private static func walk(
-        _ directory: DirectoryHandle, relative: inout [UInt8], label: String,
+        _ directory: DirectoryHandle, relative: inout ByteBuffer, label: String,
         _ visit: (WalkEntry) throws(SystemCallError) -> Void
     ) throws(SystemCallError) {
         let base = relative.count
@@ -47,11 +46,11 @@ enum TreeWalk {
             if names.count == 0 { return }
             try status(of: names, in: directory, label: label, into: &infos)
             for index in 0..<names.count where infos[index].st_mode != 0 {  // 0: removed while we walked
-                relative.removeSubrange(base...)
+                relative.truncate(to: base)
                 if base > 0 { relative.append(UInt8(ascii: "/")) }
-                names.withName(index) { relative.append(contentsOf: $0) }
+                names.withName(index) { relative.append($0) }
                 let info = infos[index]
-                try relative.withUnsafeBufferPointer { buffer throws(SystemCallError) in try visit(WalkEntry(relative: buffer, info: info)) }
+                try relative.withBytes(0..<relative.count) { buffer throws(SystemCallError) in try visit(WalkEntry(relative: buffer, info: info)) }
                 guard info.st_mode & S_IFMT == S_IFDIR else { continue }
                 let childLabel = label + "/" + names.text(index)
                 let child = try names.withCName(index) { name throws(SystemCallError) in
@@ -67,9 +66,10 @@ enum TreeWalk {
     private static func status(
         of names: NameChunk, in directory: DirectoryHandle, label: String, into infos: inout [stat]
     ) throws(SystemCallError) {
-        infos = Array(repeating: stat(), count: names.count)
+        // Not zeroed first: each stat either fills its entry or marks it gone.
+        infos = Array(unsafeUninitializedCapacity: names.count) { _, initialized in initialized = names.count }
         let halves = names.count >= parallelFrom && SystemCall.processorCount > 1 ? 2 : 1
-        let failures = names.bytes.withUnsafeBufferPointer { bytes in
+        let failures = names.bytes.withBytes(0..<names.bytes.count) { bytes in
             infos.withUnsafeMutableBufferPointer { infos in
                 let job = StatJob(bytes: bytes, starts: names.starts, infos: infos, descriptor: directory.descriptor, halves: halves)
                 if halves == 1 {
@@ -88,33 +88,31 @@ enum TreeWalk {
 
 /// The names of one chunk of a folder, NUL-terminated one after another in one buffer.
 private struct NameChunk {
-    var bytes: [CChar] = []
+    var bytes = ByteBuffer(capacity: 16384)
     /// Where each name starts in `bytes`.
     var starts: [Int] = []
 
     var count: Int { starts.count }
 
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        bytes.truncate(to: 0)
         starts.removeAll(keepingCapacity: true)
     }
 
     mutating func append(_ name: UnsafePointer<CChar>, _ length: Int) {
         starts.append(bytes.count)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length + 1))
+        name.withMemoryRebound(to: UInt8.self, capacity: length + 1) { bytes.append(UnsafeBufferPointer(start: $0, count: length + 1)) }
     }
 
     /// Runs `body` with name `index`'s bytes, without its NUL.
     func withName(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        bytes.withUnsafeBufferPointer { all in
-            all.withMemoryRebound(to: UInt8.self) { all in
-                body(UnsafeBufferPointer(rebasing: all[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : all.count) - 1]))
-            }
-        }
+        bytes.withBytes(starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count) - 1, body)
     }
 
     func withCName<Result>(_ index: Int, _ body: (UnsafePointer<CChar>) throws(SystemCallError) -> Result) throws(SystemCallError) -> Result {
-        try bytes.withUnsafeBufferPointer { all throws(SystemCallError) in try body(all.baseAddress! + starts[index]) }
+        try bytes.withBytes(starts[index]..<bytes.count) { name throws(SystemCallError) in
+            try body(UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self))
+        }
     }
 
     func text(_ index: Int) -> String {
@@ -127,14 +125,14 @@ private struct NameChunk {
 /// The stats of one chunk, split in halves, one a thread. Each half writes only its own part of
 /// `infos` and its own failure slot (code 0: none).
 private final class StatJob: @unchecked Sendable {
-    let bytes: UnsafeBufferPointer<CChar>
+    let bytes: UnsafeBufferPointer<UInt8>
     let starts: [Int]
     let infos: UnsafeMutableBufferPointer<stat>
     let descriptor: Int32
     let halves: Int
     let failures: UnsafeMutableBufferPointer<(index: Int, code: Int32)>
 
-    init(bytes: UnsafeBufferPointer<CChar>, starts: [Int], infos: UnsafeMutableBufferPointer<stat>, descriptor: Int32, halves: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, starts: [Int], infos: UnsafeMutableBufferPointer<stat>, descriptor: Int32, halves: Int) {
         self.bytes = bytes
         self.starts = starts
         self.infos = infos
@@ -151,7 +149,8 @@ private final class StatJob: @unchecked Sendable {
     func run(_ half: Int) {
         let size = (starts.count + halves - 1) / halves
         for index in (half * size)..<min(starts.count, (half + 1) * size) {
-            while fstatat(descriptor, bytes.baseAddress! + starts[index], &infos[index], AT_SYMLINK_NOFOLLOW) != 0 {
+            let name = UnsafeRawPointer(bytes.baseAddress! + starts[index]).assumingMemoryBound(to: CChar.self)
+            while fstatat(descriptor, name, &infos[index], AT_SYMLINK_NOFOLLOW) != 0 {
                 let code = errno
                 if code == EINTR { continue }
                 infos[index].st_mode = 0

@@ -6,7 +6,7 @@ import Glibc
 /// third of a deploy's instructions).
 struct PathTable<Value: Sendable>: Sendable {
     /// Every path's bytes, one after another; path `i` ends at `ends[i]`.
-    private var bytes: [UInt8] = []
+    private var bytes = ByteBuffer()
     private var ends: [Int] = []
     private(set) var values: [Value] = []
     /// Index + 1 of the path in each slot, 0 for an empty slot; the count is a power of two.
@@ -17,19 +17,14 @@ struct PathTable<Value: Sendable>: Sendable {
     /// The bytes of all paths together.
     var pathBytes: Int { bytes.count }
 
-    /// The bytes of path `index`.
-    func path(at index: Int) -> ArraySlice<UInt8> {
-        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
-    }
-
     /// Runs `body` with the bytes of path `index`.
     func withPath<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[(index == 0 ? 0 : ends[index - 1])..<ends[index]])) }
+        bytes.withBytes((index == 0 ? 0 : ends[index - 1])..<ends[index], body)
     }
 
     /// Makes room for `count` paths holding `pathBytes` bytes in all.
     mutating func reserveCapacity(_ count: Int, pathBytes: Int) {
-        bytes.reserveCapacity(pathBytes)
+        bytes.reserve(pathBytes)
         ends.reserveCapacity(count)
         values.reserveCapacity(count)
         while count * 4 > slots.count * 3 { grow() }
@@ -49,7 +44,7 @@ struct PathTable<Value: Sendable>: Sendable {
             values[found] = value
             return
         }
-        bytes.append(contentsOf: path)
+        bytes.append(path)
         ends.append(bytes.count)
         values.append(value)
         slots[slot] = Int32(values.count)
@@ -59,7 +54,7 @@ struct PathTable<Value: Sendable>: Sendable {
     private func lookup(_ path: UnsafeBufferPointer<UInt8>) -> (found: Int?, slot: Int) {
         let mask = slots.count - 1
         var slot = Self.hash(path) & mask
-        return bytes.withUnsafeBufferPointer { all in
+        return bytes.withBytes(0..<bytes.count) { all in
             while true {
                 let stored = Int(slots[slot]) - 1
                 if stored < 0 { return (nil, slot) }
@@ -75,7 +70,7 @@ struct PathTable<Value: Sendable>: Sendable {
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: max(64, slots.count * 2))
         let mask = slots.count - 1
-        bytes.withUnsafeBufferPointer { all in
+        bytes.withBytes(0..<bytes.count) { all in
             for index in 0..<count {
                 let start = index == 0 ? 0 : ends[index - 1]
                 var slot = Self.hash(UnsafeBufferPointer(rebasing: all[start..<ends[index]])) & mask

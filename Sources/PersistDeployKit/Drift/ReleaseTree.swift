@@ -45,7 +45,7 @@ package struct ReleaseTree: Sendable, Equatable {
     package var count: Int { table.count }
 
     /// Paths relative to the release, in the order they were recorded (parents first).
-    package var paths: [String] { (0..<table.count).map { NameBytes.string(table.path(at: $0)) } }
+    package var paths: [String] { (0..<table.count).map { table.withPath(at: $0) { NameBytes.string($0) } } }
 
     package subscript(path: String) -> Entry? {
         NameBytes.bytes(path).withUnsafeBufferPointer { self[bytes: $0] }
@@ -103,26 +103,27 @@ package struct ReleaseTree: Sendable, Equatable {
     /// into a small buffer appended at once (string interpolation per entry was a tenth of a
     /// 60,000-file deploy, and a byte-by-byte append still a fifth of recording one).
     package var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(table.pathBytes + table.count * 40 + 64)
-        out += Array(Self.header.utf8)
-        out.append(0)
+        var out = ByteBuffer(capacity: table.pathBytes + table.count * 40 + 64)
+        func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.append($0) } }
+        append(Array(Self.header.utf8) + [0])
         for path in disposable {
-            out += Array("disposable ".utf8)
-            out += NameBytes.bytes(path)
-            out.append(0)
+            append(Array("disposable ".utf8) + NameBytes.bytes(path) + [0])
         }
         let space = UInt8(ascii: " "), dash = UInt8(ascii: "-")
-        // TYPE SIZE SECONDS.NANOSECONDS: at most 1 + 1 + 20 + 1 + 20 + 1 + 20 + 1 bytes.
+        // TYPE SIZE SECONDS.NANOSECONDS: at most 1 + 1 + 20 + 1 + 20 + 1 + 20 + 1 bytes, and "- ".
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { line in
             for index in 0..<table.count {
                 let entry = table.values[index]
+                var used = 0
                 if entry.type == .directory {
-                    out += Self.folderFields
+                    for byte in Self.folderFields {
+                        line[used] = byte
+                        used += 1
+                    }
                 } else {
                     line[0] = entry.type == .file ? UInt8(ascii: "f") : entry.type == .symlink ? UInt8(ascii: "l") : UInt8(ascii: "o")
                     line[1] = space
-                    var used = 2
+                    used = 2
                     Self.writeDecimal(entry.size, into: line, at: &used)
                     line[used] = space
                     used += 1
@@ -132,15 +133,19 @@ package struct ReleaseTree: Sendable, Equatable {
                     Self.writeDecimal(entry.modificationNanoseconds % 1_000_000_000, into: line, at: &used, width: 9)
                     line[used] = space
                     used += 1
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<used]))
-                    if let digest = entry.digest { out += Array(digest.utf8) } else { out.append(dash) }
-                    out.append(space)
+                    if entry.digest == nil {
+                        line[used] = dash
+                        line[used + 1] = space
+                        used += 2
+                    }
                 }
-                table.withPath(at: index) { out.append(contentsOf: $0) }
+                out.append(UnsafeBufferPointer(rebasing: line[..<used]))
+                if let digest = entry.digest { append(Array(digest.utf8) + [space]) }
+                table.withPath(at: index) { out.append($0) }
                 out.append(0)
             }
         }
-        return out
+        return out.array
     }
 
     private static let folderFields = Array("d - - - ".utf8)

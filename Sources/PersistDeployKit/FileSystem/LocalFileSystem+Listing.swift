@@ -66,28 +66,28 @@ extension LocalFileSystem {
     ) throws(SystemCallError) {
         let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
         defer { handle.close() }
-        var relative: [UInt8] = []
+        var relative = ByteBuffer()
         _ = try forEachFile(in: handle, relative: &relative, label: directory, body)
     }
 
     /// False once `body` returned false.
     private func forEachFile(
-        in directory: DirectoryHandle, relative: inout [UInt8], label: String,
+        in directory: DirectoryHandle, relative: inout ByteBuffer, label: String,
         _ body: (UnsafeBufferPointer<UInt8>) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) -> Bool {
         let base = relative.count
         var going = true
         try directory.forEachEntry { name, length, typeHint throws(SystemCallError) in
-            relative.removeSubrange(base...)
+            relative.truncate(to: base)
             if base > 0 { relative.append(UInt8(ascii: "/")) }
-            name.withMemoryRebound(to: UInt8.self, capacity: length) { relative.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+            name.withMemoryRebound(to: UInt8.self, capacity: length) { relative.append(UnsafeBufferPointer(start: $0, count: length)) }
             if try directory.isDirectory(name, typeHint: typeHint, label: label) {
-                let childLabel = PathName.join(label, NameBytes.string(relative[(base == 0 ? 0 : base + 1)...]))
+                let childLabel = PathName.join(label, relative.withBytes((base == 0 ? 0 : base + 1)..<relative.count) { NameBytes.string($0) })
                 let child = try DirectoryHandle(opening: name, relativeTo: directory.descriptor, label: childLabel)
                 defer { child.close() }
                 going = try forEachFile(in: child, relative: &relative, label: childLabel, body)
             } else {
-                going = try relative.withUnsafeBufferPointer { path throws(SystemCallError) in try body(path) }
+                going = try relative.withBytes(0..<relative.count) { path throws(SystemCallError) in try body(path) }
             }
             return going
         }
