@@ -88,7 +88,7 @@ enum TreeWalk {
 
 /// The names of one chunk of a folder, NUL-terminated one after another in one buffer.
 private struct NameChunk {
-    var bytes = ByteBuffer(capacity: 16384)
+    var bytes = ByteBuffer()
     /// Where each name starts in `bytes`.
     var starts: [Int] = []
 
