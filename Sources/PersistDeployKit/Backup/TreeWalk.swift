@@ -150,15 +150,12 @@ private final class StatJob: @unchecked Sendable {
         let size = (starts.count + halves - 1) / halves
         for index in (half * size)..<min(starts.count, (half + 1) * size) {
             let name = UnsafeRawPointer(bytes.baseAddress! + starts[index]).assumingMemoryBound(to: CChar.self)
-            while fstatat(descriptor, name, &infos[index], AT_SYMLINK_NOFOLLOW) != 0 {
-                let code = errno
-                if code == EINTR { continue }
-                infos[index].st_mode = 0
-                if code != ENOENT && code != ENOTDIR {
-                    failures[half] = (index, code)
-                    return
-                }
-                break
+            do throws(SystemCallError) {
+                // A zeroed stat (mode 0) for a name gone since it was read; the caller labels errors.
+                infos[index] = try SystemCall.status(of: name, in: descriptor, label: "") ?? stat()
+            } catch {
+                failures[half] = (index, error.code)
+                return
             }
         }
     }
