@@ -8,7 +8,11 @@
 #   2. the persist step alone (the release already in releases/: `auto --release`) against the
 #      baseline's `persist` on the same 60,000-file image release;
 #   3. `classify` of that release against `find RELEASE -type f | wc -l`;
-#   4. adoption of a site deployed in place (`current` a real folder holding the app and its
+#   4. the floor of the persist step: the drift guard must stat every entry of the live release
+#      and the manifest of the new one must record every entry's size and time, so two stat walks
+#      of that release (`find -printf '%s %T@'`, as cheap as a walk gets) against the same `ln -s`
+#      steps: the persist step can be no cheaper than this row;
+#   5. adoption of a site deployed in place (`current` a real folder holding the app and its
 #      user data) with 56,000 and 206,000 user files, alternating: the ratio 206k/56k is what
 #      counts, since an adoption moves the folder and never lists the data.
 # The drift guard's own share of a deploy (its two walks) is read with callgrind, not timed here.
@@ -98,6 +102,12 @@ time_classify() {
   "$tool" classify "$1/release" >/dev/null
   echo $(($(now_ms) - start))
 }
+time_stat_walks() {
+  local start
+  start=$(now_ms)
+  find "$1/release" "$1/release" -printf '%s %T@\n' >/dev/null
+  echo $(($(now_ms) - start))
+}
 time_find() {
   local start
   start=$(now_ms)
@@ -137,6 +147,7 @@ run_pairs "later deploy, 6,000-file release, 56,000 user files" time_deploy_ours
 run_pairs "later deploy, 60,000-file release" time_deploy_ours time_deploy_base "$work/w60k"
 run_pairs "later deploy, 6,000 files + 54,000 product images" time_deploy_ours time_deploy_base "$work/wimg"
 run_pairs "persist step alone, 6,000 files + 54,000 images" time_persist_ours time_persist_base "$work/wimg"
+run_pairs "floor: two stat walks (find -printf) vs ln -s steps" time_stat_walks time_persist_base "$work/wimg"
 run_pairs "classify vs find | wc -l, 60,000-file image release" time_classify time_find "$work/wimg"
 run_pairs "adoption, 206,000 vs 56,000 user files in place" time_adopt_206k time_adopt_56k ""
 
@@ -146,6 +157,7 @@ echo "medians of $pairs pairs, milliseconds; ratio = median of the pairwise ours
 printf '%-56s %8s %8s %8s\n' "scenario" "ours" "baseline" "ratio"
 for name in "later deploy, 6,000-file release, 56,000 user files" "later deploy, 60,000-file release" \
   "later deploy, 6,000 files + 54,000 product images" "persist step alone, 6,000 files + 54,000 images" \
+  "floor: two stat walks (find -printf) vs ln -s steps" \
   "classify vs find | wc -l, 60,000-file image release" "adoption, 206,000 vs 56,000 user files in place"; do
   printf '%-56s %8s %8s %8s\n' "$name" "$(med "${ours[$name]}")" "$(med "${base[$name]}")" "$(med "${ratios[$name]}")"
 done

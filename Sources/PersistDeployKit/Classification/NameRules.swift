@@ -210,16 +210,26 @@ enum NameRules {
     /// non-ASCII bytes is left to those two.
     static func mayBeSettingsOrDatabase(_ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { bytes in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return true }
-            func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
-            if bytes.count >= 4, bytes.prefix(4).map(lower) == Array(".env".utf8) { return true }
-            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return false }
-            return settingsOrDatabaseExtensions.contains(bytes[(dot + 1)...].map(lower))
-        }
+        return name.withUTF8 { mayBeSettingsOrDatabase(bytes: $0) }
     }
 
-    private static let settingsOrDatabaseExtensions = Set(configExtensions.union(databaseExtensions).map { Array($0.utf8) })
+    /// `mayBeSettingsOrDatabase` for a name as `readdir` gives it, before it becomes a string. The
+    /// extension is compared as one number (its lowercased bytes packed), never as an array.
+    static func mayBeSettingsOrDatabase(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return true }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
+        if bytes.count >= 4, packed(bytes[..<4], lower) == packedEnv { return true }
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0, bytes.count - dot - 1 <= 8 else { return false }
+        return settingsOrDatabaseExtensions.contains(packed(bytes[(dot + 1)...], lower))
+    }
+
+    /// Up to eight bytes (none of them NUL) as one number, each passed through `transform`.
+    private static func packed<Bytes: Collection>(_ bytes: Bytes, _ transform: (UInt8) -> UInt8 = { $0 }) -> UInt64 where Bytes.Element == UInt8 {
+        bytes.reduce(0) { $0 << 8 | UInt64(transform($1)) }
+    }
+
+    private static let packedEnv = packed(".env".utf8)
+    private static let settingsOrDatabaseExtensions = Set(configExtensions.union(databaseExtensions).map { packed($0.utf8) })
 
     static func isConfigLike(_ path: String) -> Bool {
         let name = PathName.basename(path).lowercased()

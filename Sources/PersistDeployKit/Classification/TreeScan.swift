@@ -36,7 +36,16 @@ struct TreeScan {
                 if try reader.entryType(ignoreFile) == .file { ignoreFiles.append(ignoreFile) }
                 continue
             }
-            for (name, type) in try reader.listWithTypes(directory) {
+            // Other files are never asked about, so a folder of images costs no string per image.
+            let listed: [(name: String, type: EntryType)]
+            do {
+                listed = try reader.fileSystem.listDirectoryWithTypes(at: reader.path(directory)) { name in
+                    name.elementsEqual(".gitignore".utf8) || NameRules.mayBeSettingsOrDatabase(bytes: name)
+                }
+            } catch {
+                throw ToolError.system(error, while: "Reading the app")
+            }
+            for (name, type) in listed {
                 switch type {
                 case .directory:
                     let path = AppReader.join(directory, name)

@@ -100,12 +100,8 @@ struct WebRootRules {
         if let byName = NameRules.classFor(name: name), byName.isPersistent {
             return try decideDataFolder(path: path, byName: byName)
         }
-        let files: [String]
-        do {
-            files = try fileSystem.files(under: reader.path(path))
-        } catch {
-            throw ToolError.system(error, while: "Reading '\(path)' of the app")
-        }
+        // Listed only as far as a rule asks: an asset folder can hold any number of files.
+        var files = FolderFiles(fileSystem: fileSystem, directory: reader.path(path), label: path)
         let byName = NameRules.classFor(name: name)
         func entry(_ pathClass: PathClass, _ reason: String) -> ClassifiedPath {
             ClassifiedPath(path: path, kind: .dir, class: pathClass, reason: reason)
@@ -119,13 +115,13 @@ struct WebRootRules {
             if NameRules.bundlerOutputNames.contains(Text.foldedName(name)) {
                 return (entry(.asset, "\(how), but it is a bundler's output, rebuilt for every release"), nil)
             }
-            if !files.isEmpty, files.allSatisfy(NameRules.isCompiled) {
+            if try files.holdOnly(NameRules.isCompiled) {
                 return (entry(.asset, "\(how), but it holds only compiled css/js, rebuilt for every release"), nil)
             }
             // `/phpBB/language/*` with `!/phpBB/language/en`: the code ships some of it, and git
             // ignores only what admins add. Persisting it would keep the shipped part from
             // updating, so it ships with each release and the drift guard watches what is added.
-            let shipped = files.filter { file in
+            let shipped = try files.all().filter { file in
                 !NameRules.isPlaceholder(file) && !NameRules.guardNames.contains(PathName.basename(file))
                     && tree.gitIgnore.ignoringRule(for: PathName.join(path, file), isDirectory: false) == nil
             }
@@ -136,20 +132,20 @@ struct WebRootRules {
             }
             return (entry(.user, "\(how), so the app writes it: persistent"), nil)
         }
-        if files.contains(".htaccess"), !NameRules.holdsCode(files),
+        if try files.holds(".htaccess"), !NameRules.holdsCode(try files.all()),
            NameRules.deniesAllWebAccess(String(decoding: try reader.read(AppReader.join(path, ".htaccess")), as: UTF8.self))
         {
             // Sources a build compiles are kept from the web like data (Shaarli's assets/:
             // scss and js built into tpl/), yet a changed one must ship with the next release.
-            let sorted = files.sorted()
+            let sorted = try files.all()
             if let code = sorted.first(where: NameRules.isFrontEndSource) ?? sorted.first(where: NameRules.isFrontEndCode) {
                 return (entry(.asset, "its .htaccess denies all web access, but it holds front-end code (e.g. '\(code)'): "
                     + "the sources a build compiles for the app, which ship with each release"), nil)
             }
             return (entry(.user, "its .htaccess denies all web access and it holds no code: private data the app writes, persistent"), nil)
         }
-        if !files.isEmpty, files.allSatisfy(NameRules.isPlaceholder) {
-            let placeholder = PathName.basename(files[0])
+        if try files.holdOnly(NameRules.isPlaceholder) {
+            let placeholder = PathName.basename(try files.all()[0])
             let reason = "holds only a placeholder (\(placeholder)), kept so the app can write there: persistent"
             guard byName != nil else {
                 return (entry(.user, reason), Self.undecidedWarning(path: path, treatedAs: .user, because: "it holds only a placeholder"))
@@ -159,20 +155,20 @@ struct WebRootRules {
         if let byName {
             return (entry(byName, "its name says \(byName.rawValue)"), nil)
         }
-        if !files.isEmpty, files.allSatisfy(NameRules.isStatic) {
+        if try files.holdOnly(NameRules.isStatic) {
             return (entry(.asset, "holds only static files (css, js, images, fonts, maps)"), nil)
         }
-        if NameRules.isCodeFolder(files) {
+        if NameRules.isCodeFolder(try files.all()) {
             return (entry(.asset, "holds the app's code (PHP and its templates), which ships with each release"), nil)
         }
         if NameRules.codeFolderNames.contains(Text.foldedName(name)) {
             return (entry(.asset, "its name says it holds code, tools or documentation, which ship with the code"), nil)
         }
-        if files.isEmpty {
+        if try files.isEmpty() {
             return (entry(.user, "empty and no rule knows its name: kept persistent to be safe"),
                     Self.undecidedWarning(path: path, treatedAs: .user, because: "it is empty"))
         }
-        return (entry(.asset, "no rule decides it; it holds \(Text.count(files.count, "file")) that ship with the code"),
+        return (entry(.asset, "no rule decides it; it holds \(Text.count(try files.all().count, "file")) that ship with the code"),
                 Self.undecidedWarning(path: path, treatedAs: .asset, because: "it holds files of no known kind"))
     }
 

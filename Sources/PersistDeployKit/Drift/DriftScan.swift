@@ -28,36 +28,38 @@ package enum DriftBaseline: Sendable {
 /// Paths a drift scan passes over: persistent paths (links into shared/, or real folders a
 /// deploy is about to adopt into shared/), app links, and disposable paths.
 package struct DriftExclusions: Sendable {
-    /// The excluded paths' UTF-8, by the hash of their first component: a walked path costs one
-    /// hash of its own first component and a byte comparison with the few paths sharing it, never
-    /// a string made for each of its parents (that was a tenth of a deploy's instructions).
-    private var byTop: [Int: [[UInt8]]] = [:]
+    /// The excluded paths' bytes, by their first component: a walked path costs one lookup of
+    /// its own first component and a byte comparison with the few paths sharing it, never a
+    /// string made for each of its parents (that was a tenth of a deploy's instructions).
+    private var byTop = PathTable<[[UInt8]]>()
 
     package init<Paths: Sequence>(_ paths: Paths) where Paths.Element == String {
         for path in paths {
-            let bytes = Array(PathName.normalize(path).utf8)
-            byTop[bytes.withUnsafeBufferPointer { Self.hashOfTop($0) }, default: []].append(bytes)
+            let bytes = NameBytes.bytes(PathName.normalize(path))
+            bytes.withUnsafeBufferPointer { bytes in
+                let top = Self.top(bytes)
+                byTop.set(top, (byTop.index(of: top).map { byTop.values[$0] } ?? []) + [Array(bytes)])
+            }
         }
     }
 
     /// True when `path` or one of its parents is excluded.
     package func covers(_ path: String) -> Bool {
-        guard !byTop.isEmpty else { return false }
-        var path = path
-        return path.withUTF8 { bytes in
-            guard let candidates = byTop[Self.hashOfTop(bytes)] else { return false }
-            return candidates.contains { excluded in
-                excluded.count <= bytes.count && excluded.elementsEqual(bytes.prefix(excluded.count))
-                    && (excluded.count == bytes.count || bytes[excluded.count] == UInt8(ascii: "/"))
-            }
+        guard byTop.count > 0 else { return false }
+        return NameBytes.bytes(path).withUnsafeBufferPointer { covers(bytes: $0) }
+    }
+
+    /// True when the path given as its raw bytes, or one of its parents, is excluded.
+    package func covers(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard byTop.count > 0, let index = byTop.index(of: Self.top(bytes)) else { return false }
+        return byTop.values[index].contains { excluded in
+            excluded.count <= bytes.count && excluded.elementsEqual(bytes.prefix(excluded.count))
+                && (excluded.count == bytes.count || bytes[excluded.count] == UInt8(ascii: "/"))
         }
     }
 
-    private static func hashOfTop(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hasher = Hasher()
-        let top = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
-        hasher.combine(bytes: UnsafeRawBufferPointer(top))
-        return hasher.finalize()
+    private static func top(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)])
     }
 }
 
@@ -77,44 +79,49 @@ package struct DriftScanner {
     package func record(_ release: String, disposable: [String]) throws(SystemCallError) -> ReleaseTree {
         let recordedAt = now()
         var tree = ReleaseTree(disposable: disposable.sorted(by: { NameBytes.Key($0) < NameBytes.Key($1) }))
-        for item in try fileSystem.walk(release) {
-            var entry = ReleaseTree.entry(for: item.status)
+        try fileSystem.visitTree(release) { path, status throws(SystemCallError) in
+            var entry = ReleaseTree.entry(for: status)
             if entry.type == .file, entry.modificationNanoseconds > recordedAt - ReleaseTree.racyWindow {
-                entry.digest = try digest(of: PathName.join(release, item.path))
+                entry.digest = try digest(of: PathName.join(release, NameBytes.string(path)))
             }
-            tree.add(item.path, entry)
+            tree.add(bytes: path, entry)
         }
         return tree
     }
 
     /// What the running app changed in `release` compared with `baseline`, passing over
-    /// `excluded` paths.
+    /// `excluded` paths. Paths become strings only for what is reported.
     package func scan(_ release: String, against baseline: DriftBaseline, excluding excluded: DriftExclusions) throws(SystemCallError) -> Drift {
         var drift = Drift()
         switch baseline {
         case .manifest(let tree):
             let disposable = DriftExclusions(tree.disposable)
-            for item in try fileSystem.walk(release) where !excluded.covers(item.path) && !disposable.covers(item.path) {
-                guard let recorded = tree[item.path] else {
-                    drift.added.append(item)
-                    continue
+            try fileSystem.visitTree(release) { path, status throws(SystemCallError) in
+                if excluded.covers(bytes: path) || disposable.covers(bytes: path) { return }
+                let item = { WalkedEntry(path: NameBytes.string(path), status: status) }
+                guard let recorded = tree[bytes: path] else {
+                    drift.added.append(item())
+                    return
                 }
                 // A folder that became a file, or a file a folder, is new content either way.
-                if recorded.type == .directory || item.status.type == .directory, recorded.type != item.status.type {
-                    drift.added.append(item)
-                    continue
+                if recorded.type == .directory || status.type == .directory, recorded.type != status.type {
+                    drift.added.append(item())
+                    return
                 }
-                if !tree.matches(item.path, item.status, digestOf: { try? digest(of: PathName.join(release, item.path)) }) {
-                    drift.changed.append(item)
+                if !ReleaseTree.matches(recorded, status, digestOf: { try? digest(of: PathName.join(release, NameBytes.string(path))) }) {
+                    drift.changed.append(item())
                 }
             }
         case .otherRelease(let other):
-            var types: [NameBytes.Key: EntryType] = [:]
+            var types = PathTable<EntryType>()
             if try fileSystem.isDirectory(other) {
-                for item in try fileSystem.walk(other) { types[NameBytes.Key(item.path)] = item.status.type }
+                try fileSystem.visitTree(other) { path, status throws(SystemCallError) in types.set(path, status.type) }
             }
-            for item in try fileSystem.walk(release) where !excluded.covers(item.path) {
-                if types[NameBytes.Key(item.path)] != item.status.type { drift.added.append(item) }
+            try fileSystem.visitTree(release) { path, status throws(SystemCallError) in
+                guard !excluded.covers(bytes: path) else { return }
+                if types.index(of: path).map({ types.values[$0] }) != status.type {
+                    drift.added.append(WalkedEntry(path: NameBytes.string(path), status: status))
+                }
             }
         }
         return drift

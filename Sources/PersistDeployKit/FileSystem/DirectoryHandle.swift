@@ -28,11 +28,17 @@ struct DirectoryHandle {
 
         /// True for a real directory; a symlink to a directory is not one.
         func isDirectory(in parent: DirectoryHandle, label: String) throws(SystemCallError) -> Bool {
-            if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
-            var info = stat()
-            try SystemCall.retrying("lstat", label) { fstatat(parent.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) }
-            return info.st_mode & S_IFMT == S_IFDIR
+            try parent.isDirectory(name, typeHint: typeHint, label: label)
         }
+    }
+
+    /// True when the entry `name` with `readdir`'s `typeHint` is a real directory (one `lstat`
+    /// where the file system reports no type).
+    func isDirectory(_ name: UnsafePointer<CChar>, typeHint: UInt8, label: String) throws(SystemCallError) -> Bool {
+        if typeHint != UInt8(DT_UNKNOWN) { return typeHint == UInt8(DT_DIR) }
+        var info = stat()
+        try SystemCall.retrying("lstat", label) { fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) }
+        return info.st_mode & S_IFMT == S_IFDIR
     }
 
     let descriptor: Int32
@@ -43,7 +49,7 @@ struct DirectoryHandle {
         try self.init(opening: NameBytes.cString(name), relativeTo: parent, label: label)
     }
 
-    init(opening name: [CChar], relativeTo parent: Int32, label: String) throws(SystemCallError) {
+    init(opening name: UnsafePointer<CChar>, relativeTo parent: Int32, label: String) throws(SystemCallError) {
         let descriptor = try SystemCall.retrying("open", label) {
             openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         }
@@ -64,20 +70,34 @@ struct DirectoryHandle {
     func entries(limit: Int = .max) throws(SystemCallError) -> [Entry] {
         rewinddir(stream)
         var result: [Entry] = []
+        try forEachEntry { name, length, type throws(SystemCallError) in
+            result.append(Entry(name: Array(UnsafeBufferPointer(start: name, count: length + 1)), typeHint: type))
+            return result.count < limit
+        }
+        return result
+    }
+
+    /// Calls `body` with each entry's name (NUL-terminated, `length` bytes before the NUL, valid
+    /// only during the call) and the type `readdir` reported, but `.` and `..`, from where the
+    /// stream is, until `body` returns false. No name is copied: a walk of 60,000 files must not
+    /// cost an array per entry.
+    func forEachEntry(
+        _ body: (_ name: UnsafePointer<CChar>, _ length: Int, _ typeHint: UInt8) throws(SystemCallError) -> Bool
+    ) throws(SystemCallError) {
         while true {
             errno = 0
             guard let pointer = readdir(stream) else {
                 if errno != 0 { throw SystemCallError(call: "readdir", path: "\(descriptor)", code: errno) }
-                return result
+                return
             }
-            let name = withUnsafeBytes(of: pointer.pointee.d_name) { raw in
-                Array(raw.bindMemory(to: CChar.self).prefix { $0 != 0 }) + [0]
-            }
-            if name == [46, 0] || name == [46, 46, 0] { continue }
-            result.append(Entry(name: name, typeHint: pointer.pointee.d_type))
-            if result.count >= limit { return result }
+            let name = (UnsafeRawPointer(pointer) + Self.nameOffset).assumingMemoryBound(to: CChar.self)
+            let length = strlen(name)
+            if name[0] == 46, length == 1 || (length == 2 && name[1] == 46) { continue }
+            guard try body(name, length, pointer.pointee.d_type) else { return }
         }
     }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     /// Closes the stream and its descriptor.
     func close() {

@@ -68,15 +68,28 @@ package protocol FileSystem: Sendable {
     /// sorted bytewise: `readdir` reports the types, so no name costs a `stat` where the file
     /// system fills them in. A name gone before its type was read is left out.
     func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)]
+    /// `listDirectoryWithTypes`, keeping only folders and the other entries whose name, as raw
+    /// bytes, passes `keep`: a folder of 54,000 images costs no string and no sort per image.
+    func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)]
     /// Up to `limit` names in a directory, in no particular order: enough to tell an empty or
     /// placeholder-only folder from one holding data without reading all of it.
     func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String]
     /// Every non-directory entry below `directory` (files and symlinks, never followed), as
     /// paths relative to it, sorted.
     func files(under directory: String) throws(SystemCallError) -> [String]
+    /// Calls `body` with each path `files(under:)` lists, in no particular order, until it
+    /// returns false: a test that one file can decide stops there, however many the folder holds.
+    func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError)
     /// Every entry below `directory` (folders, files, links and others) with its `lstat` facts,
     /// parents before their children, never following a link: what a release manifest records.
     func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
+    /// `walk`, one entry at a time, with its path as raw bytes valid only during the call: a
+    /// release of 60,000 files is compared with its manifest without a string per entry.
+    func visitTree(
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+    ) throws(SystemCallError)
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
     /// Up to `count` bytes of the file at `path` from byte `offset` on (fewer at its end), so a
     /// log can be read from its end without reading all of it.
@@ -112,6 +125,29 @@ package protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    /// Through the whole listing, for file systems with no faster way.
+    package func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        try listDirectoryWithTypes(at: path).filter { entry in
+            entry.type == .directory || NameBytes.bytes(entry.name).withUnsafeBufferPointer(keep)
+        }
+    }
+
+    /// Through `files(under:)`, for file systems with no faster way.
+    package func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError) {
+        for file in try files(under: directory) where !(try body(file)) { return }
+    }
+
+    /// Through `walk`, for file systems with no faster way.
+    package func visitTree(
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+    ) throws(SystemCallError) {
+        for item in try walk(directory) {
+            try NameBytes.bytes(item.path).withUnsafeBufferPointer { path throws(SystemCallError) in try visit(path, item.status) }
+        }
+    }
+
     /// Without a native swap: the caller's fallback runs.
     package func exchange(_ first: String, _ second: String) throws(SystemCallError) {
         throw SystemCallError(call: "rename exchange", path: "\(first) <-> \(second)", code: ENOSYS)

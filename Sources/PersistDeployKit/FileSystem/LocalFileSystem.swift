@@ -15,67 +15,6 @@ package struct LocalFileSystem: FileSystem {
         try SystemCall.status(of: path, followSymlink: followSymlink).map(FileStatus.init(stat:))
     }
 
-    package func listDirectory(at path: String) throws(SystemCallError) -> [String] {
-        let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
-        defer { directory.close() }
-        // Sorted as bytes before becoming strings: comparing strings costs ten times more.
-        return try directory.entries().sorted { strcmp($0.name, $1.name) < 0 }.map(\.text)
-    }
-
-    package func listDirectoryWithTypes(at path: String) throws(SystemCallError) -> [(name: String, type: EntryType)] {
-        let directory = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
-        defer { directory.close() }
-        var listed: [(name: String, type: EntryType)] = []
-        for entry in try directory.entries().sorted(by: { strcmp($0.name, $1.name) < 0 }) {
-            if let type = try entry.type(in: directory, label: path) { listed.append((entry.text, type)) }
-        }
-        return listed
-    }
-
-    package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
-        let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
-        defer { handle.close() }
-        return try handle.entries(limit: limit).map(\.text)
-    }
-
-    package func files(under directory: String) throws(SystemCallError) -> [String] {
-        let handle = try DirectoryHandle(opening: directory, relativeTo: AT_FDCWD, label: directory)
-        defer { handle.close() }
-        var found: [[UInt8]] = []
-        let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
-        try collectFiles(in: handle, prefix: [], label: directory, into: &found, meter: meter)
-        // Sorted as bytes before becoming strings: comparing strings costs ten times more.
-        return found.sorted(by: NameBytes.precedes(bytes:_:)).map { NameBytes.string($0) }
-    }
-
-    private func collectFiles(
-        in directory: DirectoryHandle, prefix: [UInt8], label: String, into found: inout [[UInt8]], meter: ProgressMeter?
-    ) throws(SystemCallError) {
-        for entry in try directory.entries() {
-            let name = entry.name.dropLast().map { UInt8(bitPattern: $0) }
-            let relative = prefix.isEmpty ? name : prefix + [UInt8(ascii: "/")] + name
-            if try entry.isDirectory(in: directory, label: label) {
-                let childLabel = PathName.join(label, entry.text)
-                let child = try DirectoryHandle(opening: entry.name, relativeTo: directory.descriptor, label: childLabel)
-                defer { child.close() }
-                try collectFiles(in: child, prefix: relative, label: childLabel, into: &found, meter: meter)
-            } else {
-                found.append(relative)
-                meter?.add(files: 1)
-            }
-        }
-    }
-
-    package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
-        var found: [WalkedEntry] = []
-        let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
-        try TreeWalk.walk(directory) { entry throws(SystemCallError) in
-            found.append(WalkedEntry(path: NameBytes.string(entry.relative), status: FileStatus(stat: entry.info)))
-            meter?.add(files: 1)
-        }
-        return found
-    }
-
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {
         let descriptor = try SystemCall.open(path, flags: O_RDONLY | O_CLOEXEC)
         defer { close(descriptor) }

@@ -65,6 +65,12 @@ package struct OwningFileSystem: FileSystem {
         try base.listDirectoryWithTypes(at: path)
     }
 
+    package func listDirectoryWithTypes(
+        at path: String, keeping keep: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SystemCallError) -> [(name: String, type: EntryType)] {
+        try base.listDirectoryWithTypes(at: path, keeping: keep)
+    }
+
     package func someNames(in directory: String, limit: Int) throws(SystemCallError) -> [String] {
         try base.someNames(in: directory, limit: limit)
     }
@@ -73,8 +79,18 @@ package struct OwningFileSystem: FileSystem {
         try base.files(under: directory)
     }
 
+    package func visitFiles(under directory: String, _ body: (String) throws(SystemCallError) -> Bool) throws(SystemCallError) {
+        try base.visitFiles(under: directory, body)
+    }
+
     package func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry] {
         try base.walk(directory)
+    }
+
+    package func visitTree(
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+    ) throws(SystemCallError) {
+        try base.visitTree(directory, visit)
     }
 
     package func readFile(at path: String) throws(SystemCallError) -> [UInt8] {

@@ -30,7 +30,7 @@ extension SystemCall {
 
     /// `fstatat(2)` without following a final link; nil when nothing is there.
     package static func status(
-        of name: [CChar], in directory: Int32, label: @autoclosure () -> String
+        of name: UnsafePointer<CChar>, in directory: Int32, label: @autoclosure () -> String
     ) throws(SystemCallError) -> stat? {
         var info = stat()
         while true {
