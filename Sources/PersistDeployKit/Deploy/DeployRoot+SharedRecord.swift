@@ -54,6 +54,8 @@ extension DeployRoot {
     /// not the folder this root keeps its data in: its links lead there, and a second shared
     /// folder would be seeded empty over the live data's paths.
     package func refuseOtherShared(fileSystem: any FileSystem) throws(ToolError) {
+        // A folder no root may use at all is the plainer message.
+        try refuseUnsafeDestinations(fileSystem: fileSystem)
         guard let known = knownShared(fileSystem), !PathName.sameBytes(known.folder, shared),
             !PathName.sameBytes(Self.physical(known.folder, fileSystem: fileSystem), Self.physical(shared, fileSystem: fileSystem))
         else { return }
