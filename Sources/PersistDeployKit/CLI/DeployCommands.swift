@@ -28,6 +28,11 @@ enum DeployCommands {
         default: break
         }
         let root = DeployRoot.resolve(option: rootOption, sharedOption: sharedOption, context: context)
+        if sharedOption != nil {
+            try root.refuseOtherShared(fileSystem: context.fileSystem)
+        } else if !PathName.sameBytes(root.shared, DeployRoot(path: root.path).shared) {
+            console.say("Keeping the data in '\(root.shared)', the shared folder this root recorded.")
+        }
         if let keep = try invocation.integer("--keep", in: 1...1000) { request.keep = keep }
         request.activate = !invocation.flag("--no-activate")
         if let release = invocation.value("--release") {

@@ -73,6 +73,7 @@ package struct DeployRoot: Sendable, Equatable {
             throw ToolError(
                 "'\(root.path)' is not a deploy root: it has no current, releases/, shared/ or .persist-deploy/.", hint: hint)
         }
+        if sharedOption != nil { try root.refuseOtherShared(fileSystem: context.fileSystem) }
         return root
     }
 
@@ -85,23 +86,25 @@ package struct DeployRoot: Sendable, Equatable {
 
     /// Resolves the root as the contract says: `--root`, else `PERSIST_DEPLOY_ROOT`, else the
     /// working directory, or two levels up when that is `ROOT/releases/ID`, or the deploy root
-    /// holding the release when it lies deeper inside one.
+    /// holding the release when it lies deeper inside one. Its shared folder is `sharedOption`,
+    /// else the one the root recorded (`located`).
     package static func resolve(option: String?, sharedOption: String?, context: Context) -> DeployRoot {
         let shared = sharedOption.map(context.absolutePath)
-        if let option { return DeployRoot(path: context.absolutePath(option), shared: shared) }
+        func root(_ path: String) -> DeployRoot { located(path, sharedOption: shared, fileSystem: context.fileSystem) }
+        if let option { return root(context.absolutePath(option)) }
         if let variable = context.environment["PERSIST_DEPLOY_ROOT"], !variable.isEmpty {
-            return DeployRoot(path: context.absolutePath(variable), shared: shared)
+            return root(context.absolutePath(variable))
         }
         let working = PathName.normalize(context.workingDirectory)
         let parent = PathName.parent(working)
         if PathName.basename(parent) == "releases" {
-            return DeployRoot(path: PathName.parent(parent), shared: shared)
+            return root(PathName.parent(parent))
         }
         // Deeper inside a release (its web root, through `current/`): the root that holds it,
         // never a new root nested in the live site.
         if let outer = enclosingRelease(of: physical(working, fileSystem: context.fileSystem), fileSystem: context.fileSystem) {
-            return DeployRoot(path: outer.root, shared: shared)
+            return root(outer.root)
         }
-        return DeployRoot(path: working, shared: shared)
+        return root(working)
     }
 }

@@ -63,6 +63,7 @@ package struct Deployer {
         do {
             // A killed restore's copies beside persistent paths are provably its own: cleaned first.
             try BackupStore(root: root, now: context.now).cleanUpInterruptedRestore(console: console)
+            try root.recordShared(fileSystem: context.fileSystem)
             let report = try deploy(request, options: options, notes: notes)
             lock.release()
             return report
@@ -188,6 +189,7 @@ package struct Deployer {
     private func clearFailedFirstDeploy() {
         let fileSystem = context.fileSystem
         guard (try? fileSystem.type(at: root.current)) == nil else { return }
+        try? fileSystem.removeTree(at: root.sharedRecord)
         for name in DeployRoot.toolFilesInShared where name != PathName.basename(root.historyFile) {
             try? fileSystem.removeTree(at: root.sharedPath(name))
         }

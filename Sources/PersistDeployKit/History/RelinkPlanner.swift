@@ -32,6 +32,7 @@ extension DeployPlanner {
     private func makeRelinkPlan(release id: String, record: PersistenceRecord?) throws -> RelinkPlan {
         let releasePath = root.release(id)
         var plan = RelinkPlan()
+        var made: [String] = []
         for path in (record?.persistentPaths ?? []).sorted(by: { PathName.bytewiseLess($0.path, $1.path) }) {
             try refuseLinkedParents(of: path.path, in: releasePath)
             let inRelease = PathName.join(releasePath, path.path)
@@ -90,10 +91,37 @@ extension DeployPlanner {
                 throw refuse("its '\(path.path)' is a socket, pipe or device", "Move '\(inRelease)' aside, then roll back again.")
             }
             plan.operations += privateConfig
-            if PathName.parent(inRelease) != releasePath { plan.operations.append(.createDirectory(path: PathName.parent(inRelease))) }
+            if PathName.parent(inRelease) != releasePath {
+                plan.operations.append(.createDirectory(path: PathName.parent(inRelease)))
+                made += try missingFolders(above: path.path, in: releasePath)
+            }
             plan.operations.append(.link(path: inRelease, target: linkText))
             plan.relinked.append(path.path)
         }
+        plan.operations = try manifestSteps(listing: made, in: id) + plan.operations
         return plan
+    }
+
+    /// The folders above `relative` that release `releasePath` lacks (parents first): the relink
+    /// makes them to hold the link.
+    private func missingFolders(above relative: String, in releasePath: String) throws -> [String] {
+        var missing: [String] = []
+        var folder = PathName.parent(relative)
+        while folder != ".", folder != "/", !folder.isEmpty, try fileSystem.type(at: PathName.join(releasePath, folder)) == nil {
+            missing.insert(folder, at: 0)
+            folder = PathName.parent(folder)
+        }
+        return missing
+    }
+
+    /// The folders a relink makes join the release's tree manifest first: they are the tool's, and
+    /// read as new folders the running app made, every later deploy and rollback would stop.
+    private func manifestSteps(listing made: [String], in id: String) throws -> [DeployOperation] {
+        guard !made.isEmpty, let bytes = try? fileSystem.readFile(at: root.treeManifest(of: id)), var tree = ReleaseTree.parse(bytes) else {
+            return []
+        }
+        let folder = ReleaseTree.Entry(type: .directory, size: 0, modificationNanoseconds: 0)
+        for path in made where tree[path] == nil { tree.add(path, folder) }
+        return [.writeFile(path: root.treeManifest(of: id), contents: NameBytes.string(tree.bytes), permissions: 0o644)]
     }
 }

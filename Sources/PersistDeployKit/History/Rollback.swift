@@ -84,7 +84,9 @@ package struct Rollback {
         let target = try self.target(request.target, state: state)
         let planner = DeployPlanner(fileSystem: context.fileSystem, root: root, now: context.now(), host: context.hostName, user: context.userName)
         let framework = state.record?.framework ?? .unknown
+        try refuseReplacedLinks(state.liveID, record: state.record, request: request)
         let leaving = try guardLiveRelease(state.liveID, target: target, record: state.record, request: request)
+        let servedWarning = try guardServedFolder(live: state.liveID, target: target, record: state.record, request: request)
         let relink = try planner.relinkPlan(release: target, record: state.record)
         let record = HistoryRecord(
             release: target, time: Timestamp.iso8601(context.now()), outcome: .rolledBack, framework: framework, paths: [],
@@ -95,7 +97,7 @@ package struct Rollback {
             .switchCurrent(root: root.path, releaseID: target),
         ] + (try Deployer.servedFolderSteps(showing: target, record: state.record, root: root, fileSystem: context.fileSystem))
         let line = DeployOperation.appendHistory(root: root.path, shared: root.shared, line: Text.json(record))
-        if let warning = leaving.warning { console.warn(warning) }
+        for warning in [leaving.warning, servedWarning].compactMap({ $0 }) { console.warn(warning) }
         var result = Result(release: target, from: state.liveID, relinked: relink.relinked)
         if request.dryRun {
             result.operations = (switchOperations + [line] + leaving.afterSwitch).map { PlannedOperationJSON(op: $0.name, description: $0.describe(relativeTo: root.path)) }
