@@ -16,6 +16,10 @@ package enum DeployOperation: Sendable, Equatable {
     /// Moves data into shared/ with a rename (copy then remove across file systems); never
     /// overwrites.
     case moveIntoShared(from: String, to: String)
+    /// Moves the live release's own copy of `path` (relative to the release and to shared/) into
+    /// shared/ and links it there, under `.persist-deploy/adoption-journal` (`AdoptionJournal`);
+    /// across file systems the site serves the whole old copy until one exchange swaps the link in.
+    case adoptLiveData(root: String, shared: String, release: String, path: String)
     /// Moves the files under `from` that `to` lacks into it; a clash keeps both, the newcomer
     /// renamed with `suffix`. Used to adopt a live release's data into a shared/ path that
     /// already exists.
@@ -97,6 +101,8 @@ package enum DeployOperation: Sendable, Equatable {
         case .adoptInPlaceSite(let current, let release): return "adopt in-place site \(show(current)) as \(show(release)), current -> it"
         case .createDirectory(let path): return "mkdir \(show(path))"
         case .moveIntoShared(let from, let to): return "move \(show(from)) -> \(show(to))"
+        case .adoptLiveData(_, let shared, let release, let path):
+            return "move releases/\(release)/\(path) -> \(show(PathName.join(shared, path))), then link it there (journaled in .persist-deploy/adoption-journal)"
         case .mergeMoveIntoShared(let from, let to, _): return "move files missing from \(show(to)) out of \(show(from))"
         case .addMissingFiles(let from, let to, let files): return "add \(Text.count(files.count, "new file")) from \(show(from)) to \(show(to)) where missing"
         case .copyFile(let from, let to, let mode): return "copy \(show(from)) -> \(show(to)) (mode \(String(mode, radix: 8)))"
@@ -149,6 +155,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .adoptInPlaceSite: "adoptInPlaceSite"
         case .createDirectory: "createDirectory"
         case .moveIntoShared: "moveIntoShared"
+        case .adoptLiveData: "adoptLiveData"
         case .mergeMoveIntoShared: "mergeMoveIntoShared"
         case .addMissingFiles: "addMissingFiles"
         case .copyFile: "copyFile"

@@ -64,6 +64,9 @@ package struct Deployer {
             // A killed restore's copies beside persistent paths are provably its own: cleaned first.
             try BackupStore(root: root, now: context.now).cleanUpInterruptedRestore(console: console)
             try root.recordShared(fileSystem: context.fileSystem)
+            // A killed adoption of a live path into shared/: its data is in no record until finished.
+            try Recovery(fileSystem: context.fileSystem, now: context.now(), environment: context.environment)
+                .finishInterruptedAdoption(root: root, say: console.warn)
             let report = try deploy(request, options: options, notes: notes)
             lock.release()
             return report

@@ -93,6 +93,8 @@ extension DeployOperation {
             return [from]
         case .publishRelease(let from, let to), .adoptInPlaceSite(let from, let to), .moveDataToServedFolder(let from, let to, _, _):
             return [from, to]
+        case .adoptLiveData(let root, _, let release, let path):
+            return [PathName.join(PathName.join(PathName.join(root, "releases"), release), path)]
         case .leaveBehind(let release, _, _, _):
             return [release]
         case .switchCurrent(let root, _):

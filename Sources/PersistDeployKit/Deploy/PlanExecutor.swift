@@ -77,6 +77,8 @@ package struct PlanExecutor {
             try fileSystem.createDirectory(at: path, permissions: 0o755)
         case .moveIntoShared(let from, let to):
             try moveWithoutOverwriting(from, to: to)
+        case .adoptLiveData(let root, let shared, let release, let path):
+            try adoptLiveData(root: DeployRoot(path: root, shared: shared), release: release, path: path)
         case .mergeMoveIntoShared(let from, let to, let suffix):
             try mergeMove(from, into: to, suffix: suffix)
         case .addMissingFiles(let from, let to, let files):
@@ -154,7 +156,7 @@ package struct PlanExecutor {
     /// rerun would take for the finished one. `permissions` are set before the rename. The
     /// temporary name is short and fixed (a 255-byte name has no room for a suffix): one copy runs
     /// at a time, and the next copy into that folder removes a crashed one's leftover.
-    private func copyWithoutOverwriting(_ source: String, to destination: String, permissions: UInt32? = nil) throws {
+    func copyWithoutOverwriting(_ source: String, to destination: String, permissions: UInt32? = nil) throws {
         let temporary = PathName.join(PathName.parent(destination), ".persist-deploy.seeding")
         try fileSystem.removeTree(at: temporary)
         try fileSystem.copyTree(from: source, to: temporary)

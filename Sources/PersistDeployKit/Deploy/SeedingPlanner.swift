@@ -74,12 +74,8 @@ extension DeployPlanner {
 
         if sharedType == nil {
             if let live, liveHoldsData {
-                let livePath = PathName.join(live.path, path.path)
                 step.action = .adopted
-                step.operations += [
-                    .moveIntoShared(from: livePath, to: shared),
-                    .link(path: livePath, target: PathName.relativeLink(at: livePath, to: shared)),
-                ]
+                step.operations.append(.adoptLiveData(root: root.path, shared: root.shared, release: live.id, path: path.path))
                 if let files = step.shipped {
                     // Files the new release ships there join the adopted data, as for a path
                     // that was persistent already: those new to the code when the live release's

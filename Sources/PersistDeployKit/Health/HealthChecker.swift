@@ -181,6 +181,7 @@ package struct HealthChecker {
         }
 
         if release == nil {
+            checks += adoptionChecks(root: root)
             let leftovers = Leftovers.find(
                 root: root, persistent: expectations?.persistent.map(\.path) ?? [],
                 appLinks: expectations?.appLinks.map(\.path) ?? [], fileSystem: fileSystem)

@@ -25,6 +25,8 @@ package struct Recovery {
         case writeServedIndex(at: String)
         /// Removes the temporary link (or emptied folder) a killed recover left at `at`.
         case removeLeftover(path: String, at: String)
+        /// Finishes an adoption of a path of the live release a deploy was killed in (`AdoptionJournal`).
+        case finishAdoption(AdoptionJournal, stage: AdoptionJournal.Stage)
 
         package var description: String {
             switch self {
@@ -41,6 +43,7 @@ package struct Recovery {
                 "remove every-user access from shared/\(path) (mode \(String(mode & 0o777, radix: 8)))"
             case .syncServedFolder(let release, let served): "copy the web root of releases/\(release) into \(served)"
             case .writeServedIndex(let at): "write \(at) (it loads the live release)"
+            case .finishAdoption(let journal, let stage): Recovery.describe(journal, stage: stage)
             }
         }
     }
@@ -78,6 +81,11 @@ package struct Recovery {
                 : "'\(root.configRecord)' is missing, so only `current` can be repaired; if a deploy or an adoption (--adopt) was "
                     + "interrupted, run the same command again to finish it; otherwise deploy first.")
         }
+
+        // First: until it is finished, the path is in no record, so nothing below would see it.
+        let adoption = adoptionRepair(root: root)
+        if let action = adoption.action { actions.append(action) }
+        if let problem = adoption.problem { problems.append(problem) }
 
         var live: String?
         let target = resolve(root.current)
@@ -243,6 +251,8 @@ package struct Recovery {
             try syncServedFolder(release: release, served: served, root: root)
         case .writeServedIndex(let at):
             try fileSystem.writeText(PublicHTML.laravelIndex(original: nil, root: root), to: at)
+        case .finishAdoption(let journal, let stage):
+            try finishAdoption(journal, stage: stage, root: root, say: say)
         case .removeLeftover(_, let at):
             // Only ever a link or an empty folder: anything else is not ours to remove.
             var isOurs = type(at) == .symlink

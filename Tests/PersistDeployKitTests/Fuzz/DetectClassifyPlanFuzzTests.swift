@@ -114,6 +114,7 @@ import Testing
              .mergeReleaseCopyIntoShared(let from, let to, _): [from, to]
         case .rotateHistory(let shared, _, _): [shared]
         case .adoptInPlaceSite(let current, let release): [current, release]
+        case .adoptLiveData(let root, let shared, let release, let path): [root + "/releases/" + release + "/" + path, shared + "/" + path]
         case .createEmptyFile(let path, _), .link(let path, _), .setPermissions(let path, _), .writeFile(let path, _, _): [path]
         case .restrictSecret(let path), .protectToolFiles(let path): [path]
         case .grantWebGroup(let grant): [grant.path]

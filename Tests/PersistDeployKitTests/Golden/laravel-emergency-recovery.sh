@@ -290,6 +290,97 @@ good_release() {
   REPLY=$best
 }
 
+# --- an adoption a deploy was killed in ------------------------------------------------------
+# A deploy moving a path of the live release into shared/ writes .persist-deploy/adoption-journal
+# first (fields ended by a NUL each: a tag, the release id, the path, the link text; read as data,
+# never evaluated) and removes it once the path is linked. The record names the path only at the
+# deploy's end, so the parts below would not see it: it is finished first, as `persist-deploy
+# recover` does. Without RENAME_EXCHANGE in mv, an old copy still live is renamed aside and then
+# linked: two steps.
+release_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$'
+
+# read_adoption_journal FILE: sets adoption_release, adoption_path, adoption_text; false when the
+# file is not a whole journal.
+read_adoption_journal() {
+  local tag="" extra=""
+  adoption_release=""
+  adoption_path=""
+  adoption_text=""
+  {
+    IFS= read -r -d '' tag && IFS= read -r -d '' adoption_release && IFS= read -r -d '' adoption_path \
+      && IFS= read -r -d '' adoption_text && ! IFS= read -r -d '' extra && [[ -z $extra ]]
+  } <"$1" || return 1
+  [[ $tag == "persist-deploy adoption 1" && $adoption_release =~ $release_id && -n $adoption_text ]] || return 1
+  [[ -n $adoption_path && $adoption_path != /* && /$adoption_path/ != *//* && /$adoption_path/ != */./* && /$adoption_path/ != */../* ]]
+}
+
+# shellcheck disable=SC2317  # called through act "$@"
+# finish_adoption STAGE LIVE STORED ASIDE TEXT: brings the adoption to its end from STAGE (see
+# health-check.sh): the link made, the old copy merged into shared/ without overwriting anything,
+# then the journal removed.
+finish_adoption() {
+  local stage=$1 live=$2 stored=$3 aside=$4 text=$5
+  if [[ -L $aside ]]; then rm -f -- "$aside" || return 1; fi
+  case $stage in
+    nothing-moved) rm -rf -- "$(dirname -- "$stored")/.persist-deploy.seeding" || return 1 ;;
+    unlinked) point_link "$live" "$text" || return 1 ;;
+    copied) { mv -T -n -- "$live" "$aside" && [[ ! -e $live ]] && point_link "$live" "$text"; } || return 1 ;;
+  esac
+  if [[ -d $aside && ! -L $aside ]]; then
+    merge_into "$aside" "$stored" || return 1
+  elif [[ -e $aside && ! -L $aside ]]; then
+    if same_bytes "$aside" "$stored"; then
+      rm -f -- "$aside" || return 1
+    else
+      free_name "$stored.recovered-$stamp"
+      printf '  kept both: %s is saved as %s\n' "$stored" "$REPLY"
+      mv -T -n -- "$aside" "$REPLY" || return 1
+    fi
+  fi
+  rm -f -- "$ROOT/.persist-deploy/adoption-journal"
+}
+
+adoption_journal="$ROOT/.persist-deploy/adoption-journal"
+if [[ -e $adoption_journal || -L $adoption_journal ]]; then
+  if ! read_adoption_journal "$adoption_journal"; then
+    problem "'$adoption_journal' is not an adoption journal this version can read: a deploy adopting a path of the live release into shared/ was interrupted. Check the live release's links against shared/ (health-check.sh), then remove that file."
+  else
+    adoption_live="$ROOT/releases/$adoption_release/$adoption_path"
+    adoption_stored="$SHARED/$adoption_path"
+    adoption_aside="$(dirname -- "$adoption_live")/.persist-deploy-adopting"
+    shown="releases/$adoption_release/$adoption_path"
+    stored_there=0
+    [[ -e $adoption_stored || -L $adoption_stored ]] && stored_there=1
+    if [[ -L $adoption_live ]]; then
+      text=$(readlink -- "$adoption_live"; printf x)
+      text=${text%x}
+      text=${text%$'\n'}
+      stage=linked
+      [[ $text == "$adoption_text" ]] && ((stored_there)) || stage=unknown
+    elif [[ ! -e $adoption_live ]]; then
+      stage=unknown
+      ((stored_there)) && stage=unlinked
+    elif ((stored_there)); then
+      stage=copied
+    else
+      stage=nothing-moved
+    fi
+    case $stage in
+      nothing-moved) what="nothing had moved ($shown holds it whole); remove its partial copy and journal" ;;
+      unlinked) what="link $shown -> $adoption_text (its data is in shared/)" ;;
+      copied) what="put the link $shown -> $adoption_text in place of the old copy, then merge what only the old copy holds into shared/$adoption_path" ;;
+      *) what="merge the old copy set aside beside $shown (if any) into shared/$adoption_path; remove its journal" ;;
+    esac
+    if [[ $stage == unknown ]]; then
+      problem "A deploy adopting '$adoption_path' into shared/ was interrupted, and neither '$adoption_live' nor '$adoption_stored' is as it left them (is a disk not mounted, or was one moved?). Nothing was changed; look for the data, put it at '$adoption_stored', then remove '$adoption_journal' and run recovery again."
+    else
+      act "finish the interrupted adoption of $adoption_path: $what" \
+        finish_adoption "$stage" "$adoption_live" "$adoption_stored" "$adoption_aside" "$adoption_text" \
+        || problem "could not finish the interrupted adoption of $adoption_path"
+    fi
+  fi
+fi
+
 # --- current -----------------------------------------------------------------------------
 live=""
 target=$(resolved "$ROOT/current")

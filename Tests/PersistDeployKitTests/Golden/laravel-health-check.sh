@@ -1011,6 +1011,75 @@ names_in() {
 }
 
 release_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$'
+
+# --- an adoption a deploy was killed in ------------------------------------------------------
+# A deploy moving a path of the live release into shared/ writes .persist-deploy/adoption-journal
+# first and removes it once the path is linked; the record names the path only at the deploy's
+# end, so no check above sees it. Fields end with a NUL each (a name may hold any other byte): a
+# tag, the release id, the path, the link text. Read as data, never evaluated.
+
+# read_adoption_journal FILE: sets adoption_release, adoption_path, adoption_text; false when the
+# file is not a whole journal.
+read_adoption_journal() {
+  local tag="" extra=""
+  adoption_release=""
+  adoption_path=""
+  adoption_text=""
+  {
+    IFS= read -r -d '' tag && IFS= read -r -d '' adoption_release && IFS= read -r -d '' adoption_path \
+      && IFS= read -r -d '' adoption_text && ! IFS= read -r -d '' extra && [[ -z $extra ]]
+  } <"$1" || return 1
+  [[ $tag == "persist-deploy adoption 1" && $adoption_release =~ $release_id && -n $adoption_text ]] || return 1
+  [[ -n $adoption_path && $adoption_path != /* && /$adoption_path/ != *//* && /$adoption_path/ != */./* && /$adoption_path/ != */../* ]]
+}
+
+# adoption_stage: how far the journal's adoption got, in REPLY (nothing-moved, unlinked, copied,
+# aside, linked or unknown), as `persist-deploy` tells it.
+adoption_stage() {
+  local live="$ROOT/releases/$adoption_release/$adoption_path" stored="$SHARED/$adoption_path" aside text
+  aside="$(dirname -- "$live")/.persist-deploy-adopting"
+  local stored_there=0 aside_copy=0
+  [[ -e $stored || -L $stored ]] && stored_there=1
+  [[ -e $aside && ! -L $aside ]] && aside_copy=1
+  if [[ -L $live ]]; then
+    text=$(readlink -- "$live"; printf x)
+    text=${text%x}
+    text=${text%$'\n'}
+    if [[ $text != "$adoption_text" ]] || ((!stored_there)); then
+      REPLY=unknown
+    elif ((aside_copy)); then
+      REPLY=aside
+    else
+      REPLY=linked
+    fi
+  elif [[ ! -e $live ]]; then
+    if ((stored_there)); then REPLY=unlinked; else REPLY=unknown; fi
+  elif ((stored_there)); then
+    REPLY=copied
+  else
+    REPLY=nothing-moved
+  fi
+}
+
+adoption_check() {
+  local journal="$ROOT/.persist-deploy/adoption-journal" finish="run persist-deploy recover or rerun the deploy" shown
+  [[ -e $journal || -L $journal ]] || return 0
+  if ! read_adoption_journal "$journal"; then
+    record fail adoption .persist-deploy/adoption-journal "cannot be read: a deploy adopting a path into shared/ was interrupted; check the live release's links against shared/, then remove it"
+    return 0
+  fi
+  shown="releases/$adoption_release/$adoption_path"
+  adoption_stage
+  case $REPLY in
+    nothing-moved) record warn adoption "$adoption_path" "a deploy was killed before it moved $shown into shared/ (the site still has all of it); $finish" ;;
+    unlinked) record fail adoption "$adoption_path" "data moved into shared/$adoption_path but not linked at $shown; $finish" ;;
+    copied) record fail adoption "$adoption_path" "data copied into shared/$adoption_path but not linked at $shown, which still serves the old copy; $finish" ;;
+    aside) record fail adoption "$adoption_path" "linked to shared/$adoption_path, but the old copy set aside beside $shown is not merged into it yet; $finish" ;;
+    linked) record warn adoption "$adoption_path" "linked to shared/$adoption_path by a deploy that was killed before it recorded it; $finish" ;;
+    *) record fail adoption "$adoption_path" "a deploy adopting it was killed, and neither $shown nor shared/$adoption_path is as it left them; look for the data (a disk not mounted?)" ;;
+  esac
+}
+adoption_check
 scan_place "$ROOT" "" none
 scan_place "$ROOT/.persist-deploy" .persist-deploy none
 scan_place "$ROOT/.persist-deploy/manifests" .persist-deploy/manifests none
