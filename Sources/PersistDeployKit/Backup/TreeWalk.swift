@@ -15,9 +15,11 @@ struct WalkEntry {
 /// buffer reused for the whole walk: no name or path is copied into an array of its own. A
 /// folder's names are read a chunk at a time and a large chunk is stat'ed on two threads: the
 /// kernel's share of a stat is most of a walk's time, and an asset folder can hold 54,000 files.
+/// `visit` returns whether to enter a folder: a drift scan passes over the users' data a site
+/// deployed in place still holds in its persistent folders.
 enum TreeWalk {
     static func walk(
-        _ path: String, _ visit: (WalkEntry) throws(SystemCallError) -> Void
+        _ path: String, _ visit: (WalkEntry) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) {
         let top = try DirectoryHandle(opening: path, relativeTo: AT_FDCWD, label: path)
         defer { top.close() }
@@ -32,7 +34,7 @@ enum TreeWalk {
 
     private static func walk(
         _ directory: DirectoryHandle, relative: inout ByteBuffer, label: String,
-        _ visit: (WalkEntry) throws(SystemCallError) -> Void
+        _ visit: (WalkEntry) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) {
         let base = relative.count
         var names = NameChunk()
@@ -50,8 +52,8 @@ enum TreeWalk {
                 if base > 0 { relative.append(UInt8(ascii: "/")) }
                 names.withName(index) { relative.append($0) }
                 let info = infos[index]
-                try relative.withBytes(0..<relative.count) { buffer throws(SystemCallError) in try visit(WalkEntry(relative: buffer, info: info)) }
-                guard info.st_mode & S_IFMT == S_IFDIR else { continue }
+                let enter = try relative.withBytes(0..<relative.count) { buffer throws(SystemCallError) in try visit(WalkEntry(relative: buffer, info: info)) }
+                guard enter, info.st_mode & S_IFMT == S_IFDIR else { continue }
                 let childLabel = label + "/" + names.text(index)
                 let child = try names.withCName(index) { name throws(SystemCallError) in
                     try DirectoryHandle(opening: name, relativeTo: directory.descriptor, label: childLabel)
@@ -183,6 +185,7 @@ package struct DataUsage: Sendable, Equatable {
                 usage.count(entry.info)
                 progress?.add(files: 1, bytes: entry.isRegularFile ? Int64(entry.info.st_size) : 0)
             }
+            return true
         }
         return usage
     }

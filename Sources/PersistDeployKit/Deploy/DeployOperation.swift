@@ -68,6 +68,10 @@ package enum DeployOperation: Sendable, Equatable {
     /// Records the whole-release manifest (`ReleaseTree`) of `release` in `manifest`, just before
     /// it can go live; `disposable` are the paths whose run-time writes may be dropped.
     case recordReleaseTree(release: String, manifest: String, disposable: [String])
+    /// Walks the live release again just before the switch when copying the new one in gave the
+    /// running app seconds to write into it, and stops on anything the plan's own walk did not
+    /// see (data rule 4 over the whole deploy, not only its start).
+    case recheckLiveRelease(LiveRecheck)
     /// Moves what the running app wrote into an old release (`paths`, relative to it) into `to`,
     /// and copies the shipped files it changed (`copies`): `--leave-behind`, after the switch.
     case leaveBehind(release: String, paths: [String], copies: [String], to: String)
@@ -130,6 +134,8 @@ package enum DeployOperation: Sendable, Equatable {
         case .mergeReleaseCopyIntoShared(let from, let to, _):
             return "move what \(show(to)) lacks out of \(show(from)) (identical files dropped, different ones kept beside)"
         case .recordReleaseTree(let release, let manifest, _): return "record what \(show(release)) holds in \(show(manifest))"
+        case .recheckLiveRelease(let recheck):
+            return "check \(show(recheck.release)) again for what the app wrote into it while the release was copied in"
         case .leaveBehind(let release, let paths, let copies, let to):
             return "move \(Text.count(paths.count, "path")) the app wrote into \(show(release)) to \(show(to))"
                 + (copies.isEmpty ? "" : ", copy \(Text.count(copies.count, "changed file"))")
@@ -175,6 +181,7 @@ package enum DeployOperation: Sendable, Equatable {
         case .rotateHistory: "rotateHistory"
         case .mergeReleaseCopyIntoShared: "mergeReleaseCopyIntoShared"
         case .recordReleaseTree: "recordReleaseTree"
+        case .recheckLiveRelease: "recheckLiveRelease"
         case .leaveBehind: "leaveBehind"
         case .removeRelease: "removeRelease"
         case .replaceEmptyFolderWithLink: "replaceEmptyFolderWithLink"

@@ -219,6 +219,14 @@ package struct DeployPlanner {
         // The served folder's persistent folders change after every check and hook that can stop
         // the deploy (a served folder turned from a link into a real one shows nothing until the sync).
         operations += served?.beforeSwitch ?? []
+        // Copying a release in takes seconds in which the app keeps writing: what it wrote into
+        // the live release meanwhile is looked for once more, just before the switch.
+        if let live, operations.contains(where: { if case .copyRelease = $0 { true } else if case .extractRelease = $0 { true } else { false } }) {
+            operations.append(.recheckLiveRelease(LiveRecheck(
+                root: root, id: live.id, release: live.path, compareWith: releasePath,
+                excluding: exclusions + state.leftovers.compactMap { PathName.relative($0, to: live.path) } + drift.found,
+                persistent: persistent.map(\.path), webRoot: classification.webRoot)))
+        }
         if request.activate {
             operations.append(.switchCurrent(root: root.path, releaseID: target.id))
             operations += served?.afterSwitch ?? []

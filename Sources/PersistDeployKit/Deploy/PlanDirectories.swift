@@ -100,7 +100,7 @@ extension DeployOperation {
         case .switchCurrent(let root, _):
             return [PathName.join(root, "current")]
         case .createDirectory, .addMissingFiles, .copyFile, .createEmptyFile, .setPermissions, .writeFile, .restrictSecret,
-            .grantWebGroup, .verifyLinks, .checkRelease, .appendHistory, .rotateHistory, .recordReleaseTree, .protectToolFiles:
+            .grantWebGroup, .verifyLinks, .checkRelease, .appendHistory, .rotateHistory, .recordReleaseTree, .recheckLiveRelease, .protectToolFiles:
             return []
         case .runHook:
             return nil

@@ -127,6 +127,8 @@ package struct PlanExecutor {
             try mergeReleaseCopy(from, into: to, suffix: suffix)
         case .recordReleaseTree(let release, let manifest, let disposable):
             try recordTree(of: release, in: manifest, disposable: disposable)
+        case .recheckLiveRelease(let recheck):
+            try recheckLiveRelease(recheck)
         case .leaveBehind(let release, let paths, let copies, let to):
             try leaveBehind(paths, copies: copies, of: release, in: to)
         case .removeRelease(let path, let exclusions, let compareWith):

@@ -30,7 +30,9 @@ package enum ReleaseHygiene {
             } else if name == ".env" || (name.hasPrefix(".env.") && !harmlessEnvFiles.contains(name)) {
                 // An empty file holds no secret to serve (an empty .env an earlier deploy made for
                 // an app that never read one stays persistent, and quiet, until someone fills it).
-                if let target = try? fileSystem.status(at: path, followSymlink: true), target.type == .file, target.size == 0 { continue }
+                // Nor does a link to a file not written yet (an optional `.env.local`, awaited).
+                guard let target = try? fileSystem.status(at: path, followSymlink: true) else { continue }
+                if target.type == .file, target.size == 0 { continue }
                 found.append(Finding(path: shown(name),
                     message: "is inside the web root: the web server may serve it, secrets and all; keep it outside the web root or deny /.env* in the web server"))
             }

@@ -14,6 +14,8 @@ extension DeployPlanner {
     struct DriftDecision {
         var afterSwitch: [DeployOperation] = []
         var warnings: [String] = []
+        /// Every path the walk found (with `--leave-behind`, they go aside after the switch).
+        var found: [String] = []
     }
 
     /// Compares the live release with what it shipped (or, with no manifest, with the new
@@ -48,7 +50,7 @@ extension DeployPlanner {
         }
         return DriftDecision(
             afterSwitch: [operation] + sharedLinks.sorted().map { .removeReleaseCopy(path: PathName.join(live.path, $0.string)) },
-            warnings: warnings)
+            warnings: warnings, found: (drift.added + drift.changed).map(\.path))
     }
 
     /// What the link at `path` (read there; at `movedTo` once an in-place site is adopted)

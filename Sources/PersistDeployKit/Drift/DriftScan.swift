@@ -85,6 +85,7 @@ package struct DriftScanner {
                 entry.digest = try digest(of: PathName.join(release, NameBytes.string(path)))
             }
             tree.add(bytes: path, entry)
+            return true
         }
         return tree
     }
@@ -97,31 +98,38 @@ package struct DriftScanner {
         case .manifest(let tree):
             let disposable = DriftExclusions(tree.disposable)
             try fileSystem.visitTree(release) { path, status throws(SystemCallError) in
-                if excluded.covers(bytes: path) || disposable.covers(bytes: path) { return }
+                // An excluded folder is not entered (a site deployed in place holds its users'
+                // data there); a new folder's contents are reported with it.
+                if excluded.covers(bytes: path) || disposable.covers(bytes: path) { return false }
                 let item = { WalkedEntry(path: NameBytes.string(path), status: status) }
                 guard let recorded = tree[bytes: path] else {
                     drift.added.append(item())
-                    return
+                    return true
                 }
                 // A folder that became a file, or a file a folder, is new content either way.
                 if recorded.type == .directory || status.type == .directory, recorded.type != status.type {
                     drift.added.append(item())
-                    return
+                    return true
                 }
                 if !ReleaseTree.matches(recorded, status, digestOf: { try? digest(of: PathName.join(release, NameBytes.string(path))) }) {
                     drift.changed.append(item())
                 }
+                return true
             }
         case .otherRelease(let other):
             var types = PathTable<EntryType>()
             if try fileSystem.isDirectory(other) {
-                try fileSystem.visitTree(other) { path, status throws(SystemCallError) in types.set(path, status.type) }
+                try fileSystem.visitTree(other) { path, status throws(SystemCallError) in
+                    types.set(path, status.type)
+                    return true
+                }
             }
             try fileSystem.visitTree(release) { path, status throws(SystemCallError) in
-                guard !excluded.covers(bytes: path) else { return }
+                guard !excluded.covers(bytes: path) else { return false }
                 if types.index(of: path).map({ types.values[$0] }) != status.type {
                     drift.added.append(WalkedEntry(path: NameBytes.string(path), status: status))
                 }
+                return true
             }
         }
         return drift

@@ -94,3 +94,41 @@ package final class ExecutorNotes: @unchecked Sendable {
     package private(set) var all: [String] = []
     func add(_ note: String) { all.append(note) }
 }
+
+/// The second walk of the live release, just before the switch (`recheckLiveRelease`).
+package struct LiveRecheck: Sendable, Equatable {
+    package var root: DeployRoot
+    /// The live release's id and where it is once an in-place site has been adopted.
+    package var id: String
+    package var release: String
+    /// With no manifest of what the live release shipped, the folder it is compared with.
+    package var compareWith: String
+    /// Today's persistent, app-link, disposable and leftover paths, plus every path the plan's
+    /// own walk found (already decided: the deploy stopped on them, or `--leave-behind` takes them).
+    package var excluding: [String]
+    /// Today's persistent paths and web root, which the advice's entries must respect.
+    package var persistent: [String]
+    package var webRoot: String
+}
+
+extension PlanExecutor {
+    /// Stops before the switch when the running app wrote into the live release, outside shared/,
+    /// anything the plan's walk did not see: the same stop as the plan's, said to be new.
+    func recheckLiveRelease(_ recheck: LiveRecheck) throws {
+        let tree = (try? fileSystem.readFile(at: recheck.root.treeManifest(of: recheck.id))).flatMap(ReleaseTree.parse)
+        let baseline: DriftBaseline = tree.map { .manifest($0) } ?? .otherRelease(recheck.compareWith)
+        let drift = try DriftScanner(fileSystem: fileSystem).scan(recheck.release, against: baseline, excluding: DriftExclusions(recheck.excluding))
+        guard !drift.isEmpty else { return }
+        let report = DriftReport(drift, shipped: tree, persistent: recheck.persistent, webRoot: recheck.webRoot) { path in
+            let link = PathName.join(recheck.release, path)
+            guard let text = try? fileSystem.readSymlink(at: link) else { return nil }
+            let shared = PathName.relative(PathName.absolute(text, from: PathName.parent(link)), to: recheck.root.shared)
+            return DriftReport.Link(target: text, shared: shared.flatMap { PathName.sameBytes($0, ".") ? nil : $0 })
+        }
+        var error = DriftGuard.stop(
+            report, release: recheck.id, comparedWithManifest: tree != nil, leftBehind: recheck.root.leftBehind(of: recheck.id), root: recheck.root)
+        error.message = "While the new release was copied in, " + error.message.prefix(1).lowercased() + error.message.dropFirst()
+        error.hint = error.hint.map { Text.replacing("Nothing was changed.", with: "Nothing went live; the new release stays unrecorded until a deploy finishes.", in: $0) }
+        throw error
+    }
+}

@@ -86,9 +86,10 @@ package protocol FileSystem: Sendable {
     /// parents before their children, never following a link: what a release manifest records.
     func walk(_ directory: String) throws(SystemCallError) -> [WalkedEntry]
     /// `walk`, one entry at a time, with its path as raw bytes valid only during the call: a
-    /// release of 60,000 files is compared with its manifest without a string per entry.
+    /// release of 60,000 files is compared with its manifest without a string per entry. `visit`
+    /// returns whether to enter the entry when it is a folder (false: its contents are skipped).
     func visitTree(
-        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Bool
     ) throws(SystemCallError)
     func readFile(at path: String) throws(SystemCallError) -> [UInt8]
     /// Up to `count` bytes of the file at `path` from byte `offset` on (fewer at its end), so a
@@ -141,10 +142,15 @@ extension FileSystem {
 
     /// Through `walk`, for file systems with no faster way.
     package func visitTree(
-        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) {
+        var skipped: [UInt8]?  // a folder not entered: the entries below it are passed over
         for item in try walk(directory) {
-            try NameBytes.bytes(item.path).withUnsafeBufferPointer { path throws(SystemCallError) in try visit(path, item.status) }
+            let bytes = NameBytes.bytes(item.path)
+            if let prefix = skipped, bytes.count > prefix.count, bytes[prefix.count] == UInt8(ascii: "/"), bytes.starts(with: prefix) { continue }
+            skipped = nil
+            let enter = try bytes.withUnsafeBufferPointer { path throws(SystemCallError) in try visit(path, item.status) }
+            if !enter, item.status.type == .directory { skipped = bytes }
         }
     }
 

@@ -98,17 +98,18 @@ extension LocalFileSystem {
         var found: [WalkedEntry] = []
         try visitTree(directory) { path, status throws(SystemCallError) in
             found.append(WalkedEntry(path: NameBytes.string(path), status: status))
+            return true
         }
         return found
     }
 
     package func visitTree(
-        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) {
         let meter = progress?.meter(verb: "reading", label: ProgressMeter.shortLabel(directory))
         try TreeWalk.walk(directory) { entry throws(SystemCallError) in
-            try visit(entry.relative, FileStatus(stat: entry.info))
             meter?.add(files: 1)
+            return try visit(entry.relative, FileStatus(stat: entry.info))
         }
     }
 }

@@ -88,7 +88,7 @@ package struct OwningFileSystem: FileSystem {
     }
 
     package func visitTree(
-        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Void
+        _ directory: String, _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ status: FileStatus) throws(SystemCallError) -> Bool
     ) throws(SystemCallError) {
         try base.visitTree(directory, visit)
     }

@@ -21,7 +21,10 @@ import Testing
         try box.link("r/big/link", to: "p-1.jpg")
 
         var visited: [(path: String, status: FileStatus)] = []
-        try box.fileSystem.visitTree(box.path("r")) { path, status in visited.append((NameBytes.string(path), status)) }
+        try box.fileSystem.visitTree(box.path("r")) { path, status in
+            visited.append((NameBytes.string(path), status))
+            return true
+        }
         #expect(visited.map(\.path) == (try box.fileSystem.walk(box.path("r"))).map(\.path))
         #expect(visited.count == Self.bigCount + 5)
         #expect(Set(visited.map { NameBytes.Key($0.path) }).count == visited.count)
@@ -36,6 +39,22 @@ import Testing
         for (offset, item) in visited.enumerated() where PathName.parent(item.path) != "." {
             #expect(position[NameBytes.Key(PathName.parent(item.path))]! < offset)
         }
+    }
+
+    /// A folder the visit declines is reported but not entered (a drift scan passes over the
+    /// users' data an in-place site holds in its persistent folders); its siblings are walked.
+    @Test(arguments: Backend.allCases)
+    func aFolderTheVisitDeclinesIsNotEntered(_ backend: Backend) throws {
+        let box = try FileSystemSandbox(backend)
+        defer { box.remove() }
+        for name in ["uploads/2024/a.jpg", "uploads/b.jpg", "uploads-old/c.jpg", "app/d.php"] { try box.write("t/\(name)") }
+        var visited: [String] = []
+        try box.fileSystem.visitTree(box.path("t")) { path, _ in
+            let name = NameBytes.string(path)
+            visited.append(name)
+            return name != "uploads"
+        }
+        #expect(Set(visited) == ["uploads", "uploads-old", "uploads-old/c.jpg", "app", "app/d.php"], "\(visited)")
     }
 
     @Test(arguments: Backend.allCases)

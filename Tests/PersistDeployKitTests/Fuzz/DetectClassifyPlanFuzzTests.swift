@@ -119,7 +119,7 @@ import Testing
         case .restrictSecret(let path), .protectToolFiles(let path): [path]
         case .grantWebGroup(let grant): [grant.path]
         case .runHook(let hook): [hook.releasePath]
-        case .verifyLinks, .checkRelease: []
+        case .verifyLinks, .checkRelease, .recheckLiveRelease: []
         case .switchCurrent(let root, _), .appendHistory(let root, _, _): [root]
         case .replaceEmptyFolderWithLink(let path, _), .replaceLinkWithFolder(let path): [path]
         case .moveDataToServedFolder(let shared, let served, _, _): [shared, served]

@@ -492,7 +492,8 @@ if [[ -n $live ]]; then
         ;;
       .env.example | .env.sample | .env.dist) ;;
       *)
-        # An empty file holds no secret to serve.
+        # An empty file holds no secret to serve, nor does a link to one not written yet.
+        [[ -e $entry ]] || continue
         [[ -f $entry && ! -s $entry ]] && continue
         record warn hygiene "$prefix$name" 'is inside the web root: the web server may serve it, secrets and all; keep it outside the web root or deny /.env* in the web server'
         ;;
