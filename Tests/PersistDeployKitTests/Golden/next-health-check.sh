@@ -667,7 +667,9 @@ drift_record() {
       digest=-
       local time=${drift_now_time[$path]:-0.000000000}
       if [[ $kind == f ]] && ((10#${time%.*}${time#*.} > now - 2000000000)); then
-        digest=$(sha256sum -- "$release/$path") && digest=${digest%% *}
+        # Read from stdin: given a name holding a backslash or a newline, sha256sum escapes it and
+        # starts its line with '\', which the digest would keep.
+        digest=$(sha256sum <"$release/$path") && digest=${digest%% *}
       fi
       printf '%s %s %s %s %s\0' "$kind" "${drift_now_size[$path]:-0}" "$time" "$digest" "$path"
     done
@@ -702,7 +704,7 @@ drift_scan() {
       elif [[ ${drift_now_size[$path]-} != "${drift_size[$path]}" || ${drift_now_time[$path]-} != "${drift_time[$path]}" ]]; then
         DRIFT_CHANGED+=("$path")
       elif [[ ${drift_digest[$path]} != - ]]; then
-        digest=$(sha256sum -- "$release/$path" 2>/dev/null)
+        digest=$(sha256sum <"$release/$path" 2>/dev/null)
         [[ ${digest%% *} != "${drift_digest[$path]}" ]] && DRIFT_CHANGED+=("$path")
       fi
       continue
