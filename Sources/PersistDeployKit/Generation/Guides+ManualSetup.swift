@@ -141,7 +141,7 @@ extension Guides {
         return """
             Going back is the same switch pointed at an older folder under `releases/`. \(how), and
             in sync mode copies that release back into the served folder. By hand: the release just
-            before the live one, by name (names sort by age).
+            before the live one, by name (names sort by age; two deploys of one second are X and X-2, in version order).
             """
     }
 
@@ -157,12 +157,10 @@ extension Guides {
         return [
             "ROOT=\(Shell.quote(root.path))",
             "LIVE_ID=\"$(basename -- \"$(readlink -- \"$ROOT/current\")\")\"",
-            "PREVIOUS_ID=''",
-            "for release in \"$ROOT\"/releases/????-??-??_??-??-??*/; do",
-            "  release=\"$(basename -- \"$release\")\"",
-            "  [ \"$release\" = \"$LIVE_ID\" ] && break",
-            "  PREVIOUS_ID=$release",
-            "done",
+            // Version order puts two deploys of one second, X and X-2, in the order they were
+            // made (a plain sort or a glob puts X-2 first).
+            "PREVIOUS_ID=\"$(find \"$ROOT/releases\" -mindepth 1 -maxdepth 1 -type d -printf '%f\\n' | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$' | sort -V |",
+            "  awk -v live=\"$LIVE_ID\" '$0 == live { print previous; exit } { previous = $0 }')\"",
             "if [ -n \"$PREVIOUS_ID\" ]; then",
             "  ln -sfn -- \"releases/$PREVIOUS_ID\" \"$ROOT/.current.tmp\" && mv -T -- \"$ROOT/.current.tmp\" \"$ROOT/current\"",
             "  echo \"current -> releases/$PREVIOUS_ID\"",
