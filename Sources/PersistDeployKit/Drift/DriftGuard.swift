@@ -138,7 +138,7 @@ package enum DriftGuard {
     package static func classifySnippet(_ report: DriftReport) -> String? {
         let updated = Set(selfUpdate(report).map { NameBytes.Key($0.path) })
         let entries = report.groups.filter {
-            !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) && $0.link == nil
+            !updated.contains(NameBytes.Key($0.path)) && !NameRules.isPackageManaged($0.path) && ($0.link == nil || reachesOwnSharedPath($0))
         }.map(\.entry)
         return entries.isEmpty ? nil : "\"classify\": {" + entries.joined(separator: ", ") + "}"
     }
@@ -159,16 +159,28 @@ package enum DriftGuard {
     /// it would become a file or a link inside shared/). One into shared/ reaches data shared/
     /// keeps anyway (`rename(uploads, uploads.bak)` through current/ moves the tool's link).
     static func linkAdvice(_ report: DriftReport, release: String, root: DeployRoot) -> String? {
-        let links = report.groups.filter { $0.link != nil }
-        guard !links.isEmpty else { return nil }
+        let keeping = report.groups.filter(reachesOwnSharedPath).map { "'\(NameBytes.display($0.path))'" }
+        let kept = keeping.isEmpty ? nil
+            : "\(Text.list(keeping)) \(keeping.count == 1 ? "is a link" : "are links") to the same path in shared/, which holds data no "
+                + "persistent path of this release keeps (a path dropped from persist-deploy.json, or an adoption `recover` finished): "
+                + "keep \(keeping.count == 1 ? "it" : "them") persistent with the entry below; removing the link would leave that data unreachable."
+        let links = report.groups.filter { $0.link != nil && !reachesOwnSharedPath($0) }
+        guard !links.isEmpty else { return kept }
         let paths = links.map { Shell.quote(PathName.join(root.release(release), $0.path)) }.joined(separator: " ")
         let intoShared = links.allSatisfy { $0.link?.shared != nil }
-        return (links.count == 1 ? "The new link holds" : "The new links hold") + " no data"
+        let advice = (links.count == 1 ? "The new link holds" : "The new links hold") + " no data"
             + (intoShared ? " (shared/ keeps what \(links.count == 1 ? "it reaches" : "they reach"))" : "")
             + ", so there is nothing to keep: remove \(links.count == 1 ? "it" : "them") (rm -- \(paths)) and deploy again, or deploy "
             + "with --leave-behind, which " + (intoShared ? "removes \(links.count == 1 ? "it" : "them")."
                 : (links.contains { $0.link?.shared != nil } ? "removes those into shared/ and sets the others aside" : "sets them aside")
                     + "; if the app needs one, make it part of the release you build.")
+        return advice + (kept.map { "\n" + $0 } ?? "")
+    }
+
+    /// A link at P to shared/P: the layout of a persistent path (its data is in shared/), at a
+    /// path today's classification does not keep persistent, since the scan passes over those.
+    static func reachesOwnSharedPath(_ group: DriftReport.Group) -> Bool {
+        group.link?.shared.map { PathName.sameBytes(PathName.normalize($0), PathName.normalize(group.path)) } == true
     }
 
     static func stop(
