@@ -106,13 +106,13 @@ package struct DeployPlanner {
         let liveTree = live.flatMap { loadTree(of: $0.id) }
 
         var drift = DriftDecision()
+        // The tool's own leftovers in the live release are removed first, not the app's writes.
+        let liveLeftovers = live.map { live in state.leftovers.compactMap { PathName.relative($0, to: live.path) } } ?? []
         // Also with --no-activate: Deployer's and Capistrano's recipes switch `current` themselves
         // right after this returns.
         if let live {
-            // The tool's own leftovers in the live release are removed first, not the app's writes.
-            let leftovers = state.leftovers.compactMap { PathName.relative($0, to: live.path) }
             drift = try guardLiveRelease(
-                live, tree: liveTree, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + leftovers),
+                live, tree: liveTree, newContent: target.contentDirectory, persistent: persistent.map(\.path), exclusions: DriftExclusions(exclusions + liveLeftovers),
                 webRoot: classification.webRoot, leaveBehind: request.leaveBehind)
             warnings += drift.warnings
         }
@@ -224,7 +224,7 @@ package struct DeployPlanner {
         if let live, operations.contains(where: { if case .copyRelease = $0 { true } else if case .extractRelease = $0 { true } else { false } }) {
             operations.append(.recheckLiveRelease(LiveRecheck(
                 root: root, id: live.id, release: live.path, compareWith: releasePath,
-                excluding: exclusions + state.leftovers.compactMap { PathName.relative($0, to: live.path) } + drift.found,
+                excluding: exclusions + liveLeftovers + drift.found,
                 persistent: persistent.map(\.path), webRoot: classification.webRoot)))
         }
         if request.activate {

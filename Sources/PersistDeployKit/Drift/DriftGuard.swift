@@ -30,7 +30,7 @@ extension DeployPlanner {
         let drift = try DriftScanner(fileSystem: fileSystem).scan(live.content, against: baseline, excluding: exclusions)
         guard !drift.isEmpty else { return DriftDecision() }
         let report = DriftReport(drift, shipped: tree, persistent: persistent, webRoot: webRoot) { path in
-            linkTarget(PathName.join(live.content, path), movedTo: PathName.join(live.path, path))
+            DriftReport.Link.read(at: PathName.join(live.content, path), movedTo: PathName.join(live.path, path), shared: root.shared, fileSystem: fileSystem)
         }
         let destination = root.leftBehind(of: live.id)
         guard leaveBehind else {
@@ -51,15 +51,6 @@ extension DeployPlanner {
         return DriftDecision(
             afterSwitch: [operation] + sharedLinks.sorted().map { .removeReleaseCopy(path: PathName.join(live.path, $0.string)) },
             warnings: warnings, found: (drift.added + drift.changed).map(\.path))
-    }
-
-    /// What the link at `path` (read there; at `movedTo` once an in-place site is adopted)
-    /// points at, and the path under shared/ it reaches, if any.
-    func linkTarget(_ path: String, movedTo: String) -> DriftReport.Link? {
-        guard let text = try? fileSystem.readSymlink(at: path) else { return nil }
-        let reached = [PathName.absolute(text, from: PathName.parent(path)), PathName.absolute(text, from: PathName.parent(movedTo))]
-        let shared = reached.lazy.compactMap { PathName.relative($0, to: root.shared) }.first { !PathName.sameBytes($0, ".") }
-        return DriftReport.Link(target: text, shared: shared)
     }
 
     /// The manifest recorded for a release, or nil (none, or not readable as one).

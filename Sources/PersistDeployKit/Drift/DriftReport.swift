@@ -34,6 +34,15 @@ package struct DriftReport: Sendable, Equatable {
             self.target = target
             self.shared = shared
         }
+
+        /// What the link at `path` (read there; at `movedTo` once an in-place site is adopted)
+        /// points at, and the path under `shared` it reaches, if any; nil when it is no link.
+        static func read(at path: String, movedTo: String, shared: String, fileSystem: any FileSystem) -> Link? {
+            guard let text = try? fileSystem.readSymlink(at: path) else { return nil }
+            let reached = [PathName.absolute(text, from: PathName.parent(path)), PathName.absolute(text, from: PathName.parent(movedTo))]
+            let inShared = reached.lazy.compactMap { PathName.relative($0, to: shared) }.first { !PathName.sameBytes($0, ".") }
+            return Link(target: text, shared: inShared)
+        }
     }
 
     package var groups: [Group]

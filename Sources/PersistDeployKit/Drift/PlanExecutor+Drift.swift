@@ -121,9 +121,7 @@ extension PlanExecutor {
         guard !drift.isEmpty else { return }
         let report = DriftReport(drift, shipped: tree, persistent: recheck.persistent, webRoot: recheck.webRoot) { path in
             let link = PathName.join(recheck.release, path)
-            guard let text = try? fileSystem.readSymlink(at: link) else { return nil }
-            let shared = PathName.relative(PathName.absolute(text, from: PathName.parent(link)), to: recheck.root.shared)
-            return DriftReport.Link(target: text, shared: shared.flatMap { PathName.sameBytes($0, ".") ? nil : $0 })
+            return DriftReport.Link.read(at: link, movedTo: link, shared: recheck.root.shared, fileSystem: fileSystem)
         }
         var error = DriftGuard.stop(
             report, release: recheck.id, comparedWithManifest: tree != nil, leftBehind: recheck.root.leftBehind(of: recheck.id), root: recheck.root)
