@@ -3,35 +3,30 @@ import PersistDeployKit
 import PersistDeployTestSupport
 import Testing
 
-/// A persistent file the release does not ship is the app's to write. An empty one made for it
-/// reads as "installed" to the app (Automad's config/accounts.php turns off creating the first
-/// user; HumHub require()s protected/config/dynamic.php as an array; an `installed.lock` marker
-/// skips the setup), so only files that are valid empty (a SQLite database, a log) are created;
-/// the rest are linked and awaited, whatever their class.
+/// Data rule 2 for a file `persist-deploy.json` names that the release lacks: a `runtime` or
+/// `user` file is created empty in shared/, whatever its name; only a `config` file is linked
+/// and left for the app's installer to write (the contract's one exception).
 @Suite struct NeverCreatedEmptyTests {
-    @Test func onlyDatabasesAndLogsAreCreatedEmptyTheRestAwaitTheApp() throws {
+    @Test func aDeclaredRuntimeFileIsCreatedEmptyAndAConfigFileAwaitsTheApp() throws {
         let proof = try ProofRoot("never-created-empty")
         try proof.write("index.php", "<?php\n", under: proof.app)
         try proof.write("config/config.php", "<?php return [];\n", under: proof.app)
         try proof.write("persist-deploy.json", #"""
-            {"classify": {"config/accounts.php": "runtime", "install/installed.lock": "runtime",
-                          "settings/site.yaml": "user", "database/app.sqlite": "runtime", "logs/app.log": "runtime"}}
+            {"classify": {"config/accounts.php": "runtime", "settings/site.yaml": "user", "config/install.php": "config",
+                          "database/app.sqlite": "runtime"}}
             """#, under: proof.app)
         let outcome = try proof.deploy()
         #expect(outcome.exitCode == 0, "\(outcome)")
         let shared = proof.root + "/shared"
-        for awaited in ["config/accounts.php", "install/installed.lock", "settings/site.yaml"] {
-            #expect(!FileManager.default.fileExists(atPath: shared + "/" + awaited), "\(awaited) must not be created empty")
-            #expect((try? proof.fileSystem.type(at: proof.root + "/current/" + awaited)) == .symlink, "\(awaited) is linked")
+        for empty in ["config/accounts.php", "settings/site.yaml", "database/app.sqlite"] {
+            #expect(try proof.fileSystem.status(at: shared + "/" + empty, followSymlink: false)?.size == 0, "rule 2: \(empty) created empty")
         }
-        for empty in ["database/app.sqlite", "logs/app.log"] {
-            #expect(try proof.fileSystem.status(at: shared + "/" + empty, followSymlink: false)?.size == 0, "\(empty)")
-        }
+        #expect(!FileManager.default.fileExists(atPath: shared + "/config/install.php"), "a config file is never created empty")
+        #expect((try? proof.fileSystem.type(at: proof.root + "/current/config/install.php")) == .symlink)
         // The installer's write through current/ lands in shared/ and survives the next deploy.
-        try "<?php return ['admin' => 'hash'];\n".write(toFile: proof.root + "/current/config/accounts.php", atomically: false, encoding: .utf8)
+        try "<?php return ['installed' => true];\n".write(toFile: proof.root + "/current/config/install.php", atomically: false, encoding: .utf8)
         #expect(try proof.deploy().exitCode == 0)
-        #expect(try String(contentsOfFile: proof.root + "/current/config/accounts.php", encoding: .utf8).contains("admin"))
-        #expect(try String(contentsOfFile: shared + "/config/accounts.php", encoding: .utf8).contains("admin"))
+        #expect(try String(contentsOfFile: shared + "/config/install.php", encoding: .utf8).contains("installed"))
     }
 
     /// phpMyFAQ: `.env.local` in the web root is linked but the app never wrote it. A missing

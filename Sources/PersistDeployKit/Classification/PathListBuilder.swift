@@ -83,14 +83,10 @@ struct PathListBuilder {
                     writtenByApp: pathClass == .config ? found.writtenByApp : nil, example: pathClass == .config ? found.example : nil),
                     origin: .config)
             } else {
-                // A file the release does not ship is the app's to write: linked, never created
-                // empty (an empty config or marker reads as "installed" to an installer: Automad's
-                // accounts.php, HumHub's dynamic.php). Only a database, a log or an .htaccess is
-                // valid empty (an empty SQLite file is an empty database; Apache reads no rules).
+                // A config file the release does not ship is the app's to write: linked, never
+                // created empty (an empty one reads as "installed" to an installer).
                 let shipped = try reader.entryType(path) != nil
-                let name = PathName.basename(path).lowercased()
-                let validEmpty = NameRules.isDatabaseFile(path) || Text.fileExtension(name) == "log" || name == ".htaccess"
-                let written = kind == .file && !shipped && (pathClass == .config || (pathClass.isPersistent && !validEmpty))
+                let written = pathClass == .config && kind == .file && !shipped
                 add(ClassifiedPath(path: path, kind: kind, class: pathClass, reason: reason, writtenByApp: written ? true : nil), origin: .config)
             }
             fromConfig[key] = "classify.\(Text.json(path))"
