@@ -28,11 +28,13 @@ package enum SafetyNet {
         healthValues["writable_rows"] = .shellRows(expectations.writableSubfolders.map { [$0] })
         healthValues["disposable_rows"] = .shellRows(expectations.disposable.map { [$0] })
         healthValues["drift_functions"] = .scriptPart("scripts/drift-functions.sh.tmpl")
+        healthValues["adoption_journal"] = .scriptPart("scripts/adoption-journal.sh.tmpl")
         var recoveryValues = expectations.scriptValues
         recoveryValues["framework"] = .shellWord(record.framework.rawValue)
         recoveryValues["web_root"] = .shellWord(record.webRoot)
         recoveryValues["served_link"] = .shellWord(expectations.servedLink)
         recoveryValues["laravel_index"] = .shellWord(PublicHTML.laravelIndex(original: nil, root: root))
+        recoveryValues["adoption_journal"] = .scriptPart("scripts/adoption-journal.sh.tmpl")
         let guides = Guides(
             root: root, record: record, expectations: expectations, history: history, publicHTML: publicHTML, audience: audience,
             liveIndex: liveIndex)

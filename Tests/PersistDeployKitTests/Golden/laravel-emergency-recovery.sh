@@ -299,6 +299,8 @@ good_release() {
 # linked: two steps.
 release_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9][0-9]+))?$'
 
+# The adoption journal's reader, shared by health-check.sh and emergency-recovery.sh (the binary's
+# is AdoptionJournal.swift): one format, one parser.
 # read_adoption_journal FILE: sets adoption_release, adoption_path, adoption_text; false when the
 # file is not a whole journal.
 read_adoption_journal() {

@@ -1016,6 +1016,8 @@ release_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}(-([2-9]|[1-9]
 # end, so no check above sees it. Fields end with a NUL each (a name may hold any other byte): a
 # tag, the release id, the path, the link text. Read as data, never evaluated.
 
+# The adoption journal's reader, shared by health-check.sh and emergency-recovery.sh (the binary's
+# is AdoptionJournal.swift): one format, one parser.
 # read_adoption_journal FILE: sets adoption_release, adoption_path, adoption_text; false when the
 # file is not a whole journal.
 read_adoption_journal() {
